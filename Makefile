@@ -1,0 +1,42 @@
+# Every target bootstraps uv itself: a fresh machine needs only Python 3.11 and the package index.
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+export UV_COMPILE_BYTECODE := 1
+export UV_LINK_MODE := copy
+RUN := $(UV) run --locked --no-sync
+
+PERIOD ?= 2026-09
+DEMO_DIR ?= build/demo
+SEED ?= 7
+
+.PHONY: setup demo test lint bench clean
+
+.venv/.synced: pyproject.toml uv.lock
+	$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --locked
+	touch $@
+
+setup: .venv/.synced
+
+# Generate a borough quarter, then run the partnership DAG on it through Airflow (dag.test, temporary metadata DB).
+demo: setup
+	rm -rf $(DEMO_DIR)/landing
+	$(RUN) assure generate --out $(DEMO_DIR)/landing --period $(PERIOD) --seed $(SEED)
+	$(RUN) python scripts/run_dag.py --landing $(DEMO_DIR)/landing --out $(DEMO_DIR)/output --period $(PERIOD)
+	@echo
+	@echo "Published dataset: $(DEMO_DIR)/output/published/partnership_dataset_$(PERIOD).csv"
+	@echo "Dashboard:         $(DEMO_DIR)/output/published/dashboard/index.html"
+	@echo "Agency feedback:   $(DEMO_DIR)/output/outbox/<agency>/"
+	@echo "Warehouse:         $(DEMO_DIR)/output/warehouse.sqlite"
+
+test: setup
+	$(RUN) pytest -q
+
+lint: setup
+	$(RUN) ruff check .
+
+bench: setup
+	$(RUN) python benchmarks/run.py
+
+clean:
+	rm -rf build .venv

@@ -1,0 +1,66 @@
+"""Return contracts: the canonical columns of each table a return carries, with aliases and code lists.
+
+A contract is the one source of truth for a table: the reader finds headers with it, the mapper turns
+values into canonical form with it, the warehouse builds the `stg_` table from it, and the templates and
+rule catalogue are generated from it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from schemas.rules import Rule
+
+# Column kinds understood by the mapper (transforms/mapping.py).
+TEXT, ID, DATE, CODE, YESNO, INT, NHS, POSTCODE = "text", "id", "date", "code", "yesno", "int", "nhs", "postcode"
+
+
+def normalise_header(text: object) -> str:
+    """Header as compared: lower case, letters and digits only (case, spacing, punctuation, line breaks ignored)."""
+    return re.sub(r"[^a-z0-9]", "", str(text).lower())
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: its name, the headers agencies write for it, its kind and (for codes) its values."""
+
+    name: str
+    kind: str = TEXT
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    # canonical code -> labels and synonyms that also mean it
+    codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    description: str = ""
+
+    @property
+    def header_keys(self) -> set[str]:
+        """Normalised headers that identify this column."""
+        return {normalise_header(h) for h in (self.name, *self.aliases)}
+
+
+@dataclass(frozen=True)
+class TableContract:
+    """A table inside a return: for most returns the whole return, for Annex A one list."""
+
+    return_id: str
+    table_id: str
+    agency: str
+    title: str
+    stg_table: str
+    record_id: str
+    columns: tuple[Column, ...]
+    rules: tuple[Rule, ...]
+    person_bearing: bool = False
+
+    def column(self, name: str) -> Column:
+        """The column called `name`."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def required(self) -> list[str]:
+        """Names of the required columns."""
+        return [c.name for c in self.columns if c.required]

@@ -1,0 +1,34 @@
+"""`csc_child_identity`: who each Annex A Child Unique ID is, for reconciliation with other agencies."""
+
+from schemas import codes
+from schemas.contract import ID, Column, TableContract
+from schemas.rules import QUERY, Rule, known_code, required, unique_id, valid_date
+from schemas.people import nhs_number_valid, person_columns
+
+RETURN_ID = "csc_child_identity"
+
+CHILD_IDENTITY = TableContract(
+    return_id=RETURN_ID,
+    table_id=RETURN_ID,
+    agency="csc",
+    title="Child identity",
+    stg_table="stg_csc_child_identity",
+    record_id="child_id",
+    person_bearing=True,
+    columns=(
+        Column("child_id", ID, True, ("Child Unique ID", "Child ID", "LA Child ID")),
+        *person_columns(first_required=True),
+    ),
+    rules=(
+        required("CID-001", "child_id", "Child ID"),
+        unique_id("CID-002", "child_id", "Child ID"),
+        required("CID-003", "first_name", "First name"),
+        required("CID-004", "last_name", "Last name"),
+        valid_date("CID-005", "date_of_birth", "Date of birth"),
+        known_code("CID-006", "sex", "Sex", list(codes.SEX)),
+        Rule("CID-007Q", QUERY, "NHS number fails the check-digit test, so it will not be used for matching. "
+             "Check it against the child's record.", ("nhs_number",), nhs_number_valid),
+    ),
+)
+
+TABLES = (CHILD_IDENTITY,)

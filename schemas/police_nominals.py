@@ -1,0 +1,38 @@
+"""`police_nominals`: person records from the force system. Duplicate people are measured, never rejected."""
+
+from schemas.contract import DATE, ID, TEXT, Column, TableContract
+from schemas.people import person_columns
+from schemas.rules import known_code, not_before, required, unique_id, valid_date
+from schemas import codes
+
+RETURN_ID = "police_nominals"
+
+NOMINALS = TableContract(
+    return_id=RETURN_ID,
+    table_id=RETURN_ID,
+    agency="police",
+    title="Police nominals",
+    stg_table="stg_police_nominal",
+    record_id="police_person_id",
+    person_bearing=True,
+    columns=(
+        Column("police_person_id", ID, True, ("Person ID", "Nominal ID", "Police Person ID", "Nominal Ref")),
+        *[c for c in person_columns(first_required=True) if c.name not in ("nhs_number", "upn")],
+        Column("address_line", TEXT, False, ("Address", "Address Line", "Address Line 1")),
+        Column("pnc_id", TEXT, False, ("PNC ID", "PNC Number", "PNC")),
+        Column("created_date", DATE, False, ("Created Date", "Record Created", "Date Created")),
+    ),
+    rules=(
+        required("NOM-001", "police_person_id", "Person ID"),
+        unique_id("NOM-002", "police_person_id", "Person ID"),
+        required("NOM-003", "first_name", "First name"),
+        required("NOM-004", "last_name", "Last name"),
+        valid_date("NOM-005", "date_of_birth", "Date of birth"),
+        known_code("NOM-006", "sex", "Sex", list(codes.SEX)),
+        valid_date("NOM-007", "created_date", "Created date"),
+        not_before("NOM-008", "created_date", "date_of_birth",
+                   "The record was created before the person's date of birth. Check both dates."),
+    ),
+)
+
+TABLES = (NOMINALS,)

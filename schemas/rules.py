@@ -1,0 +1,108 @@
+"""The rule model: every check has a stable id, a severity and a message for the person who keyed the data.
+
+Rules are declared next to the contract of the table they check (one module per return in `schemas/`).
+A rule's `check` takes the mapped frame (canonical columns, plus `<column>__raw` holding the value as
+submitted) and returns a boolean Series, True where the row passes. Rules run through pandera so the
+schema, not ad-hoc code, decides which rows fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+FILE, ERROR, QUERY = "FILE", "ERROR", "QUERY"
+SEVERITY_ORDER = {FILE: 0, ERROR: 1, QUERY: 2}
+
+RAW = "__raw"
+
+CheckFn = Callable[[pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validation rule: id `<RETURN>-<NNN>` (suffix Q for queries), severity, message, columns it reports."""
+
+    rule_id: str
+    severity: str
+    message: str
+    columns: tuple[str, ...]
+    check: CheckFn
+
+    @property
+    def column(self) -> str:
+        """The column an issue from this rule is reported against."""
+        return self.columns[0]
+
+
+def raw(df: pd.DataFrame, column: str) -> pd.Series:
+    """The value as submitted (blank cells are NA)."""
+    return df[column + RAW]
+
+
+def submitted(df: pd.DataFrame, column: str) -> pd.Series:
+    """True where the agency put something in the cell."""
+    return raw(df, column).notna()
+
+
+def required(rule_id: str, column: str, label: str) -> Rule:
+    """ERROR when a required value is blank."""
+    return Rule(rule_id, ERROR, f"{label} is required but the cell is blank. Fill it in and resubmit the row.",
+                (column,), lambda df: submitted(df, column))
+
+
+def valid_date(rule_id: str, column: str, label: str) -> Rule:
+    """ERROR when a date cell holds something that is not a date."""
+    return Rule(rule_id, ERROR,
+                f"{label} is not a date we can read. Use a date cell or DD/MM/YYYY (day first), e.g. 03/04/2024.",
+                (column,), lambda df: ~submitted(df, column) | df[column].notna())
+
+
+def known_code(rule_id: str, column: str, label: str, codes: list[str]) -> Rule:
+    """ERROR when a coded cell holds a value that is not in the code list."""
+    listed = ", ".join(codes)
+    return Rule(rule_id, ERROR, f"{label} is not one of the allowed values ({listed}). Pick a value from the list.",
+                (column,), lambda df: ~submitted(df, column) | df[column].notna())
+
+
+def unique_id(rule_id: str, column: str, label: str) -> Rule:
+    """ERROR on every row whose record id appears more than once in the table."""
+    return Rule(rule_id, ERROR,
+                f"{label} appears on more than one row. Each record must appear once; remove or merge the copies.",
+                (column,), lambda df: df[column].isna() | ~df[column].duplicated(keep=False))
+
+
+def not_before(rule_id: str, later: str, earlier: str, message: str) -> Rule:
+    """ERROR when the later date is before the earlier one (both present)."""
+    return Rule(rule_id, ERROR, message, (later, earlier),
+                lambda df: df[later].isna() | df[earlier].isna() | (df[later] >= df[earlier]))
+
+
+def build_schema(rules: tuple[Rule, ...] | list[Rule], name: str) -> pa.DataFrameSchema:
+    """The pandera schema running `rules` in order (check_number == position in `rules`)."""
+    checks = [pa.Check(rule.check, name=rule.rule_id, error=rule.rule_id) for rule in rules]
+    return pa.DataFrameSchema(checks=checks, name=name, strict=False, coerce=False)
+
+
+def failing_rows(df: pd.DataFrame, rules: tuple[Rule, ...] | list[Rule], name: str) -> pd.DataFrame:
+    """Run the rules through pandera; return one row per (frame index, rule_id) that failed."""
+    schema = build_schema(rules, name)
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        cases = cases[cases["index"].notna() & cases["check_number"].notna()]
+        pairs = cases[["index", "check_number"]].drop_duplicates()
+        ids = [rules[int(n)].rule_id for n in pairs["check_number"]]
+        out = pd.DataFrame({"index": pairs["index"].astype("int64").to_numpy(), "rule_id": ids})
+        return out.sort_values(["index", "rule_id"], kind="stable").reset_index(drop=True)
+    return pd.DataFrame({"index": pd.Series([], dtype="int64"), "rule_id": pd.Series([], dtype="str")})
+
+
+def add_years(iso_dates: pd.Series, years: int) -> pd.Series:
+    """ISO date strings moved `years` later, kept as strings so comparisons stay lexical and portable."""
+    year = pd.to_numeric(iso_dates.str.slice(0, 4), errors="coerce").add(years).astype("Int64").astype("str")
+    return year + iso_dates.str.slice(4)

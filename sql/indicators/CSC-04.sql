@@ -1,0 +1,17 @@
+-- CSC-04: % of children on a CP plan at E, by the plan's initial category of abuse.
+WITH open_plans AS (
+    SELECT child_id, initial_category
+      FROM stg_csc_cp_plan
+     WHERE period = :data_period
+       AND cpp_start_date <= :period_end
+       AND (cpp_end_date IS NULL OR cpp_end_date > :period_end)
+),
+categories AS (
+    SELECT 'NEG' AS code UNION ALL SELECT 'PHY' UNION ALL SELECT 'EMO' UNION ALL SELECT 'SAB' UNION ALL SELECT 'MUL'
+)
+SELECT c.code AS breakdown,
+       COUNT(DISTINCT o.child_id) AS numerator,
+       (SELECT COUNT(DISTINCT child_id) FROM open_plans) AS denominator
+  FROM categories c
+  LEFT JOIN open_plans o ON o.initial_category = c.code
+ GROUP BY c.code

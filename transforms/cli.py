@@ -1,0 +1,67 @@
+"""`assure`: the command line of the partnership data pipeline (DESIGN.md section 8)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from transforms.generate import generate
+
+    summary = generate(Path(args.out), args.period, quarters=args.quarters, scale=args.scale, seed=args.seed)
+    for key, value in summary.items():
+        print(f"{key}: {value}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from transforms import pipeline, warehouse
+
+    landing = args.landing or os.environ.get("ASSURE_LANDING_DIR")
+    out = args.out or os.environ.get("ASSURE_OUTPUT_DIR") or "output"
+    if not landing:
+        print("assure run: give --landing DIR or set ASSURE_LANDING_DIR", file=sys.stderr)
+        return 2
+    summary = pipeline.run(landing, args.period, out, args.warehouse)
+    print(summary.text())
+    warehouse.dispose_all()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (one sub-command per action, `--help` on each)."""
+    top = argparse.ArgumentParser(prog="assure", description="Partnership data assurance pipeline.")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    gen = commands.add_parser("generate", help="write synthetic landing folders and their ground truth")
+    gen.add_argument("--out", required=True, help="folder to write landing/<agency>/ files and _truth/ into")
+    gen.add_argument("--period", required=True, help="quarter, named by its last month, e.g. 2026-09")
+    gen.add_argument("--quarters", type=int, default=1, help="number of quarters to write (default 1)")
+    gen.add_argument("--scale", type=float, default=1.0, help="1 = a borough of about 48,000 children")
+    gen.add_argument("--seed", type=int, default=1, help="random seed (same seed, same files)")
+    gen.set_defaults(handler=_generate)
+
+    run = commands.add_parser("run", help="run the whole pipeline on a landing folder")
+    run.add_argument("--landing", help="landing folder with one sub-folder per agency (or ASSURE_LANDING_DIR)")
+    run.add_argument("--period", required=True, help="quarter, named by its last month, e.g. 2026-09")
+    run.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
+    run.add_argument("--out", help="output folder (or ASSURE_OUTPUT_DIR; default ./output)")
+    run.set_defaults(handler=_run)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `assure` command."""
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ValueError as exc:
+        print(f"assure {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""The feedback report an agency receives for one submission: xlsx (Summary, Issues, Rejected rows, Rules)
+and its JSON twin, written to that agency's outbox only.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+import schemas
+from transforms.register import safe_name
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+SUBMISSION_FIELDS = ("agency", "return_id", "file", "sha256", "received_at", "period", "status", "rows_read",
+                     "rows_accepted", "rows_rejected", "rows_queried")
+NEXT_STEPS = {
+    "ACCEPTED": "Nothing to fix. Queried rows (if any) were loaded: please confirm or correct them next time.",
+    "PARTIAL": "Rejected rows were not loaded. Fix them (see 'Rejected rows') and resubmit the whole return; "
+               "it will replace this one.",
+    "QUARANTINED": "Nothing was loaded. Fix the problem described below and send the file again.",
+}
+
+
+def neutralise(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass through."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def report_content(result: dict) -> dict:
+    """The JSON twin: {'submission': {...}, 'issues': [...]}, every text value neutralised."""
+    issues = pd.read_parquet(result["issues_path"])
+    submission = {**{k: result.get(k) for k in SUBMISSION_FIELDS if k != "file"}, "file": result["file_name"]}
+    submission = {k: neutralise(submission[k]) for k in SUBMISSION_FIELDS}
+    records = [{k: (int(v) if k == "row" else neutralise(str(v))) for k, v in rec.items()}
+               for rec in issues.to_dict("records")]
+    return {"submission": submission, "issues": records}
+
+
+def _rules_for(result: dict) -> list[tuple[str, str, str, str]]:
+    tables = {t["table_id"] for t in result.get("tables", [])}
+    return [(contract.title, rule.rule_id, rule.severity, rule.message)
+            for contract, rule in schemas.all_rules() if not tables or contract.table_id in tables]
+
+
+def _write_xlsx(path: Path, result: dict, content: dict) -> None:
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"title": "Submission feedback"})
+    bold = book.add_format({"bold": True})
+    flagged = book.add_format({"bg_color": "#FFD966"})
+
+    summary = book.add_worksheet("Summary")
+    summary.set_column(0, 0, 22)
+    summary.set_column(1, 1, 90)
+    rows = [(k, content["submission"][k]) for k in SUBMISSION_FIELDS]
+    rows.append(("what to do next", NEXT_STEPS[result["status"]]))
+    if result.get("reason"):
+        rows.append(("problem", result["reason"]))
+    for note in result.get("notes", []):
+        rows.append(("note", note))
+    counts = pd.Series([i["rule_id"] for i in content["issues"]], dtype="str").value_counts().sort_index()
+    rows.append(("", ""))
+    rows.append(("issues per rule", ""))
+    rows.extend((rule_id, int(n)) for rule_id, n in counts.items())
+    for r, (key, value) in enumerate(rows):
+        summary.write_string(r, 0, str(key), bold)
+        summary.write(r, 1, neutralise(value))
+
+    issues = book.add_worksheet("Issues")
+    headers = ["sheet", "row", "record_id", "column", "value", "rule_id", "severity", "message"]
+    issues.write_row(0, 0, headers, bold)
+    for r, issue in enumerate(content["issues"], start=1):
+        for c, key in enumerate(headers):
+            issues.write(r, c, issue[key]) if key == "row" else issues.write_string(r, c, str(issue[key]))
+    issues.set_column(0, 6, 16)
+    issues.set_column(7, 7, 90)
+    issues.autofilter(0, 0, max(len(content["issues"]), 1), len(headers) - 1)
+
+    rejected = book.add_worksheet("Rejected rows")
+    by_cell = {}
+    for issue in content["issues"]:
+        by_cell.setdefault((issue["sheet"], issue["row"], issue["column"]), []).append(
+            f"{issue['rule_id']}: {issue['message']}")
+    r = 0
+    for path_ in result.get("rejected_paths", []):
+        frame = pd.read_parquet(path_)
+        sheet_name = str(frame["sheet"].iloc[0])
+        columns = [c for c in frame.columns if c not in ("sheet", "source_row")]
+        rejected.write_string(r, 0, f"Sheet '{sheet_name}'", bold)
+        r += 1
+        rejected.write_row(r, 0, ["Excel row", *columns], bold)
+        r += 1
+        for record in frame.to_dict("records"):
+            row_number = int(record["source_row"])
+            rejected.write_number(r, 0, row_number)
+            for c, column in enumerate(columns, start=1):
+                value = "" if pd.isna(record[column]) else str(record[column])
+                messages = by_cell.get((sheet_name, row_number, column))
+                rejected.write_string(r, c, str(neutralise(value)), flagged if messages else None)
+                if messages:
+                    rejected.write_comment(r, c, "\n".join(messages), {"x_scale": 3, "y_scale": 2})
+            r += 1
+        r += 1
+
+    catalogue = book.add_worksheet("Rules")
+    catalogue.write_row(0, 0, ["table", "rule_id", "severity", "message"], bold)
+    for r, rule in enumerate(_rules_for(result), start=1):
+        catalogue.write_row(r, 0, [str(neutralise(v)) for v in rule])
+    catalogue.set_column(0, 2, 18)
+    catalogue.set_column(3, 3, 100)
+    book.close()
+
+
+def write_feedback(result: dict, out_dir: str) -> dict:
+    """Write `<name>.feedback.xlsx` and `.json` into `outbox/<agency>/`; return their paths."""
+    outbox = Path(out_dir) / "outbox" / safe_name(result["agency"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    stem = f"{Path(safe_name(result['file_name'])).stem}_{result['submission_id'][:8]}.feedback"
+    content = report_content(result)
+    json_path = outbox / f"{stem}.json"
+    json_path.write_text(json.dumps(content, indent=2, ensure_ascii=False))
+    xlsx_path = outbox / f"{stem}.xlsx"
+    _write_xlsx(xlsx_path, result, content)
+    return {"xlsx": str(xlsx_path), "json": str(json_path)}

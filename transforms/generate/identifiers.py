@@ -1,0 +1,107 @@
+"""Synthetic identifiers with real check digits: NHS numbers, UPNs, postcodes, agency record ids.
+
+NHS numbers are drawn from the 999 range the NHS reserves for test patients, so none can belong to a
+real person; UPNs use local authority code 334 with a DfE check letter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NHS_WEIGHTS = np.arange(10, 1, -1)  # weights 10..2 on the first nine digits
+UPN_LETTERS = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"))  # DfE check letters for remainders 0..22
+POSTCODE_DISTRICTS = ("B90", "B91", "B92", "B93", "B94", "B36", "B37")
+DISTRICT_WEIGHTS = (0.17, 0.17, 0.17, 0.08, 0.06, 0.15, 0.20)
+# Inward-code letters never include C, I, K, M, O or V.
+INWARD_LETTERS = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
+LA_CODE = "334"
+
+
+def nhs_check_digit(first_nine: np.ndarray) -> np.ndarray:
+    """Modulus-11 check digit for rows of nine digits; 10 means no valid number exists with that stem."""
+    remainder = (first_nine * NHS_WEIGHTS).sum(axis=1) % 11
+    check = 11 - remainder
+    return np.where(check == 11, 0, check)
+
+
+def nhs_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
+    """`n` distinct valid NHS numbers (10-digit strings) in the 999 test range."""
+    out: list[str] = []
+    seen: set[str] = set()
+    while len(out) < n:
+        # oversample: about 1 stem in 11 has no valid check digit, and a few collide
+        k = int((n - len(out)) * 1.2) + 16
+        stems = np.concatenate([np.full((k, 3), 9), rng.integers(0, 10, size=(k, 6))], axis=1)
+        check = nhs_check_digit(stems)
+        ok = check != 10
+        digits = np.concatenate([stems[ok], check[ok, None]], axis=1)
+        for row in digits.astype(str):
+            value = "".join(row)
+            if value not in seen:
+                seen.add(value)
+                out.append(value)
+                if len(out) == n:
+                    break
+    return np.array(out, dtype=object)
+
+
+def break_nhs_check_digit(rng: np.random.Generator, numbers: list[str]) -> list[str]:
+    """The same numbers with the last digit replaced so the modulus-11 check fails."""
+    out = []
+    for number in numbers:
+        stem = np.array([int(c) for c in number[:9]])[None, :]
+        valid = int(nhs_check_digit(stem)[0])
+        wrong = [d for d in range(10) if d != valid]
+        out.append(number[:9] + str(wrong[int(rng.integers(len(wrong)))]))
+    return out
+
+
+def nhs_valid(number: str) -> bool:
+    """True for a 10-digit string whose modulus-11 check digit is right."""
+    if len(number) != 10 or not number.isdigit():
+        return False
+    check = int(nhs_check_digit(np.array([[int(c) for c in number[:9]]]))[0])
+    return check != 10 and check == int(number[9])
+
+
+def upns(rng: np.random.Generator, n: int, entry_years: np.ndarray) -> np.ndarray:
+    """`n` distinct UPNs: check letter + LA 334 + school (4 digits) + year allocated (2 digits) + serial (3)."""
+    out = np.empty(n, dtype=object)
+    seen: set[str] = set()
+    schools = rng.integers(2000, 5000, size=n)
+    serials = rng.integers(0, 1000, size=n)
+    for i in range(n):
+        while True:
+            body = f"{LA_CODE}{schools[i]:04d}{int(entry_years[i]) % 100:02d}{serials[i]:03d}"
+            if body not in seen:
+                break
+            serials[i] = (serials[i] + 1) % 1000
+            schools[i] = schools[i] + (serials[i] == 0)
+        seen.add(body)
+        out[i] = upn_check_letter(body) + body
+    return out
+
+
+def upn_check_letter(body: str) -> str:
+    """DfE check letter for the 12 characters after it: sum of character values x weights 2..13, mod 23."""
+    total = sum(int(ch) * weight for ch, weight in zip(body, range(2, 14), strict=True))
+    return str(UPN_LETTERS[total % 23])
+
+
+def postcodes(rng: np.random.Generator, n: int) -> np.ndarray:
+    """`n` UK-format postcodes in the borough's districts, e.g. `B91 3QT` (canonical: upper case, one space)."""
+    district = rng.choice(np.array(POSTCODE_DISTRICTS), size=n, p=np.array(DISTRICT_WEIGHTS))
+    sector = rng.integers(1, 10, size=n).astype(str)
+    letters = rng.choice(INWARD_LETTERS, size=(n, 2))
+    return np.array([f"{d} {s}{a}{b}" for d, s, (a, b) in zip(district, sector, letters, strict=True)], dtype=object)
+
+
+def unique_numbers(rng: np.random.Generator, n: int, low: int, high: int) -> np.ndarray:
+    """`n` distinct integers in [low, high), in random order (record ids that do not leak a sequence)."""
+    if high - low < n:
+        raise ValueError("id range too small")
+    picked = np.unique(rng.integers(low, high, size=int(n * 1.3) + 8))
+    while picked.size < n:
+        picked = np.unique(np.concatenate([picked, rng.integers(low, high, size=n)]))
+    picked = rng.permutation(picked)[:n]
+    return picked

@@ -1,0 +1,154 @@
+"""Compute the partnership dataset for a period from the catalogue and the SQL beside it.
+
+Each indicator's SQL returns (breakdown, numerator, denominator); the value, comparator, RAG and
+direction are derived here the same way for every indicator. The previous quarter is computed from the
+same submissions (a return carries 24 months of history), so direction of travel compares like with like.
+An indicator whose source tables hold no rows for the period is published as no data, never as 0.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from transforms import warehouse
+from transforms.periods import previous_period, windows
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SQL_DIR = PROJECT_ROOT / "sql" / "indicators"
+REFERENCE_DIR = PROJECT_ROOT / "reference"
+NO_DATA = "NO_DATA"
+UNIT_SCALE = {"percent": 100.0, "rate_per_10000": 10000.0, "count": None}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One catalogue entry."""
+
+    id: str
+    title: str
+    definition: str
+    unit: str
+    polarity: str
+    rag: str
+    sources: tuple[str, ...]
+
+    @property
+    def sql(self) -> str:
+        """The indicator's SQL text."""
+        return (SQL_DIR / f"{self.id}.sql").read_text()
+
+
+def catalogue() -> list[Indicator]:
+    """The indicator catalogue, in file order."""
+    entries = tomllib.loads((SQL_DIR / "catalogue.toml").read_text())["indicator"]
+    return [Indicator(e["id"], e["title"], e["definition"], e["unit"], e["polarity"], e["rag"],
+                      tuple(e["sources"])) for e in entries]
+
+
+def load_reference(conn: sa.Connection) -> None:
+    """Refresh `dim_` tables from the catalogue and `reference/`."""
+    conn.execute(warehouse.dim_indicator.delete())
+    conn.execute(warehouse.dim_indicator.insert(), [
+        {"indicator_id": i.id, "title": i.title, "definition": i.definition, "unit": i.unit,
+         "polarity": i.polarity, "source_returns": ",".join(i.sources)} for i in catalogue()])
+    with open(REFERENCE_DIR / "child_population.csv", newline="") as handle:
+        rows = [{"year": int(r["year"]), "population_0_17": int(r["population_0_17"])} for r in csv.DictReader(handle)]
+    conn.execute(warehouse.dim_child_population.delete())
+    conn.execute(warehouse.dim_child_population.insert(), rows)
+
+
+def comparators(period_year: int) -> dict[tuple[str, str], float]:
+    """England comparator per (indicator, breakdown): the latest year not after `period_year`."""
+    table = pd.read_csv(REFERENCE_DIR / "comparators.csv", dtype={"breakdown": "str"}, keep_default_na=False)
+    table = table[(table["year"] <= period_year) & (table["england"] != "")].sort_values("year")
+    return {(r.indicator_id, r.breakdown): float(r.england) for r in table.itertuples()}
+
+
+def rag(value: float | None, comparator: float | None, rule: str) -> str:
+    """RED/AMBER/GREEN from the value, the comparator and the catalogue's RAG rule ('' when not rated)."""
+    if value is None or comparator is None or rule == "none" or comparator == 0:
+        return ""
+    gap = (value - comparator) / abs(comparator)
+    if rule == "band":
+        return "GREEN" if abs(gap) <= 0.10 else "AMBER" if abs(gap) <= 0.25 else "RED"
+    if rule == "below":
+        gap = -gap
+    return "GREEN" if gap >= 0 else "AMBER" if gap >= -0.10 else "RED"
+
+
+def direction(value: float | None, previous: float | None) -> str:
+    """up, down or level against the previous period ('' when either is missing)."""
+    if value is None or previous is None:
+        return ""
+    if abs(value - previous) < 1e-9:
+        return "level"
+    return "up" if value > previous else "down"
+
+
+def _value(numerator, denominator, unit: str) -> float | None:
+    scale = UNIT_SCALE[unit]
+    if numerator is None:
+        return None
+    if scale is None:
+        return float(numerator)
+    if not denominator:
+        return None
+    return float(numerator) / float(denominator) * scale
+
+
+def _has_rows(conn: sa.Connection, table_id: str, period: str) -> bool:
+    stg = warehouse.STG_TABLES[table_id]
+    return conn.execute(sa.select(sa.func.count()).select_from(stg).where(stg.c.period == period)).scalar() > 0
+
+
+def _evaluate(conn: sa.Connection, indicator: Indicator, data_period: str, as_of: str) -> dict[str, tuple]:
+    params = {"data_period": data_period, **windows(as_of)}
+    rows = conn.execute(sa.text(indicator.sql), params).all()
+    def number(x):  # PostgreSQL returns SUM() as Decimal
+        return None if x is None else float(x)
+
+    return {str(r[0] or ""): (number(r[1]), number(r[2])) for r in rows}
+
+
+def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
+    """Replace the period's rows of `fct_indicator_value` and `fct_indicator_lineage`; return counts."""
+    eng = warehouse.engine(warehouse_url)
+    values, lineage = [], []
+    compare = comparators(int(period[:4]))
+    with eng.begin() as conn:
+        load_reference(conn)
+        for indicator in catalogue():
+            if not all(_has_rows(conn, source, period) for source in indicator.sources):
+                values.append({"indicator_id": indicator.id, "period": period, "breakdown": "", "numerator": None,
+                               "denominator": None, "value": None, "unit": indicator.unit, "comparator": None,
+                               "rag": NO_DATA, "direction": "", "run_id": run_id})
+                continue
+            current = _evaluate(conn, indicator, period, period)
+            before = _evaluate(conn, indicator, period, previous_period(period))
+            for breakdown, (numerator, denominator) in sorted(current.items()):
+                value = _value(numerator, denominator, indicator.unit)
+                prior = before.get(breakdown)
+                previous = _value(*prior, indicator.unit) if prior else None
+                comparator = compare.get((indicator.id, breakdown))
+                values.append({"indicator_id": indicator.id, "period": period, "breakdown": breakdown,
+                               "numerator": numerator, "denominator": denominator, "value": value,
+                               "unit": indicator.unit, "comparator": comparator,
+                               "rag": rag(value, comparator, indicator.rag),
+                               "direction": direction(value, previous), "run_id": run_id})
+            for source in indicator.sources:
+                stg = warehouse.STG_TABLES[source]
+                ids = conn.execute(sa.select(stg.c.submission_id).where(stg.c.period == period).distinct()).scalars()
+                lineage.extend({"indicator_id": indicator.id, "period": period, "submission_id": s} for s in ids)
+        fct, lin = warehouse.fct_indicator_value, warehouse.fct_indicator_lineage
+        conn.execute(fct.delete().where(fct.c.period == period))
+        conn.execute(fct.insert(), values)
+        conn.execute(lin.delete().where(lin.c.period == period))
+        if lineage:
+            conn.execute(lin.insert(), sorted(lineage, key=lambda r: (r["indicator_id"], r["submission_id"])))
+    return {"indicators": len(catalogue()), "values": len(values)}

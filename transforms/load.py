@@ -1,0 +1,52 @@
+"""Load a validated submission's accepted rows into `stg_` tables, replacing the same agency's earlier
+submission of that table for the period, and record the submission's outcome and issues.
+
+Everything for one submission happens in one transaction: a failed load leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+
+import schemas
+from transforms import warehouse
+
+INSERT_CHUNK = 5000
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    frame = frame.astype("object").where(frame.notna(), None)
+    return frame.to_dict("records")
+
+
+def load_submission(result: dict, warehouse_url: str) -> dict:
+    """Replace this agency's rows for the period in each table the submission holds; return row counts."""
+    eng = warehouse.engine(warehouse_url)
+    registry = warehouse.raw_submission
+    loaded = {}
+    with eng.begin() as conn:
+        for table_info in result.get("tables", []):
+            contract = schemas.table(table_info["table_id"])
+            stg = warehouse.STG_TABLES[contract.table_id]
+            accepted = pd.read_parquet(table_info["accepted_path"])
+            rows = accepted.assign(submission_id=result["submission_id"], agency=result["agency"],
+                                   period=result["period"])
+            rows = rows[[c.name for c in stg.columns]]
+            conn.execute(stg.delete().where(stg.c.agency == result["agency"], stg.c.period == result["period"]))
+            records = _records(rows)
+            for start in range(0, len(records), INSERT_CHUNK):
+                conn.execute(stg.insert(), records[start:start + INSERT_CHUNK])
+            loaded[contract.table_id] = len(records)
+
+        conn.execute(warehouse.dq_issue.delete().where(warehouse.dq_issue.c.submission_id == result["submission_id"]))
+        issues = pd.read_parquet(result["issues_path"])
+        if len(issues):
+            issues = issues.assign(submission_id=result["submission_id"], agency=result["agency"],
+                                   return_id=result.get("return_id"))
+            conn.execute(warehouse.dq_issue.insert(), _records(issues))
+        conn.execute(registry.update().where(registry.c.submission_id == result["submission_id"]).values(
+            return_id=result.get("return_id"), status=result["status"], rows_read=result["rows_read"],
+            rows_accepted=result["rows_accepted"], rows_rejected=result["rows_rejected"],
+            rows_queried=result["rows_queried"], reason=result.get("reason"), loaded=1))
+    return {"submission_id": result["submission_id"], "loaded": loaded}

@@ -1,0 +1,146 @@
+"""Find each table in a workbook and map it to canonical columns and codes.
+
+The header is found, not assumed to be row 1: the first rows of each sheet are scored against every
+table contract, and the return is recognised from headers, not from the file name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+import schemas
+from schemas.contract import CODE, DATE, INT, NHS, POSTCODE, YESNO, TableContract, normalise_header
+from schemas.rules import RAW
+from transforms import values
+from transforms.read import Sheet
+
+HEADER_SEARCH_ROWS = 30
+SOURCE_ROW = "source_row"
+
+
+@dataclass
+class MappedTable:
+    """One recognised table: canonical columns, `<column>__raw` as submitted, and the Excel row of each record."""
+
+    contract: TableContract
+    sheet: str
+    header_row: int
+    headers: dict[str, str]
+    frame: pd.DataFrame
+    extra_headers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Recognition:
+    """What a workbook holds: its tables, sheets ignored (with why) and, if unusable, the FILE problem."""
+
+    tables: list[MappedTable]
+    notes: list[str]
+    file_problem: str | None = None
+
+
+def _score(row: list[object], contract: TableContract) -> tuple[int, list[str], dict[str, int]]:
+    keys = [normalise_header(cell) if cell not in (None, "") else "" for cell in row]
+    positions: dict[str, int] = {}
+    for column in contract.columns:
+        for index, key in enumerate(keys):
+            if key and key in column.header_keys and index not in positions.values():
+                positions[column.name] = index
+                break
+    missing = [c for c in contract.required if c not in positions]
+    return len(positions), missing, positions
+
+
+def _best_header(sheet: Sheet, contracts: tuple[TableContract, ...]):
+    """(score, header_index, contract, positions, missing) of the best header candidate in the sheet."""
+    best = None
+    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        for contract in contracts:
+            score, missing, positions = _score(row, contract)
+            if score == 0:
+                continue
+            rank = (not missing, score / len(contract.columns), score)
+            if best is None or rank > best[0]:
+                best = (rank, index, contract, positions, missing)
+    return best
+
+
+def map_values(raw: pd.DataFrame, contract: TableContract) -> pd.DataFrame:
+    """Canonical columns from raw cell values, keeping each raw value beside it as `<column>__raw`."""
+    frame = pd.DataFrame(index=raw.index)
+    for column in contract.columns:
+        submitted = values.blank_to_na(raw[column.name]) if column.name in raw else \
+            pd.Series(pd.NA, index=raw.index, dtype="object")
+        if column.kind == DATE:
+            mapped = values.to_date(submitted)
+        elif column.kind in (CODE, YESNO):
+            mapped = values.to_code(submitted, column.codes)
+        elif column.kind == NHS:
+            mapped = values.to_nhs_number(submitted)
+        elif column.kind == POSTCODE:
+            mapped = values.to_postcode(submitted)
+        elif column.kind == INT:
+            mapped = values.to_int(submitted)
+        else:
+            mapped = values.to_text(submitted)
+        frame[column.name] = mapped
+        frame[column.name + RAW] = values.to_text(submitted)
+    return frame
+
+
+def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
+                      positions: dict[str, int]) -> MappedTable:
+    header = sheet.rows[header_index]
+    body = sheet.rows[header_index + 1:]
+    width = max((len(r) for r in body), default=0)
+    records = [(header_index + 2 + offset, row) for offset, row in enumerate(body)
+               if any(cell not in (None, "") for cell in row)]
+    raw = pd.DataFrame({name: [row[pos] if pos < len(row) else None for _, row in records]
+                        for name, pos in positions.items()}, dtype="object")
+    frame = map_values(raw, contract)
+    frame[SOURCE_ROW] = pd.Series([excel_row for excel_row, _ in records], dtype="int64")
+    used = set(positions.values())
+    extras = [str(header[i]).strip() for i in range(min(len(header), width or len(header)))
+              if i not in used and header[i] not in (None, "")]
+    headers = {name: str(header[pos]).strip() for name, pos in positions.items()}
+    return MappedTable(contract, sheet.name, header_index + 1, headers, frame, extras)
+
+
+def recognise(sheets: list[Sheet], agency: str) -> Recognition:
+    """Find the tables of the workbook; refuse it (FILE) if none is recognisable or the folder is wrong."""
+    tables: list[MappedTable] = []
+    notes: list[str] = []
+    partial: list[str] = []
+    for sheet in sheets:
+        best = _best_header(sheet, schemas.TABLES)
+        if best is None or best[0][2] < 2:
+            notes.append(f"Sheet '{sheet.name}' was ignored: it holds no table this pipeline uses.")
+            continue
+        (complete, _, _), index, contract, positions, missing = best
+        if not complete:
+            partial.append(f"Sheet '{sheet.name}' looks like {contract.title} but has no column for "
+                           + ", ".join(missing) + f" (header row {index + 1}).")
+            continue
+        if any(t.contract.table_id == contract.table_id for t in tables):
+            notes.append(f"Sheet '{sheet.name}' was ignored: {contract.title} was already read from another sheet.")
+            continue
+        tables.append(_table_from_sheet(sheet, index, contract, positions))
+    if not tables:
+        problem = " ".join(partial) if partial else \
+            "No table we recognise was found: check the header row names the columns of the return."
+        return Recognition([], notes, problem)
+    wrong = sorted({t.contract.agency for t in tables} - {agency})
+    if wrong:
+        return Recognition([], notes, f"This file holds {tables[0].contract.title}, which comes from '{wrong[0]}', "
+                                      f"but it was dropped in the '{agency}' folder. Send it from the right folder.")
+    notes.extend(partial)
+    for table in tables:
+        if table.extra_headers:
+            notes.append(f"Sheet '{table.sheet}': columns not used and kept aside: " + ", ".join(table.extra_headers))
+        if table.frame.empty:
+            notes.append(f"Sheet '{table.sheet}' has a header but no data rows.")
+    if all(t.frame.empty for t in tables):
+        return Recognition([], notes, "The file has a header row but no data rows.")
+    return Recognition(tables, notes)

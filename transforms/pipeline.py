@@ -1,0 +1,125 @@
+"""The stages of DESIGN.md section 2 as plain functions with explicit arguments.
+
+`assure run` calls `run()`, which calls the stage functions in order; the Airflow DAG in `dags/` calls the
+very same stage functions, one task each. Stages pass small dicts of paths, never DataFrames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from transforms import warehouse
+from transforms.feedback import write_feedback
+from transforms.indicators import compute_indicators
+from transforms.ingest import validate_submission
+from transforms.load import load_submission
+from transforms.periods import parse_period
+from transforms.publish import publish
+from transforms.reconcile import reconcile
+from transforms.register import discover, register
+
+COUNTS = ("rows_read", "rows_accepted", "rows_rejected", "rows_queried")
+
+
+def new_run_id() -> str:
+    """A unique id for one pipeline run (recorded in `ops_run` and on each indicator value)."""
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+def now() -> str:
+    """UTC time stamp for ops records."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url: str) -> dict:
+    """register -> read/map/validate -> feedback -> load for one landed file; return the submission summary."""
+    submission = register(path, agency, period, out_dir, warehouse_url)
+    result = validate_submission(submission, out_dir)
+    feedback = write_feedback(result, out_dir)
+    load_submission(result, warehouse_url)
+    return summarise(result, feedback)
+
+
+def summarise(result: dict, feedback: dict) -> dict:
+    """The part of a submission's result the run summary and the DAG need."""
+    return {"submission_id": result["submission_id"], "agency": result["agency"], "file": result["file_name"],
+            "status": result["status"], "reason": result.get("reason"), "feedback": feedback,
+            **{k: result[k] for k in COUNTS}}
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the console and for tests."""
+
+    run_id: str
+    period: str
+    out_dir: str
+    warehouse_url: str
+    submissions: list[dict] = field(default_factory=list)
+    people: int = 0
+    person_records: int = 0
+    indicator_values: int = 0
+    outputs: dict = field(default_factory=dict)
+
+    def totals(self) -> dict:
+        """Row counts summed over distinct submissions."""
+        unique = {s["submission_id"]: s for s in self.submissions}.values()
+        return {k: sum(s[k] for s in unique) for k in COUNTS}
+
+    def text(self) -> str:
+        """The summary printed at the end of `assure run`."""
+        statuses = {}
+        for s in {s["submission_id"]: s for s in self.submissions}.values():
+            statuses[s["status"]] = statuses.get(s["status"], 0) + 1
+        totals = self.totals()
+        lines = [
+            f"Run {self.run_id} for period {self.period}",
+            f"  files:        {len(self.submissions)} landed, "
+            + ", ".join(f"{n} {k.lower()}" for k, n in sorted(statuses.items())),
+            f"  rows:         {totals['rows_read']} read = {totals['rows_accepted']} accepted + "
+            f"{totals['rows_rejected']} rejected ({totals['rows_queried']} accepted rows queried)",
+            f"  people:       {self.person_records} person records -> {self.people} people",
+            f"  indicators:   {self.indicator_values} values",
+            f"  warehouse:    {self.warehouse_url}",
+            f"  feedback:     {Path(self.out_dir) / 'outbox'}",
+        ]
+        lines += [f"  {name + ':':<13} {path}" for name, path in self.outputs.items()]
+        for s in self.submissions:
+            if s["status"] == "QUARANTINED":
+                lines.append(f"  quarantined:  {s['agency']}/{s['file']}: {s['reason']}")
+        return "\n".join(lines)
+
+
+def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None = None,
+        progress: Callable[[str], None] = print) -> RunSummary:
+    """The whole pipeline on everything in the landing folder, for one period."""
+    parse_period(period)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    url = warehouse_url or warehouse.default_url(Path(out_dir))
+    summary = RunSummary(new_run_id(), period, str(out_dir), url)
+    files = discover(Path(landing_dir))
+    progress(f"[1/4] ingest: {len(files)} files (register, read, validate, feedback, load)")
+    for number, item in enumerate(files, start=1):
+        started = time.perf_counter()
+        result = ingest_file(item["path"], item["agency"], period, out_dir, url)
+        summary.submissions.append(result)
+        progress(f"      {number}/{len(files)} {item['agency']}/{Path(item['path']).name}: {result['status']}, "
+                 f"{result['rows_read']} rows read, {result['rows_rejected']} rejected "
+                 f"({time.perf_counter() - started:.1f}s)")
+    warehouse.record_stage(url, summary.run_id, period, "ingest", len(files), now())
+    progress("[2/4] reconcile: person records -> master person index")
+    linked = reconcile(period, url)
+    summary.people, summary.person_records = linked["people"], linked["records"]
+    warehouse.record_stage(url, summary.run_id, period, "reconcile", linked["records"], now())
+    progress("[3/4] indicators: the partnership dataset")
+    summary.indicator_values = compute_indicators(period, url, summary.run_id)["values"]
+    warehouse.record_stage(url, summary.run_id, period, "indicators", summary.indicator_values, now())
+    progress("[4/4] publish: dataset CSV and dashboard")
+    summary.outputs = publish(period, url, out_dir)
+    warehouse.record_stage(url, summary.run_id, period, "publish", len(summary.outputs), now())
+    return summary

@@ -1,0 +1,69 @@
+"""Register a landed file: archive it unchanged under its sha256 and record who sent it and when.
+
+The same bytes landing twice are one submission: the second registration returns the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from transforms import warehouse
+
+IGNORED_PREFIXES = ("_", ".", "~$")
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def safe_name(name: str) -> str:
+    """A file name safe to use inside our folders (never a path)."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).strip("._")
+    return cleaned or "file"
+
+
+def discover(landing_dir: Path) -> list[dict]:
+    """Files waiting in `landing/<agency>/`, in a stable order: [{'path', 'agency'}]."""
+    found = []
+    for agency_dir in sorted(Path(landing_dir).iterdir()):
+        if not agency_dir.is_dir() or agency_dir.name.startswith(IGNORED_PREFIXES):
+            continue
+        for path in sorted(agency_dir.iterdir()):
+            if path.is_file() and not path.name.startswith(IGNORED_PREFIXES):
+                found.append({"path": str(path), "agency": agency_dir.name})
+    return found
+
+
+def register(path: str, agency: str, period: str, out_dir: str, warehouse_url: str) -> dict:
+    """Archive the file and record it in `raw_submission`; return the submission as a plain dict."""
+    source = Path(path)
+    sha = sha256_of(source)
+    submission_id = sha[:16]
+    eng = warehouse.engine(warehouse_url)
+    table = warehouse.raw_submission
+    with eng.begin() as conn:
+        row = conn.execute(sa.select(table).where(table.c.sha256 == sha)).mappings().first()
+        if row is None:
+            archive = Path(out_dir) / "archive" / f"{sha}{source.suffix.lower()}"
+            archive.parent.mkdir(parents=True, exist_ok=True)
+            if not archive.exists():
+                shutil.copyfile(source, archive)
+            row = {
+                "submission_id": submission_id, "sha256": sha, "agency": agency, "file_name": source.name,
+                "archive_path": str(archive), "period": period,
+                "received_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            }
+            conn.execute(table.insert().values(**row, loaded=0))
+    return {key: row[key] for key in
+            ("submission_id", "sha256", "agency", "file_name", "archive_path", "period", "received_at")}

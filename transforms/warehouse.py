@@ -1,0 +1,169 @@
+"""The warehouse: one SQLAlchemy interface over SQLite (embedded default) and PostgreSQL (production).
+
+Table prefixes say the layer: `raw_` file registry, `stg_` accepted rows, `core_` persons, `fct_`/`dim_`
+indicators and catalogue, `dq_` data quality, `ops_` runs. `stg_` tables are generated from the return
+contracts in `schemas/`, so a column is declared once.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+
+import schemas
+
+METADATA = sa.MetaData()
+TEXT = sa.Text
+
+raw_submission = sa.Table(
+    "raw_submission", METADATA,
+    sa.Column("submission_id", sa.String(64), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("agency", sa.String(32), nullable=False),
+    sa.Column("file_name", TEXT, nullable=False),
+    sa.Column("archive_path", TEXT, nullable=False),
+    sa.Column("received_at", sa.String(32), nullable=False),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("return_id", sa.String(64)),
+    sa.Column("status", sa.String(16)),
+    sa.Column("rows_read", sa.Integer),
+    sa.Column("rows_accepted", sa.Integer),
+    sa.Column("rows_rejected", sa.Integer),
+    sa.Column("rows_queried", sa.Integer),
+    sa.Column("reason", TEXT),
+    sa.Column("loaded", sa.Integer, nullable=False, server_default="0"),
+)
+
+dq_issue = sa.Table(
+    "dq_issue", METADATA,
+    sa.Column("submission_id", sa.String(64), nullable=False, index=True),
+    sa.Column("agency", sa.String(32), nullable=False),
+    sa.Column("return_id", sa.String(64)),
+    sa.Column("sheet", TEXT),
+    sa.Column("row", sa.Integer),
+    sa.Column("record_id", TEXT),
+    sa.Column("column", TEXT),
+    sa.Column("value", TEXT),
+    sa.Column("rule_id", sa.String(16), nullable=False),
+    sa.Column("severity", sa.String(8), nullable=False),
+    sa.Column("message", TEXT, nullable=False),
+)
+
+core_person = sa.Table(
+    "core_person", METADATA,
+    sa.Column("person_key", sa.String(32), primary_key=True),
+    sa.Column("record_count", sa.Integer, nullable=False),
+    sa.Column("sources", TEXT, nullable=False),
+)
+
+core_person_link = sa.Table(
+    "core_person_link", METADATA,
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("record_id", sa.String(128), primary_key=True),
+    sa.Column("agency", sa.String(32), nullable=False),
+    sa.Column("person_key", sa.String(32), nullable=False, index=True),
+    sa.Column("match_probability", sa.Float, nullable=False),
+    sa.Column("rule", sa.String(32), nullable=False),
+)
+
+dim_indicator = sa.Table(
+    "dim_indicator", METADATA,
+    sa.Column("indicator_id", sa.String(16), primary_key=True),
+    sa.Column("title", TEXT, nullable=False),
+    sa.Column("definition", TEXT, nullable=False),
+    sa.Column("unit", sa.String(16), nullable=False),
+    sa.Column("polarity", sa.String(16), nullable=False),
+    sa.Column("source_returns", TEXT, nullable=False),
+)
+
+dim_child_population = sa.Table(
+    "dim_child_population", METADATA,
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("population_0_17", sa.Integer, nullable=False),
+)
+
+fct_indicator_value = sa.Table(
+    "fct_indicator_value", METADATA,
+    sa.Column("indicator_id", sa.String(16), primary_key=True),
+    sa.Column("period", sa.String(7), primary_key=True),
+    sa.Column("breakdown", sa.String(64), primary_key=True),
+    sa.Column("numerator", sa.Float),
+    sa.Column("denominator", sa.Float),
+    sa.Column("value", sa.Float),
+    sa.Column("unit", sa.String(16), nullable=False),
+    sa.Column("comparator", sa.Float),
+    sa.Column("rag", sa.String(8), nullable=False),
+    sa.Column("direction", sa.String(8), nullable=False),
+    sa.Column("run_id", sa.String(40), nullable=False),
+)
+
+fct_indicator_lineage = sa.Table(
+    "fct_indicator_lineage", METADATA,
+    sa.Column("indicator_id", sa.String(16), primary_key=True),
+    sa.Column("period", sa.String(7), primary_key=True),
+    sa.Column("submission_id", sa.String(64), primary_key=True),
+)
+
+ops_run = sa.Table(
+    "ops_run", METADATA,
+    sa.Column("run_id", sa.String(40), primary_key=True),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("stage", sa.String(32), primary_key=True),
+    sa.Column("finished_at", sa.String(32), nullable=False),
+    sa.Column("items", sa.Integer, nullable=False),
+)
+
+STG_COMMON = ("submission_id", "agency", "period", "source_sheet", "source_row", "queried")
+
+
+def _stg_table(contract) -> sa.Table:
+    return sa.Table(
+        contract.stg_table, METADATA,
+        sa.Column("submission_id", sa.String(64), nullable=False, index=True),
+        sa.Column("agency", sa.String(32), nullable=False),
+        sa.Column("period", sa.String(7), nullable=False, index=True),
+        sa.Column("source_sheet", TEXT, nullable=False),
+        sa.Column("source_row", sa.Integer, nullable=False),
+        sa.Column("queried", sa.Integer, nullable=False),
+        *[sa.Column(column.name, TEXT) for column in contract.columns],
+    )
+
+
+STG_TABLES = {contract.table_id: _stg_table(contract) for contract in schemas.TABLES}
+
+
+def default_url(out_dir: Path) -> str:
+    """`ASSURE_WAREHOUSE_URL`, else a SQLite file in the output folder."""
+    return os.environ.get("ASSURE_WAREHOUSE_URL") or f"sqlite:///{Path(out_dir).resolve() / 'warehouse.sqlite'}"
+
+
+_ENGINES: dict[str, sa.Engine] = {}
+
+
+def engine(url: str) -> sa.Engine:
+    """A cached engine for `url`, with every warehouse table created if missing."""
+    if url not in _ENGINES:
+        parsed = sa.make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        eng = sa.create_engine(url)
+        METADATA.create_all(eng)
+        _ENGINES[url] = eng
+    return _ENGINES[url]
+
+
+def dispose_all() -> None:
+    """Close every cached engine (tests and the end of a CLI run)."""
+    for eng in _ENGINES.values():
+        eng.dispose()
+    _ENGINES.clear()
+
+
+def record_stage(url: str, run_id: str, period: str, stage: str, items: int, finished_at: str) -> None:
+    """Note in `ops_run` that a stage of a run finished, and how many items it handled."""
+    with engine(url).begin() as conn:
+        conn.execute(ops_run.delete().where(ops_run.c.run_id == run_id, ops_run.c.stage == stage))
+        conn.execute(ops_run.insert().values(run_id=run_id, period=period, stage=stage, items=items,
+                                             finished_at=finished_at))
