@@ -67,7 +67,8 @@ CP_PLANS = TableContract(
     record_id="child_id",
     columns=(
         *_child_columns(),
-        Column("cpp_start_date", DATE, True, ("Child Protection Plan Start Date", "CP Plan Start Date", "Plan Start Date")),
+        Column("cpp_start_date", DATE, True,
+               ("Child Protection Plan Start Date", "CP Plan Start Date", "Plan Start Date")),
         Column("initial_category", CODE, True, ("Initial Category of Abuse", "Initial Category"), codes.ABUSE_CATEGORY),
         Column("latest_category", CODE, False, ("Latest Category of Abuse", "Latest Category"), codes.ABUSE_CATEGORY),
         Column("cpp_end_date", DATE, False, ("Child Protection Plan End Date", "CP Plan End Date", "Plan End Date")),

@@ -2,8 +2,8 @@
 
 from schemas import codes
 from schemas.contract import ID, Column, TableContract
-from schemas.rules import QUERY, Rule, known_code, required, unique_id, valid_date
 from schemas.people import nhs_number_valid, person_columns
+from schemas.rules import QUERY, Rule, known_code, required, unique_id, valid_date
 
 RETURN_ID = "csc_child_identity"
 

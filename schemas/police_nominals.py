@@ -1,9 +1,9 @@
 """`police_nominals`: person records from the force system. Duplicate people are measured, never rejected."""
 
+from schemas import codes
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.people import person_columns
 from schemas.rules import known_code, not_before, required, unique_id, valid_date
-from schemas import codes
 
 RETURN_ID = "police_nominals"
 

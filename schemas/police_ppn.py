@@ -44,7 +44,8 @@ PPN = TableContract(
         Rule("PPN-014Q", QUERY,
              "Domestic abuse PPN without a completed DARA. Confirm whether a DARA was done and record it.",
              ("dara_completed", "ppn_type"),
-             lambda df: (df["ppn_type"] != "DOMESTIC_ABUSE").fillna(True) | (df["dara_completed"] == "Y").fillna(False)),
+             lambda df: (df["ppn_type"] != "DOMESTIC_ABUSE").fillna(True)
+             | (df["dara_completed"] == "Y").fillna(False)),
     ),
 )
 

@@ -83,7 +83,8 @@ def not_before(rule_id: str, later: str, earlier: str, message: str) -> Rule:
 
 def build_schema(rules: tuple[Rule, ...] | list[Rule], name: str) -> pa.DataFrameSchema:
     """The pandera schema running `rules` in order (check_number == position in `rules`)."""
-    checks = [pa.Check(rule.check, name=rule.rule_id, error=rule.rule_id) for rule in rules]
+    # ignore_na=False: pandera would otherwise treat rows holding any null as passing every check
+    checks = [pa.Check(rule.check, name=rule.rule_id, error=rule.rule_id, ignore_na=False) for rule in rules]
     return pa.DataFrameSchema(checks=checks, name=name, strict=False, coerce=False)
 
 

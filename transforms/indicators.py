@@ -99,7 +99,7 @@ def _value(numerator, denominator, unit: str) -> float | None:
         return float(numerator)
     if not denominator:
         return None
-    return float(numerator) / float(denominator) * scale
+    return float(numerator) * scale / float(denominator)
 
 
 def _has_rows(conn: sa.Connection, table_id: str, period: str) -> bool:

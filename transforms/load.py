@@ -7,7 +7,6 @@ Everything for one submission happens in one transaction: a failed load leaves t
 from __future__ import annotations
 
 import pandas as pd
-import sqlalchemy as sa
 
 import schemas
 from transforms import warehouse

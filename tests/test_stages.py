@@ -1,0 +1,131 @@
+"""Register, feedback, load, reconcile and indicators on tiny hand-made inputs (SQLite)."""
+
+import json
+
+import openpyxl
+import pandas as pd
+import sqlalchemy as sa
+
+from tests.conftest import write_xlsx
+from transforms import warehouse
+from transforms.feedback import neutralise, write_feedback
+from transforms.indicators import compute_indicators
+from transforms.ingest import validate_submission
+from transforms.load import load_submission
+from transforms.publish import publish
+from transforms.reconcile import assign_person_keys, link_records
+from transforms.register import register
+
+PPN_HEADER = ["PPN ID", "Person ID", "Incident Date", "Submitted Date", "PPN Type", "DARA Completed"]
+
+
+def ppn_file(tmp_path, name, rows):
+    return write_xlsx(tmp_path / "landing" / "police" / name, {"PPN": [["Force extract"], PPN_HEADER, *rows]})
+
+
+def ingest(tmp_path, url, path, period="2026-09"):
+    submission = register(str(path), "police", period, str(tmp_path / "out"), url)
+    result = validate_submission(submission, str(tmp_path / "out"))
+    paths = write_feedback(result, str(tmp_path / "out"))
+    load_submission(result, url)
+    return result, paths
+
+
+def rows_of(url, table):
+    with warehouse.engine(url).connect() as conn:
+        return pd.DataFrame(conn.execute(sa.select(warehouse.METADATA.tables[table])).mappings().all())
+
+
+def test_same_bytes_twice_is_one_submission(tmp_path, sqlite_url):
+    path = ppn_file(tmp_path, "a.xlsx", [["P1", "N1", "01/07/2026", "02/07/2026", "Other", ""]])
+    copy = tmp_path / "landing" / "police" / "copy.xlsx"
+    copy.write_bytes(path.read_bytes())
+    first = register(str(path), "police", "2026-09", str(tmp_path / "out"), sqlite_url)
+    second = register(str(copy), "police", "2026-09", str(tmp_path / "out"), sqlite_url)
+    assert first == second
+    assert len(rows_of(sqlite_url, "raw_submission")) == 1
+    assert (tmp_path / "out" / "archive" / f"{first['sha256']}.xlsx").read_bytes() == path.read_bytes()
+
+
+def test_feedback_has_every_sheet_only_this_submission_and_neutralised_values(tmp_path, sqlite_url):
+    rows = [["P1", "N1", "01/07/2026", "02/07/2026", "Other", ""],
+            ["P2", "N2", "01/07/2026", "02/07/2026", "=HYPERLINK(\"x\")", ""]]
+    result, paths = ingest(tmp_path, sqlite_url, ppn_file(tmp_path, "a.xlsx", rows))
+    content = json.loads(open(paths["json"]).read())
+    assert content["submission"] == {
+        "agency": "police", "return_id": "police_ppn", "file": "a.xlsx", "sha256": result["sha256"],
+        "received_at": result["received_at"], "period": "2026-09", "status": "PARTIAL", "rows_read": 2,
+        "rows_accepted": 1, "rows_rejected": 1, "rows_queried": 0}
+    assert content["issues"] == [{"sheet": "PPN", "row": 4, "record_id": "P2", "column": "PPN Type",
+                                  "value": "'=HYPERLINK(\"x\")", "rule_id": "PPN-009", "severity": "ERROR",
+                                  "message": content["issues"][0]["message"]}]
+    book = openpyxl.load_workbook(paths["xlsx"])
+    assert book.sheetnames == ["Summary", "Issues", "Rejected rows", "Rules"]
+    rejected = book["Rejected rows"]
+    flagged = [c for row in rejected.iter_rows() for c in row if c.comment is not None]
+    assert [c.value for c in flagged] == ["'=HYPERLINK(\"x\")"]
+    assert "PPN-009" in flagged[0].comment.text
+    assert neutralise("+44") == "'+44" and neutralise("ok") == "ok" and neutralise(3) == 3
+
+
+def test_resubmission_replaces_the_agency_rows_for_the_period(tmp_path, sqlite_url):
+    ingest(tmp_path, sqlite_url, ppn_file(tmp_path, "a.xlsx", [["P1", "N1", "01/07/2026", "02/07/2026", "Other", ""],
+                                                               ["P2", "N1", "01/07/2026", "02/07/2026", "Other", ""]]))
+    ingest(tmp_path, sqlite_url, ppn_file(tmp_path, "b.xlsx", [["P3", "N1", "01/07/2026", "02/07/2026", "Other", ""]]))
+    assert rows_of(sqlite_url, "stg_police_ppn")["ppn_id"].tolist() == ["P3"]
+    assert len(rows_of(sqlite_url, "raw_submission")) == 2
+    ingest(tmp_path, sqlite_url, ppn_file(tmp_path, "c.xlsx", [["P9", "N1", "01/04/2026", "02/04/2026", "Other", ""]]),
+           period="2026-06")
+    assert sorted(rows_of(sqlite_url, "stg_police_ppn")["ppn_id"]) == ["P3", "P9"]
+
+
+def people(rows):
+    frame = pd.DataFrame(rows, columns=["source", "record_id", "first_std", "last_std", "date_of_birth",
+                                        "nhs_number"])
+    return frame.astype("object").where(frame.notna(), None)
+
+
+def test_deterministic_links_and_nhs_veto():
+    records = people([
+        ["csc", "C1", "AMY", "SMITH", "2015-01-02", "9434765919"],
+        ["police", "N1", "AMY", "SMITH", "2015-01-02", None],          # exact name + dob
+        ["police", "N2", "AMY", "SMITH", "2015-01-02", "4010232137"],  # exact, but a different NHS number
+        ["health", "H1", "AMELIA", "SMITH", "2015-01-02", "9434765919"],  # same NHS number and dob
+        ["police", "N3", "BEN", "SMITH", "2015-01-02", None],           # twin: other first name
+    ])
+    linked = link_records(records)
+    groups = linked.groupby("group")["record_id"].apply(sorted).tolist()
+    assert sorted(groups) == [["C1", "H1", "N1"], ["N2"], ["N3"]]
+
+
+def test_person_keys_are_stable_across_reruns_and_keep_existing_keys():
+    records = people([["csc", "C1", "AMY", "SMITH", "2015-01-02", None],
+                      ["police", "N1", "AMY", "SMITH", "2015-01-02", None]])
+    first = assign_person_keys(link_records(records), pd.DataFrame(), b"k")
+    again = assign_person_keys(link_records(records), first[["source", "record_id", "person_key"]], b"k")
+    assert first["person_key"].tolist() == again["person_key"].tolist()
+    assert first["person_key"].nunique() == 1
+    existing = pd.DataFrame({"source": ["police"], "record_id": ["N1"], "person_key": ["kept-key"]})
+    assert set(assign_person_keys(link_records(records), existing, b"k")["person_key"]) == {"kept-key"}
+
+
+def test_indicators_by_hand_and_no_data(tmp_path, sqlite_url):
+    rows = [["P1", "N1", "01/07/2026", "02/07/2026", "Domestic abuse", "Y"],
+            ["P2", "N2", "01/08/2026", "02/08/2026", "Domestic abuse", "N"],
+            ["P3", "N3", "01/08/2026", "02/08/2026", "Domestic abuse", ""],
+            ["P4", "N4", "01/08/2026", "02/08/2026", "Missing", ""],
+            ["P5", "N5", "01/05/2026", "02/05/2026", "Domestic abuse", "Y"]]  # previous quarter
+    ingest(tmp_path, sqlite_url, ppn_file(tmp_path, "a.xlsx", rows))
+    compute_indicators("2026-09", sqlite_url, "run-1")
+    values = rows_of(sqlite_url, "fct_indicator_value").set_index("indicator_id")
+    assert values.loc["POL-02", ["numerator", "denominator"]].tolist() == [1, 3]
+    assert abs(values.loc["POL-02", "value"] - 100 / 3) < 1e-9
+    assert values.loc["POL-02", "direction"] == "down"  # 100% in Q1 (P5) -> 33% in Q2
+    assert values.loc["CSC-01", "rag"] == "NO_DATA" and pd.isna(values.loc["CSC-01", "value"])
+    outputs = publish("2026-09", sqlite_url, str(tmp_path / "out"))
+    text = open(outputs["csv"]).read().splitlines()
+    assert text[0] == "indicator_id,period,breakdown,numerator,denominator,value,unit,rag,direction"
+    assert "CSC-01,2026-09,,,,,rate_per_10000,NO_DATA," in text
+    assert f"POL-02,2026-09,,1,3,{100 / 3!r},percent,,down" in text
+    lineage = rows_of(sqlite_url, "fct_indicator_lineage")
+    assert lineage["indicator_id"].tolist() == ["POL-02"]
