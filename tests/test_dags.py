@@ -29,3 +29,23 @@ def test_dag_files_hold_no_business_logic():
         text = path.read_text()
         for forbidden in ("import pandas", "read_excel", "python_calamine", "sqlalchemy", "SELECT "):
             assert forbidden not in text, f"{path.name} contains {forbidden!r}"
+
+
+def test_dag_run_publishes_what_assure_run_publishes(tmp_path):
+    """The DAG (through Airflow's dag.test) and `assure run` are one code path: same inputs, same dataset."""
+    from transforms.generate import generate
+    from transforms.pipeline import run
+
+    landing = tmp_path / "landing"
+    generate(landing, "2026-09", scale=0.1, seed=5)
+    done = subprocess.run([sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--landing", str(landing),
+                           "--out", str(tmp_path / "dag_out"), "--period", "2026-09"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    assert "finished: success" in done.stdout
+    run(str(landing), "2026-09", str(tmp_path / "cli_out"), f"sqlite:///{tmp_path / 'cli.sqlite'}",
+        progress=lambda line: None)
+    name = "published/partnership_dataset_2026-09.csv"
+    assert (tmp_path / "dag_out" / name).read_bytes() == (tmp_path / "cli_out" / name).read_bytes()
+    feedback = sorted(p.name for p in (tmp_path / "dag_out" / "outbox").rglob("*.feedback.xlsx"))
+    assert len(feedback) == 5

@@ -65,6 +65,7 @@ class RunSummary:
     person_records: int = 0
     indicator_values: int = 0
     outputs: dict = field(default_factory=dict)
+    seconds: dict = field(default_factory=dict)
 
     def totals(self) -> dict:
         """Row counts summed over distinct submissions."""
@@ -85,6 +86,7 @@ class RunSummary:
             f"{totals['rows_rejected']} rejected ({totals['rows_queried']} accepted rows queried)",
             f"  people:       {self.person_records} person records -> {self.people} people",
             f"  indicators:   {self.indicator_values} values",
+            "  seconds:      " + ", ".join(f"{stage} {secs:.1f}" for stage, secs in self.seconds.items()),
             f"  warehouse:    {self.warehouse_url}",
             f"  feedback:     {Path(self.out_dir) / 'outbox'}",
         ]
@@ -103,6 +105,14 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
     url = warehouse_url or warehouse.default_url(Path(out_dir))
     summary = RunSummary(new_run_id(), period, str(out_dir), url)
     files = discover(Path(landing_dir))
+    clock = time.perf_counter()
+
+    def finished(stage: str, items: int) -> None:
+        nonlocal clock
+        summary.seconds[stage] = time.perf_counter() - clock
+        warehouse.record_stage(url, summary.run_id, period, stage, items, now())
+        clock = time.perf_counter()
+
     progress(f"[1/4] ingest: {len(files)} files (register, read, validate, feedback, load)")
     for number, item in enumerate(files, start=1):
         started = time.perf_counter()
@@ -111,15 +121,15 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         progress(f"      {number}/{len(files)} {item['agency']}/{Path(item['path']).name}: {result['status']}, "
                  f"{result['rows_read']} rows read, {result['rows_rejected']} rejected "
                  f"({time.perf_counter() - started:.1f}s)")
-    warehouse.record_stage(url, summary.run_id, period, "ingest", len(files), now())
+    finished("ingest", len(files))
     progress("[2/4] reconcile: person records -> master person index")
     linked = reconcile(period, url)
     summary.people, summary.person_records = linked["people"], linked["records"]
-    warehouse.record_stage(url, summary.run_id, period, "reconcile", linked["records"], now())
+    finished("reconcile", linked["records"])
     progress("[3/4] indicators: the partnership dataset")
     summary.indicator_values = compute_indicators(period, url, summary.run_id)["values"]
-    warehouse.record_stage(url, summary.run_id, period, "indicators", summary.indicator_values, now())
+    finished("indicators", summary.indicator_values)
     progress("[4/4] publish: dataset CSV and dashboard")
     summary.outputs = publish(period, url, out_dir)
-    warehouse.record_stage(url, summary.run_id, period, "publish", len(summary.outputs), now())
+    finished("publish", len(summary.outputs))
     return summary

@@ -6,6 +6,8 @@ real person; UPNs use local authority code 334 with a DfE check letter.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 NHS_WEIGHTS = np.arange(10, 1, -1)  # weights 10..2 on the first nine digits
@@ -25,24 +27,22 @@ def nhs_check_digit(first_nine: np.ndarray) -> np.ndarray:
 
 
 def nhs_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
-    """`n` distinct valid NHS numbers (10-digit strings) in the 999 test range."""
-    out: list[str] = []
-    seen: set[str] = set()
-    while len(out) < n:
-        # oversample: about 1 stem in 11 has no valid check digit, and a few collide
-        k = int((n - len(out)) * 1.2) + 16
-        stems = np.concatenate([np.full((k, 3), 9), rng.integers(0, 10, size=(k, 6))], axis=1)
-        check = nhs_check_digit(stems)
-        ok = check != 10
-        digits = np.concatenate([stems[ok], check[ok, None]], axis=1)
-        for row in digits.astype(str):
-            value = "".join(row)
-            if value not in seen:
-                seen.add(value)
-                out.append(value)
-                if len(out) == n:
-                    break
-    return np.array(out, dtype=object)
+    """`n` distinct valid NHS numbers (10-digit strings) in the 999 test range, in random order."""
+    ok, check = _test_range()
+    if n > ok.size:
+        raise ValueError("more NHS numbers requested than the test range holds")
+    pick = rng.choice(ok, size=n, replace=False)  # without replacement: distinct numbers
+    numbers = 9_990_000_000 + pick * 10 + check[pick]
+    return numbers.astype(str).astype(object)
+
+
+@lru_cache(maxsize=1)
+def _test_range() -> tuple[np.ndarray, np.ndarray]:
+    """The six-digit stems after 999 that have a check digit, and every stem's check digit."""
+    stems = np.arange(10**6)
+    digits = (stems[:, None] // 10 ** np.arange(5, -1, -1)) % 10
+    check = nhs_check_digit(np.concatenate([np.full((stems.size, 3), 9), digits], axis=1))
+    return np.flatnonzero(check != 10), check
 
 
 def break_nhs_check_digit(rng: np.random.Generator, numbers: list[str]) -> list[str]:
@@ -66,20 +66,18 @@ def nhs_valid(number: str) -> bool:
 
 def upns(rng: np.random.Generator, n: int, entry_years: np.ndarray) -> np.ndarray:
     """`n` distinct UPNs: check letter + LA 334 + school (4 digits) + year allocated (2 digits) + serial (3)."""
-    out = np.empty(n, dtype=object)
-    seen: set[str] = set()
-    schools = rng.integers(2000, 5000, size=n)
-    serials = rng.integers(0, 1000, size=n)
-    for i in range(n):
-        while True:
-            body = f"{LA_CODE}{schools[i]:04d}{int(entry_years[i]) % 100:02d}{serials[i]:03d}"
-            if body not in seen:
-                break
-            serials[i] = (serials[i] + 1) % 1000
-            schools[i] = schools[i] + (serials[i] == 0)
-        seen.add(body)
-        out[i] = upn_check_letter(body) + body
-    return out
+    # the nine digits after the LA code, unique across the batch
+    tail = (rng.integers(2000, 5000, n) * 10**5 + (np.asarray(entry_years) % 100) * 1000
+            + rng.integers(0, 1000, n)).astype(np.int64)
+    while n and np.unique(tail).size < n:
+        _, first = np.unique(tail, return_index=True)
+        clash = np.setdiff1d(np.arange(n), first)
+        tail[clash] = (tail[clash] // 1000) * 1000 + rng.integers(0, 1000, clash.size)
+    digits = np.concatenate([np.tile(np.array([3, 3, 4]), (n, 1)),
+                             (tail[:, None] // 10 ** np.arange(8, -1, -1)) % 10], axis=1)
+    letters = UPN_LETTERS[(digits * np.arange(2, 14)).sum(axis=1) % 23]
+    bodies = np.char.add(LA_CODE, np.char.zfill(tail.astype(str), 9))
+    return np.char.add(letters, bodies).astype(object)
 
 
 def upn_check_letter(body: str) -> str:

@@ -49,7 +49,8 @@ def make_households(rng: np.random.Generator, anchors: np.ndarray, young_bias: f
     # Children: eldest first, each younger sibling 10 months to 4 years later, or a twin.
     k = rng.choice(np.array(CHILDREN_PER_HOUSEHOLD), size=n, p=np.array(CHILDREN_WEIGHTS))
     young = rng.random(n) < young_bias
-    eldest_age = np.where(young, rng.uniform(0.02, 2.0, n), rng.uniform(0.02, 17.5, n)) * YEAR
+    # otherwise older eldest children are likelier (the square root of a uniform leans towards the top)
+    eldest_age = np.where(young, rng.uniform(0.02, 2.0, n), 17.5 * np.sqrt(rng.uniform(0.0001, 1.0, n))) * YEAR
     eldest_dob = anchors - eldest_age.astype(np.int64)
     hh_of_child = np.repeat(np.arange(n), k)
     order = np.concatenate([np.arange(c) for c in k]) if n else np.array([], dtype=int)
