@@ -93,3 +93,9 @@ def test_failing_rows_maps_pandera_failures_back_to_rule_ids():
     frame = pd.DataFrame({"a": ["x", None, "z"], "a__raw": ["x", None, "z"]})
     got = failing_rows(frame, (required("T-001", "a", "A"),), "t")
     assert got.values.tolist() == [[1, "T-001"]]
+
+
+def test_blank_record_id_is_reported_as_empty_text(tmp_path):
+    path = lado_book(tmp_path, [[None, "01/05/2026", "Referral", "Police", "Education"]])
+    checked = validate_table(recognise(read_workbook(path), "lado").tables[0])
+    assert checked.issues[["record_id", "value", "rule_id"]].values.tolist() == [["", "", "LADO-001"]]

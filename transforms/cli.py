@@ -12,8 +12,11 @@ def _generate(args: argparse.Namespace) -> int:
     from transforms.generate import generate
 
     summary = generate(Path(args.out), args.period, quarters=args.quarters, scale=args.scale, seed=args.seed)
-    for key, value in summary.items():
-        print(f"{key}: {value}")
+    print(f"Generated period {summary['period']} (scale {summary['scale']:g}, seed {summary['seed']}) in {args.out}")
+    for file in summary["files"]:
+        print(f"  {file}")
+    print("  rows: " + ", ".join(f"{table} {n}" for table, n in summary["rows"].items()))
+    print(f"  injected errors: {summary['errors_total']} (ground truth in {Path(args.out) / summary['truth']})")
     return 0
 
 

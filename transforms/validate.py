@@ -59,8 +59,8 @@ def validate_table(table: MappedTable) -> ValidatedTable:
             "severity": [rules[r].severity for r in failures["rule_id"]],
             "message": [rules[r].message for r in failures["rule_id"]],
         })
-        issues["value"] = issues["value"].fillna("")
-        issues = issues.astype({c: "str" for c in ISSUE_COLUMNS if c != "row"})
+        text_columns = [c for c in ISSUE_COLUMNS if c != "row"]
+        issues[text_columns] = issues[text_columns].astype("object").fillna("").astype("str")
     error_index = set(failures.loc[[rules[r].severity == ERROR for r in failures["rule_id"]], "index"])
     query_index = set(failures.loc[[rules[r].severity == QUERY for r in failures["rule_id"]], "index"])
     keep = ~frame.index.isin(list(error_index))
