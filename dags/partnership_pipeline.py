@@ -4,7 +4,7 @@
 The whole quarterly flow of DESIGN.md section 2, as thin wiring over `transforms/`:
 
 `discover` -> per landed file: `register` -> `validate` -> `feedback` -> `load`
--> `reconcile` -> `indicators` -> `publish`
+-> `crosscheck` (checks across returns) -> `reconcile` -> `indicators` -> `publish`
 
 Parameters: `period` (quarter named by its last month, e.g. 2026-09), `landing` and `out` folders
 (defaults from `ASSURE_LANDING_DIR` and `ASSURE_OUTPUT_DIR`). The warehouse is the Airflow connection
@@ -76,7 +76,8 @@ def partnership_pipeline():
     def feedback(result: dict) -> dict:
         from transforms.feedback import write_feedback
 
-        write_feedback(result, _settings()["out"])
+        s = _settings()
+        write_feedback(result, s["out"], s["url"])
         return result
 
     @task
@@ -86,7 +87,14 @@ def partnership_pipeline():
         return load_submission(result, _settings()["url"])
 
     @task
-    def reconcile(loaded: list[dict]) -> dict:
+    def crosscheck(loaded: list[dict]) -> dict:
+        from transforms.crosscheck import crosscheck as check_across_returns
+
+        s = _settings()
+        return check_across_returns(s["period"], s["url"], s["out"])
+
+    @task
+    def reconcile(checked: dict) -> dict:
         from transforms.reconcile import reconcile as reconcile_people
 
         s = _settings()
@@ -108,7 +116,7 @@ def partnership_pipeline():
 
     registered = register.expand(item=discover())
     loaded = load.expand(result=feedback.expand(result=validate.expand(submission=registered)))
-    publish(indicators(reconcile(loaded)))
+    publish(indicators(reconcile(crosscheck(loaded))))
 
 
 partnership_pipeline()

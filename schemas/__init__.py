@@ -1,9 +1,25 @@
 """Return contracts and validation rules, one module per return. No Airflow here (a test enforces it)."""
 
-from schemas import csc_annex_a, csc_child_identity, lado_allegations, police_nominals, police_ppn
+from schemas import (
+    csc_annex_a,
+    csc_child_identity,
+    csc_return_interviews,
+    edu_cme,
+    edu_suspensions,
+    health_cdop,
+    health_safeguarding,
+    lado_allegations,
+    police_missing,
+    police_nominals,
+    police_ppn,
+    training_attendance,
+    vulnerability_tracker,
+)
 from schemas.contract import TableContract
 
-RETURN_MODULES = (csc_annex_a, csc_child_identity, police_nominals, police_ppn, lado_allegations)
+RETURN_MODULES = (csc_annex_a, csc_child_identity, csc_return_interviews, police_nominals, police_ppn, police_missing,
+                  health_safeguarding, health_cdop, edu_suspensions, edu_cme, lado_allegations, vulnerability_tracker,
+                  training_attendance)
 
 TABLES: tuple[TableContract, ...] = tuple(t for module in RETURN_MODULES for t in module.TABLES)
 

@@ -50,3 +50,39 @@ YES_NO = {
     "Y": ("Yes", "True", "1", "a) Yes"),
     "N": ("No", "False", "0", "b) No"),
 }
+
+CONTACT_OUTCOME = {
+    "REFERRAL": ("Referral", "Referred to children's social care", "Progress to referral"),
+    "ADVICE_INFORMATION": ("Advice and information", "Advice & information", "Advice", "Information and advice"),
+    "EARLY_HELP": ("Early help", "Step down to early help", "Early Help Assessment"),
+    "NFA": ("No further action", "No further action required", "None"),
+}
+
+# CIN census primary need codes.
+PRIMARY_NEED = {
+    "N0": ("Not stated",), "N1": ("Abuse or neglect",), "N2": ("Child's disability or illness", "Child's disability"),
+    "N3": ("Parental illness or disability", "Parental disability or illness"), "N4": ("Family in acute stress",),
+    "N5": ("Family dysfunction",), "N6": ("Socially unacceptable behaviour",), "N7": ("Low income",),
+    "N8": ("Absent parenting",), "N9": ("Cases other than children in need",),
+}
+
+# CIN census factors identified at the end of assessment (codes only are written in Annex A extensions).
+ASSESSMENT_FACTORS = (
+    "1A", "1B", "1C", "2A", "2B", "2C", "3A", "3B", "3C", "4A", "4B", "4C", "5A", "5B", "5C", "6A", "6B", "6C",
+    "7A", "8B", "8C", "8D", "8E", "8F", "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A", "18A", "18B",
+    "18C", "19A", "19B", "19C", "20", "21", "22A", "23A", "24A",
+)
+NEGLECT_FACTOR = "16A"
+
+# SSDA903 legal status codes.
+LEGAL_STATUS = {
+    "C1": ("Interim care order",), "C2": ("Full care order",), "D1": ("Freeing order granted",),
+    "E1": ("Placement order granted",), "J1": ("Remanded to local authority accommodation or to youth detention",),
+    "J2": ("Placed in local authority accommodation under PACE",),
+    "J3": ("Sentenced to Youth Rehabilitation Order",), "L1": ("Under police protection",),
+    "L2": ("Emergency protection order",), "L3": ("Under child assessment order",),
+    "V2": ("Single period of accommodation under section 20",),
+    "V3": ("Accommodated under an agreed series of short-term breaks",), "V4": ("Short breaks",),
+}
+
+YES_NO_UNKNOWN = {**YES_NO, "U": ("Unknown", "Not known", "U/K", "c) Unknown")}

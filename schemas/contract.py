@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from schemas.rules import Rule
 
 # Column kinds understood by the mapper (transforms/mapping.py).
-TEXT, ID, DATE, CODE, YESNO, INT, NHS, POSTCODE = "text", "id", "date", "code", "yesno", "int", "nhs", "postcode"
+TEXT, ID, DATE, DATETIME, CODE, YESNO, INT, NHS, UPN, POSTCODE = (
+    "text", "id", "date", "datetime", "code", "yesno", "int", "nhs", "upn", "postcode")
 
 
 def normalise_header(text: object) -> str:
@@ -52,6 +53,7 @@ class TableContract:
     columns: tuple[Column, ...]
     rules: tuple[Rule, ...]
     person_bearing: bool = False
+    annex_list: int | None = None  # the Ofsted Annex A list number, when the table is one
 
     def column(self, name: str) -> Column:
         """The column called `name`."""

@@ -1,41 +1,73 @@
-"""`csc_annex_a`: the Ofsted Annex A workbook (children's social care). Lists 3 and 7 are read.
+"""`csc_annex_a`: the Ofsted Annex A workbook (children's social care): Lists 1, 3, 4, 5, 6, 7 and 8 are read.
 
-Headers are the Ofsted template's, matched by alias in any order. Lists the pipeline does not use are
-ignored with a note.
+Headers are the Ofsted template's, matched by alias in any order. Sheets named for other lists (2, 9, 10,
+11) are ignored with a note. Contact outcome, decision date and assessment factors are partnership extensions.
 """
 
 from schemas import codes
+from schemas.common import child_at_event, dob_not_after, in_reporting_window, untrusted_cells
 from schemas.contract import CODE, DATE, ID, INT, TEXT, YESNO, Column, TableContract
-from schemas.rules import ERROR, QUERY, Rule, add_years, known_code, not_before, required, valid_date
+from schemas.rules import ERROR, QUERY, Rule, known_code, not_before, required, valid_date
 
 RETURN_ID = "csc_annex_a"
+LISTS_READ = (1, 3, 4, 5, 6, 7, 8)
 
 
 def _child_columns() -> tuple[Column, ...]:
     return (
-        Column("child_id", ID, True, ("Child Unique ID", "Child ID", "Unique ID", "ChildUniqueID")),
+        Column("child_id", ID, True, ("Child Unique ID", "Child ID", "Unique ID", "ChildUniqueID", "Child Identifier")),
         Column("gender", CODE, False, ("Gender", "Sex"), codes.SEX),
         Column("ethnicity", TEXT, False, ("Ethnicity",)),
         Column("date_of_birth", DATE, False, ("Date of Birth", "DOB", "D.O.B", "Birth Date")),
-        Column("age", INT, False, ("Age", "Age of Child (Years)", "Age at referral")),
+        Column("age", INT, False, ("Age", "Age of Child (Years)", "Age at referral", "Age at Referral",
+                                   "Age at contact", "Age at start")),
     )
 
 
-def _dob_not_after(rule_id: str, event: str, label: str) -> Rule:
-    return Rule(rule_id, ERROR, f"Date of Birth is after the {label}. Check both dates.", ("date_of_birth", event),
-                lambda df: df["date_of_birth"].isna() | df[event].isna() | (df["date_of_birth"] <= df[event]))
+def _child_rules(prefix: str, event: str, event_label: str) -> tuple[Rule, ...]:
+    """Rules every list shares: child id, the list's event date, date of birth, gender, untrusted cells."""
+    return (
+        required(f"{prefix}-001", "child_id", "Child Unique ID"),
+        required(f"{prefix}-002", event, event_label),
+        valid_date(f"{prefix}-003", event, event_label),
+        valid_date(f"{prefix}-004", "date_of_birth", "Date of Birth"),
+        dob_not_after(f"{prefix}-005", event, event_label),
+        known_code(f"{prefix}-006", "gender", "Gender", list(codes.SEX)),
+        untrusted_cells(f"{prefix}-090Q"),
+    )
 
 
-REFERRALS = TableContract(
-    return_id=RETURN_ID,
-    table_id="list3_referrals",
-    agency="csc",
-    title="List 3: Referrals",
-    stg_table="stg_csc_referral",
-    record_id="child_id",
-    person_bearing=False,
-    columns=(
-        *_child_columns(),
+def _annex_list(number: int, table_id: str, title: str, stg_table: str, columns: tuple[Column, ...],
+                rules: tuple[Rule, ...]) -> TableContract:
+    return TableContract(return_id=RETURN_ID, table_id=table_id, agency="csc", title=f"List {number}: {title}",
+                         stg_table=stg_table, record_id="child_id", columns=(*_child_columns(), *columns),
+                         rules=rules, annex_list=number)
+
+
+CONTACTS = _annex_list(
+    1, "list1_contacts", "Contacts", "stg_csc_contact",
+    (
+        Column("contact_date", DATE, True, ("Date of Contact", "Contact Date")),
+        Column("contact_source", CODE, True, ("Contact Source", "Source of Contact"), codes.CIN_SOURCE),
+        Column("contact_outcome", CODE, False, ("Contact Outcome", "Outcome of Contact", "Contact Decision"),
+               codes.CONTACT_OUTCOME),
+        Column("decision_date", DATE, False, ("Decision Date", "Date of Decision", "Contact Decision Date")),
+    ),
+    (
+        *_child_rules("CON", "contact_date", "Date of Contact"),
+        in_reporting_window("CON-091Q", "contact_date", "Date of Contact"),
+        required("CON-010", "contact_source", "Contact Source"),
+        known_code("CON-011", "contact_source", "Contact Source", list(codes.CIN_SOURCE)),
+        known_code("CON-012", "contact_outcome", "Contact Outcome", list(codes.CONTACT_OUTCOME)),
+        valid_date("CON-013", "decision_date", "Decision Date"),
+        not_before("CON-014", "decision_date", "contact_date",
+                   "The Decision Date is before the Date of Contact. Check both dates."),
+    ),
+)
+
+REFERRALS = _annex_list(
+    3, "list3_referrals", "Referrals", "stg_csc_referral",
+    (
         Column("referral_date", DATE, True, ("Date of Referral", "Referral Date")),
         Column("referral_source", CODE, True, ("Referral Source", "Source of Referral"), codes.CIN_SOURCE),
         Column("referral_nfa", YESNO, False, ("Referral NFA?", "Referral NFA", "NFA"), codes.YES_NO),
@@ -43,30 +75,97 @@ REFERRALS = TableContract(
         Column("allocated_team", TEXT, False, ("Allocated Team",)),
         Column("allocated_worker", TEXT, False, ("Allocated Worker",)),
     ),
-    rules=(
+    (
         required("REF-001", "child_id", "Child Unique ID"),
         required("REF-002", "referral_date", "Date of Referral"),
         valid_date("REF-003", "referral_date", "Date of Referral"),
         required("REF-004", "referral_source", "Referral Source"),
         known_code("REF-005", "referral_source", "Referral Source", list(codes.CIN_SOURCE)),
         valid_date("REF-006", "date_of_birth", "Date of Birth"),
-        _dob_not_after("REF-007", "referral_date", "Date of Referral"),
+        dob_not_after("REF-007", "referral_date", "Date of Referral"),
         known_code("REF-008", "gender", "Gender", list(codes.SEX)),
         known_code("REF-009", "referral_nfa", "Referral NFA?", ["Yes", "No"]),
+        untrusted_cells("REF-090Q"),
+        in_reporting_window("REF-091Q", "referral_date", "Date of Referral"),
+    ),
+)
+
+ASSESSMENTS = _annex_list(
+    4, "list4_assessments", "Assessments", "stg_csc_assessment",
+    (
+        Column("assessment_start_date", DATE, True, ("Continuous Assessment Start Date", "Assessment Start Date")),
+        Column("child_seen", YESNO, False, ("Child Seen During Continuous Assessment", "Child Seen"), codes.YES_NO),
+        Column("assessment_authorised_date", DATE, False, ("Continuous Assessment Date of Authorisation",
+                                                           "Assessment Authorisation Date", "Date of Authorisation")),
+        Column("further_action", YESNO, False, (
+            "Was the child assessed as requiring LA children's social care support?",
+            "Assessed as requiring LA children's social care support", "Further Action"), codes.YES_NO),
+        Column("assessment_factors", TEXT, False, ("Assessment Factors", "Factors Identified", "Factors")),
+    ),
+    (
+        *_child_rules("ASM", "assessment_start_date", "Continuous Assessment Start Date"),
+        in_reporting_window("ASM-091Q", "assessment_start_date", "Continuous Assessment Start Date"),
+        known_code("ASM-010", "child_seen", "Child Seen During Continuous Assessment", ["Yes", "No"]),
+        valid_date("ASM-011", "assessment_authorised_date", "Continuous Assessment Date of Authorisation"),
+        not_before("ASM-012", "assessment_authorised_date", "assessment_start_date",
+                   "The assessment was authorised before it started. Check both dates."),
+        known_code("ASM-013", "further_action", "Was the child assessed as requiring support?", ["Yes", "No"]),
+        Rule("ASM-014Q", QUERY, "Assessment Factors holds a code that is not a CIN census factor code (e.g. 16A). "
+             "Separate codes with commas.", ("assessment_factors",),
+             lambda df: df["assessment_factors"].isna() | df["assessment_factors"].str.upper()
+             .str.replace(r"\s", "", regex=True).str.split(",")
+             .map(lambda items: all(i in codes.ASSESSMENT_FACTORS for i in items if i), na_action="ignore")
+             .fillna(True).astype(bool)),
+    ),
+)
+
+SECTION_47 = _annex_list(
+    5, "list5_section47", "Section 47 enquiries", "stg_csc_section47",
+    (
+        Column("s47_start_date", DATE, True, ("Strategy discussion initiating Section 47 Enquiry Start Date",
+                                              "Section 47 Enquiry Start Date", "S47 Start Date")),
+        Column("icpc_unnecessary", YESNO, False, ("Was an Initial Child Protection Conference deemed unnecessary?",
+                                                  "ICPC deemed unnecessary"), codes.YES_NO),
+        Column("icpc_date", DATE, False, ("Date of Initial Child Protection Conference", "ICPC Date")),
+        Column("icpc_led_to_plan", YESNO, False, (
+            "Did the Initial Child Protection Conference Result in a Child Protection Plan",
+            "ICPC resulted in a CP Plan"), codes.YES_NO),
+    ),
+    (
+        *_child_rules("ENQ", "s47_start_date", "Section 47 Enquiry Start Date"),
+        in_reporting_window("ENQ-091Q", "s47_start_date", "Section 47 Enquiry Start Date"),
+        known_code("ENQ-010", "icpc_unnecessary", "Was an ICPC deemed unnecessary?", ["Yes", "No"]),
+        valid_date("ENQ-011", "icpc_date", "Date of Initial Child Protection Conference"),
+        not_before("ENQ-012", "icpc_date", "s47_start_date",
+                   "The Initial Child Protection Conference is dated before the Section 47 enquiry started."),
+        known_code("ENQ-013", "icpc_led_to_plan", "Did the ICPC result in a plan?", ["Yes", "No"]),
+    ),
+)
+
+CHILDREN_IN_NEED = _annex_list(
+    6, "list6_children_in_need", "Children in need", "stg_csc_cin",
+    (
+        Column("cin_start_date", DATE, True, ("CIN Start Date", "Child in Need Start Date")),
+        Column("primary_need", CODE, False, ("Primary Need Code", "Primary Need", "Category of Need"),
+               codes.PRIMARY_NEED),
+        Column("cin_closure_date", DATE, False,
+               ("CIN Closure Date", "Child in Need Closure Date", "Case Closure Date")),
+        Column("case_status", TEXT, False, ("Case Status",)),
+    ),
+    (
+        *_child_rules("CIN", "cin_start_date", "CIN Start Date"),  # no window rule: a case may be open for years
+        known_code("CIN-010", "primary_need", "Primary Need Code", list(codes.PRIMARY_NEED)),
+        valid_date("CIN-011", "cin_closure_date", "CIN Closure Date"),
+        not_before("CIN-012", "cin_closure_date", "cin_start_date",
+                   "The CIN Closure Date is before the CIN Start Date. Check both dates."),
     ),
 )
 
 CATEGORY_CODES = list(codes.ABUSE_CATEGORY)
 
-CP_PLANS = TableContract(
-    return_id=RETURN_ID,
-    table_id="list7_child_protection",
-    agency="csc",
-    title="List 7: Child protection",
-    stg_table="stg_csc_cp_plan",
-    record_id="child_id",
-    columns=(
-        *_child_columns(),
+CP_PLANS = _annex_list(
+    7, "list7_child_protection", "Child protection", "stg_csc_cp_plan",
+    (
         Column("cpp_start_date", DATE, True,
                ("Child Protection Plan Start Date", "CP Plan Start Date", "Plan Start Date")),
         Column("initial_category", CODE, True, ("Initial Category of Abuse", "Initial Category"), codes.ABUSE_CATEGORY),
@@ -74,7 +173,7 @@ CP_PLANS = TableContract(
         Column("cpp_end_date", DATE, False, ("Child Protection Plan End Date", "CP Plan End Date", "Plan End Date")),
         Column("previous_cpp_count", INT, False, ("Number of Previous Child Protection Plans", "Previous CP Plans")),
     ),
-    rules=(
+    (  # no window rule: a plan open at the period end may have started more than 2 years before
         required("CPP-001", "child_id", "Child Unique ID"),
         required("CPP-002", "cpp_start_date", "Child Protection Plan Start Date"),
         valid_date("CPP-003", "cpp_start_date", "Child Protection Plan Start Date"),
@@ -85,22 +184,48 @@ CP_PLANS = TableContract(
         not_before("CPP-008", "cpp_end_date", "cpp_start_date",
                    "Child Protection Plan End Date is before the Plan Start Date. Check both dates."),
         valid_date("CPP-009", "date_of_birth", "Date of Birth"),
-        _dob_not_after("CPP-010", "cpp_start_date", "Child Protection Plan Start Date"),
+        dob_not_after("CPP-010", "cpp_start_date", "Child Protection Plan Start Date"),
         known_code("CPP-011", "gender", "Gender", list(codes.SEX)),
-        Rule("CPP-012", ERROR,
-             "The same child has two plans starting on the same date. Remove the duplicate row.",
+        Rule("CPP-012", ERROR, "The same child has two plans starting on the same date. Remove the duplicate row.",
              ("child_id", "cpp_start_date"),
              lambda df: df["child_id"].isna() | ~df.duplicated(["child_id", "cpp_start_date"], keep=False)),
-        Rule("CPP-013Q", QUERY,
-             "The child was 18 or over when the plan started. Check the Date of Birth and the plan start date.",
-             ("date_of_birth", "cpp_start_date"),
-             lambda df: df["date_of_birth"].isna() | df["cpp_start_date"].isna()
-             | (df["cpp_start_date"] < add_years(df["date_of_birth"], 18))),
+        child_at_event("CPP-013Q", "cpp_start_date", "Child Protection Plan Start Date"),
+        untrusted_cells("CPP-090Q"),
     ),
 )
 
-TABLES = (REFERRALS, CP_PLANS)
+LOOKED_AFTER = _annex_list(
+    8, "list8_looked_after", "Children looked after", "stg_csc_looked_after",
+    (
+        Column("lac_start_date", DATE, True, ("Date Started to be Looked After", "Date Started Looked After",
+                                              "Date Became Looked After", "Start Date")),
+        Column("legal_status", CODE, False, ("Child's Legal Status", "Legal Status"), codes.LEGAL_STATUS),
+        Column("lac_end_date", DATE, False, ("Date Ceased to be Looked After", "Date Ceased Looked After")),
+        Column("missing_episodes_12m", INT, False, (
+            "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months",
+            "Number of Episodes the Child has been Missing in the last 12 months", "Missing Episodes")),
+        Column("rhi_offered", YESNO, False, (
+            "Was the child offered a Return Interview after their last missing episode (Y/N)?",
+            "Was the child offered a Return Interview after their last missing episode",
+            "Return Interview Offered"), codes.YES_NO),
+    ),
+    (
+        *_child_rules("LAC", "lac_start_date", "Date Started to be Looked After"),  # no window: long episodes
+        known_code("LAC-010", "legal_status", "Child's Legal Status", list(codes.LEGAL_STATUS)),
+        valid_date("LAC-011", "lac_end_date", "Date Ceased to be Looked After"),
+        not_before("LAC-012", "lac_end_date", "lac_start_date",
+                   "The child ceased to be looked after before the start date. Check both dates."),
+        known_code("LAC-013", "rhi_offered", "Was the child offered a Return Interview?", ["Y", "N"]),
+    ),
+)
 
-# Annex A lists we recognise but do not use yet: ignored with a note in the feedback.
-IGNORED_LIST_HINTS = ("list 1", "list 2", "list 4", "list 5", "list 6", "list 8", "list 9", "list 10", "list 11")
+TABLES = (CONTACTS, REFERRALS, ASSESSMENTS, SECTION_47, CHILDREN_IN_NEED, CP_PLANS, LOOKED_AFTER)
 
+# Cross-return rule, run after every return of the period is loaded (transforms/crosscheck.py): the check sees
+# `__in_identity`, True where the child id is in the period's csc_child_identity return.
+NOT_IN_IDENTITY = Rule(
+    "ANX-001Q", QUERY,
+    "This Child Unique ID is not in the child identity return for the quarter, so the child cannot be matched "
+    "with other agencies' records. Add the child to the identity return.",
+    ("child_id",), lambda df: df["__in_identity"].astype(bool))
+CROSS_RULES = (NOT_IN_IDENTITY,)

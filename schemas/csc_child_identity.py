@@ -1,6 +1,7 @@
 """`csc_child_identity`: who each Annex A Child Unique ID is, for reconciliation with other agencies."""
 
 from schemas import codes
+from schemas.common import untrusted_cells, valid_identifier
 from schemas.contract import ID, Column, TableContract
 from schemas.people import nhs_number_valid, person_columns
 from schemas.rules import QUERY, Rule, known_code, required, unique_id, valid_date
@@ -28,6 +29,8 @@ CHILD_IDENTITY = TableContract(
         known_code("CID-006", "sex", "Sex", list(codes.SEX)),
         Rule("CID-007Q", QUERY, "NHS number fails the check-digit test, so it will not be used for matching. "
              "Check it against the child's record.", ("nhs_number",), nhs_number_valid),
+        valid_identifier("CID-008Q", "upn", "UPN", "DfE check-letter"),
+        untrusted_cells("CID-090Q"),
     ),
 )
 

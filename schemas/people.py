@@ -3,7 +3,7 @@
 import pandas as pd
 
 from schemas import codes
-from schemas.contract import CODE, DATE, NHS, POSTCODE, TEXT, Column
+from schemas.contract import CODE, DATE, NHS, POSTCODE, TEXT, UPN, Column
 from schemas.rules import submitted
 
 
@@ -16,7 +16,7 @@ def person_columns(first_required: bool, dob_required: bool = False) -> tuple[Co
         Column("sex", CODE, False, ("Sex", "Gender"), codes.SEX),
         Column("postcode", POSTCODE, False, ("Postcode", "Post Code", "Home Postcode")),
         Column("nhs_number", NHS, False, ("NHS Number", "NHS No", "NHS")),
-        Column("upn", TEXT, False, ("UPN", "Unique Pupil Number")),
+        Column("upn", UPN, False, ("UPN", "Unique Pupil Number", "Pupil UPN")),
     )
 
 

@@ -1,6 +1,7 @@
 """`police_nominals`: person records from the force system. Duplicate people are measured, never rejected."""
 
 from schemas import codes
+from schemas.common import untrusted_cells
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.people import person_columns
 from schemas.rules import known_code, not_before, required, unique_id, valid_date
@@ -32,6 +33,7 @@ NOMINALS = TableContract(
         valid_date("NOM-007", "created_date", "Created date"),
         not_before("NOM-008", "created_date", "date_of_birth",
                    "The record was created before the person's date of birth. Check both dates."),
+        untrusted_cells("NOM-090Q"),
     ),
 )
 

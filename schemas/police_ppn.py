@@ -1,6 +1,7 @@
 """`police_ppn`: public protection notices sent to the front door about a child."""
 
 from schemas import codes
+from schemas.common import in_reporting_window, untrusted_cells
 from schemas.contract import CODE, DATE, ID, YESNO, Column, TableContract
 from schemas.rules import QUERY, Rule, known_code, not_before, required, unique_id, valid_date
 
@@ -46,6 +47,8 @@ PPN = TableContract(
              ("dara_completed", "ppn_type"),
              lambda df: (df["ppn_type"] != "DOMESTIC_ABUSE").fillna(True)
              | (df["dara_completed"] == "Y").fillna(False)),
+        untrusted_cells("PPN-090Q"),
+        in_reporting_window("PPN-091Q", "submitted_date", "Submitted date"),
     ),
 )
 

@@ -11,7 +11,9 @@ import pandas as pd
 import xlsxwriter
 
 import schemas
+from transforms.ingest import submission_issues
 from transforms.register import safe_name
+from transforms.resubmission import compare, earlier_issues, previous_submission
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 SUBMISSION_FIELDS = ("agency", "return_id", "file", "sha256", "received_at", "period", "status", "rows_read",
@@ -33,7 +35,7 @@ def neutralise(value: object) -> object:
 
 def report_content(result: dict) -> dict:
     """The JSON twin: {'submission': {...}, 'issues': [...]}, every text value neutralised."""
-    issues = pd.read_parquet(result["issues_path"])
+    issues = submission_issues(result)
     submission = {**{k: result.get(k) for k in SUBMISSION_FIELDS if k != "file"}, "file": result["file_name"]}
     submission = {k: neutralise(submission[k]) for k in SUBMISSION_FIELDS}
     records = [{k: (int(v) if k == "row" else neutralise(str(v))) for k, v in rec.items()}
@@ -47,7 +49,7 @@ def _rules_for(result: dict) -> list[tuple[str, str, str, str]]:
             for contract, rule in schemas.all_rules() if not tables or contract.table_id in tables]
 
 
-def _write_xlsx(path: Path, result: dict, content: dict) -> None:
+def _write_xlsx(path: Path, result: dict, content: dict, changes: dict | None) -> None:
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"title": "Submission feedback"})
     bold = book.add_format({"bold": True})
@@ -62,6 +64,11 @@ def _write_xlsx(path: Path, result: dict, content: dict) -> None:
         rows.append(("problem", result["reason"]))
     for note in result.get("notes", []):
         rows.append(("note", note))
+    if changes:
+        still = changes["status"].count("STILL PRESENT")
+        rows.append(("replaces", f"{changes['file']} received {changes['received_at']}"))
+        rows.append(("compared with it", f"{len(changes['fixed'])} earlier issues fixed (sheet 'Fixed since last'), "
+                                          f"{still} still present, {len(changes['status']) - still} new"))
     counts = pd.Series([i["rule_id"] for i in content["issues"]], dtype="str").value_counts().sort_index()
     rows.append(("", ""))
     rows.append(("issues per rule", ""))
@@ -72,10 +79,12 @@ def _write_xlsx(path: Path, result: dict, content: dict) -> None:
 
     issues = book.add_worksheet("Issues")
     headers = ["sheet", "row", "record_id", "column", "value", "rule_id", "severity", "message"]
-    issues.write_row(0, 0, headers, bold)
+    issues.write_row(0, 0, headers + (["since last submission"] if changes else []), bold)
     for r, issue in enumerate(content["issues"], start=1):
         for c, key in enumerate(headers):
             issues.write(r, c, issue[key]) if key == "row" else issues.write_string(r, c, str(issue[key]))
+        if changes:
+            issues.write_string(r, len(headers), changes["status"][r - 1])
     issues.set_column(0, 6, 16)
     issues.set_column(7, 7, 90)
     issues.autofilter(0, 0, max(len(content["issues"]), 1), len(headers) - 1)
@@ -106,6 +115,14 @@ def _write_xlsx(path: Path, result: dict, content: dict) -> None:
             r += 1
         r += 1
 
+    if changes:
+        fixed = book.add_worksheet("Fixed since last")
+        fixed.write_row(0, 0, ["sheet", "row (then)", "record_id", "column", "value (then)", "rule_id", "message"],
+                        bold)
+        for r, issue in enumerate(changes["fixed"].to_dict("records"), start=1):
+            fixed.write_row(r, 0, [str(neutralise("" if pd.isna(issue[k]) else str(issue[k])))
+                                   for k in ("sheet", "row", "record_id", "column", "value", "rule_id", "message")])
+
     catalogue = book.add_worksheet("Rules")
     catalogue.write_row(0, 0, ["table", "rule_id", "severity", "message"], bold)
     for r, rule in enumerate(_rules_for(result), start=1):
@@ -115,8 +132,21 @@ def _write_xlsx(path: Path, result: dict, content: dict) -> None:
     book.close()
 
 
-def write_feedback(result: dict, out_dir: str) -> dict:
-    """Write `<name>.feedback.xlsx` and `.json` into `outbox/<agency>/`; return their paths."""
+def changes_since_previous(result: dict, warehouse_url: str | None) -> dict | None:
+    """For a resubmission: the file it replaces, earlier issues fixed, and NEW/STILL PRESENT per current issue."""
+    previous = previous_submission(result, warehouse_url) if warehouse_url else None
+    if previous is None:
+        return None
+    fixed, status = compare(earlier_issues(previous["submission_id"], warehouse_url), submission_issues(result))
+    return {"file": previous["file_name"], "received_at": previous["received_at"], "fixed": fixed,
+            "status": status}
+
+
+def write_feedback(result: dict, out_dir: str, warehouse_url: str | None = None) -> dict:
+    """Write `<name>.feedback.xlsx` and `.json` into `outbox/<agency>/`; return their paths.
+
+    With a warehouse, a resubmission's report also says which earlier issues are fixed and which are new.
+    """
     outbox = Path(out_dir) / "outbox" / safe_name(result["agency"])
     outbox.mkdir(parents=True, exist_ok=True)
     stem = f"{Path(safe_name(result['file_name'])).stem}_{result['submission_id'][:8]}.feedback"
@@ -124,5 +154,5 @@ def write_feedback(result: dict, out_dir: str) -> dict:
     json_path = outbox / f"{stem}.json"
     json_path.write_text(json.dumps(content, indent=2, ensure_ascii=False))
     xlsx_path = outbox / f"{stem}.xlsx"
-    _write_xlsx(xlsx_path, result, content)
+    _write_xlsx(xlsx_path, result, content, changes_since_previous(result, warehouse_url))
     return {"xlsx": str(xlsx_path), "json": str(json_path)}

@@ -14,9 +14,22 @@ import pandas as pd
 
 from schemas.rules import FILE, RAW
 from transforms.mapping import SOURCE_ROW, recognise
+from transforms.periods import period_end
 from transforms.read import UnreadableFile, read_workbook
 from transforms.register import safe_name
 from transforms.validate import ISSUE_COLUMNS, empty_issues, validate_table
+
+CROSS_ISSUES = "cross_issues.parquet"  # issues found across returns after loading (transforms/crosscheck.py)
+
+
+def submission_issues(result: dict) -> pd.DataFrame:
+    """Every issue of a submission: its own validation, then checks across returns, in sheet and row order."""
+    frames = [pd.read_parquet(result["issues_path"])]
+    cross = Path(result["issues_path"]).with_name(CROSS_ISSUES)
+    if cross.exists():
+        frames.append(pd.read_parquet(cross))
+    issues = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return issues.sort_values(["sheet", "row", "rule_id"], kind="stable").reset_index(drop=True)
 
 
 def work_dir(out_dir: str, submission_id: str) -> Path:
@@ -40,30 +53,39 @@ def quarantine(submission: dict, reason: str, out_dir: str) -> Path:
     return target
 
 
-def validate_submission(submission: dict, out_dir: str) -> dict:
-    """Validate the archived file; write accepted rows, issues and rejected rows; return the result dict."""
+def validate_submission(submission: dict, out_dir: str, return_id: str | None = None) -> dict:
+    """Validate the archived file; write accepted rows, issues and rejected rows; return the result dict.
+
+    With no `agency` in the submission (a file validated on its own), the agency is the recognised return's.
+    """
     folder = work_dir(out_dir, submission["submission_id"])
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / CROSS_ISSUES).unlink(missing_ok=True)  # recomputed after loading
     result = {**submission, "tables": [], "notes": [], "reason": None}
     try:
-        recognition = recognise(read_workbook(Path(submission["archive_path"])), submission["agency"])
+        recognition = recognise(read_workbook(Path(submission["archive_path"])), submission["agency"], return_id)
     except UnreadableFile as exc:
         recognition = None
         result["reason"] = str(exc)
     if recognition is not None:
         result["notes"] = recognition.notes
         result["reason"] = recognition.file_problem
+        if not result["agency"] and recognition.tables:
+            result["agency"] = recognition.tables[0].contract.agency
+    result["agency"] = result["agency"] or "unknown"
 
     issues, rejected = [], []
     if result["reason"]:
-        quarantine(submission, result["reason"], out_dir)
+        if submission["agency"]:  # a landed file; `assure validate` on a loose file quarantines nothing
+            quarantine(submission, result["reason"], out_dir)
         issues.append(_file_issue("", result["reason"]))
         result.update(status="QUARANTINED", return_id=None, rows_read=0, rows_accepted=0, rows_rejected=0,
                       rows_queried=0)
     else:
         counts = {"rows_read": 0, "rows_accepted": 0, "rows_rejected": 0, "rows_queried": 0}
         for table in recognition.tables:
-            checked = validate_table(table)
+            checked = validate_table(table, period_end(submission["period"]).isoformat()
+                                     if submission.get("period") else None)
             accepted_path = folder / f"{table.contract.table_id}.accepted.parquet"
             checked.accepted.assign(source_sheet=table.sheet).to_parquet(accepted_path, index=False)
             issues.append(checked.issues)

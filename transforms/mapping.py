@@ -6,18 +6,21 @@ table contract, and the return is recognised from headers, not from the file nam
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 import schemas
-from schemas.contract import CODE, DATE, INT, NHS, POSTCODE, YESNO, TableContract, normalise_header
+from schemas.contract import CODE, DATE, DATETIME, INT, NHS, POSTCODE, UPN, YESNO, TableContract, normalise_header
 from schemas.rules import RAW
 from transforms import values
 from transforms.read import Sheet
 
 HEADER_SEARCH_ROWS = 30
 SOURCE_ROW = "source_row"
+UNTRUSTED = "__untrusted"  # the first column of the row whose cell held a formula or an Excel error
+ANNEX_LIST = re.compile(r"^\s*list\s*(\d{1,2})\b", re.I)
 
 
 @dataclass
@@ -75,6 +78,10 @@ def map_values(raw: pd.DataFrame, contract: TableContract) -> pd.DataFrame:
             pd.Series(pd.NA, index=raw.index, dtype="object")
         if column.kind == DATE:
             mapped = values.to_date(submitted)
+        elif column.kind == DATETIME:
+            mapped = values.to_datetime(submitted)
+        elif column.kind == UPN:
+            mapped = values.to_upn(submitted)
         elif column.kind in (CODE, YESNO):
             mapped = values.to_code(submitted, column.codes)
         elif column.kind == NHS:
@@ -99,7 +106,14 @@ def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
                if any(cell not in (None, "") for cell in row)]
     raw = pd.DataFrame({name: [row[pos] if pos < len(row) else None for _, row in records]
                         for name, pos in positions.items()}, dtype="object")
+    untrusted = pd.Series(pd.NA, index=raw.index, dtype="object")
+    if sheet.untrusted:
+        for name, pos in positions.items():  # formulas and error values are read as blank, and queried
+            hit = [(excel_row - 1, pos) in sheet.untrusted for excel_row, _ in records]
+            raw.loc[hit, name] = None
+            untrusted[hit & untrusted.isna().to_numpy()] = name
     frame = map_values(raw, contract)
+    frame[UNTRUSTED] = untrusted.astype("str")
     frame[SOURCE_ROW] = pd.Series([excel_row for excel_row, _ in records], dtype="int64")
     used = set(positions.values())
     extras = [str(header[i]).strip() for i in range(min(len(header), width or len(header)))
@@ -108,13 +122,29 @@ def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
     return MappedTable(contract, sheet.name, header_index + 1, headers, frame, extras)
 
 
-def recognise(sheets: list[Sheet], agency: str) -> Recognition:
-    """Find the tables of the workbook; refuse it (FILE) if none is recognisable or the folder is wrong."""
+def recognise(sheets: list[Sheet], agency: str | None, return_id: str | None = None) -> Recognition:
+    """Find the tables of the workbook; refuse it (FILE) if none is recognisable or the folder is wrong.
+
+    `agency` is the landing folder the file came from (None: accept any agency); `return_id` limits the search
+    to that return's tables.
+    """
+    candidates = tuple(t for t in schemas.TABLES if return_id in (None, t.return_id))
+    if not candidates:
+        return Recognition([], [], f"Unknown return '{return_id}'.")
     tables: list[MappedTable] = []
     notes: list[str] = []
     partial: list[str] = []
     for sheet in sheets:
-        best = _best_header(sheet, schemas.TABLES)
+        listed = ANNEX_LIST.match(sheet.name)
+        sheet_candidates = candidates
+        if listed:  # an Annex A list sheet: read only the list it names, ignore lists we do not use
+            number = int(listed.group(1))
+            sheet_candidates = tuple(t for t in candidates if t.annex_list == number)
+            if not sheet_candidates:
+                notes.append(f"Sheet '{sheet.name}' was ignored: Annex A list {number} is not used by the "
+                             "partnership dataset.")
+                continue
+        best = _best_header(sheet, sheet_candidates)
         if best is None or best[0][2] < 2:
             notes.append(f"Sheet '{sheet.name}' was ignored: it holds no table this pipeline uses.")
             continue
@@ -131,7 +161,7 @@ def recognise(sheets: list[Sheet], agency: str) -> Recognition:
         problem = " ".join(partial) if partial else \
             "No table we recognise was found: check the header row names the columns of the return."
         return Recognition([], notes, problem)
-    wrong = sorted({t.contract.agency for t in tables} - {agency})
+    wrong = sorted({t.contract.agency for t in tables} - {agency}) if agency else []
     if wrong:
         return Recognition([], notes, f"This file holds {tables[0].contract.title}, which comes from '{wrong[0]}', "
                                       f"but it was dropped in the '{agency}' folder. Send it from the right folder.")

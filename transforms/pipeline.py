@@ -13,7 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from transforms import warehouse
+from transforms.crosscheck import crosscheck
 from transforms.feedback import write_feedback
 from transforms.indicators import compute_indicators
 from transforms.ingest import validate_submission
@@ -40,7 +43,7 @@ def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url
     """register -> read/map/validate -> feedback -> load for one landed file; return the submission summary."""
     submission = register(path, agency, period, out_dir, warehouse_url)
     result = validate_submission(submission, out_dir)
-    feedback = write_feedback(result, out_dir)
+    feedback = write_feedback(result, out_dir, warehouse_url)
     load_submission(result, warehouse_url)
     return summarise(result, feedback)
 
@@ -50,6 +53,13 @@ def summarise(result: dict, feedback: dict) -> dict:
     return {"submission_id": result["submission_id"], "agency": result["agency"], "file": result["file_name"],
             "status": result["status"], "reason": result.get("reason"), "feedback": feedback,
             **{k: result[k] for k in COUNTS}}
+
+
+def _queried(url: str, submission_id: str) -> int:
+    table = warehouse.raw_submission
+    with warehouse.engine(url).connect() as conn:
+        return int(conn.execute(sa.select(table.c.rows_queried).where(table.c.submission_id == submission_id))
+                   .scalar() or 0)
 
 
 @dataclass
@@ -113,7 +123,7 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         warehouse.record_stage(url, summary.run_id, period, stage, items, now())
         clock = time.perf_counter()
 
-    progress(f"[1/4] ingest: {len(files)} files (register, read, validate, feedback, load)")
+    progress(f"[1/5] ingest: {len(files)} files (register, read, validate, feedback, load)")
     for number, item in enumerate(files, start=1):
         started = time.perf_counter()
         result = ingest_file(item["path"], item["agency"], period, out_dir, url)
@@ -122,14 +132,18 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
                  f"{result['rows_read']} rows read, {result['rows_rejected']} rejected "
                  f"({time.perf_counter() - started:.1f}s)")
     finished("ingest", len(files))
-    progress("[2/4] reconcile: person records -> master person index")
+    progress("[2/5] crosscheck: checks across returns (Annex A children in the identity return)")
+    finished("crosscheck", crosscheck(period, url, out_dir)["queried"])
+    for submission in summary.submissions:  # the cross-return queries changed some feedback counts
+        submission["rows_queried"] = _queried(url, submission["submission_id"])
+    progress("[3/5] reconcile: person records -> master person index")
     linked = reconcile(period, url)
     summary.people, summary.person_records = linked["people"], linked["records"]
     finished("reconcile", linked["records"])
-    progress("[3/4] indicators: the partnership dataset")
+    progress("[4/5] indicators: the partnership dataset")
     summary.indicator_values = compute_indicators(period, url, summary.run_id)["values"]
     finished("indicators", summary.indicator_values)
-    progress("[4/4] publish: dataset CSV and dashboard")
+    progress("[5/5] publish: dataset CSV and dashboard")
     summary.outputs = publish(period, url, out_dir)
     finished("publish", len(summary.outputs))
     return summary

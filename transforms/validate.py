@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from schemas.common import PERIOD_END
 from schemas.rules import ERROR, QUERY, RAW, failing_rows
 from transforms.mapping import SOURCE_ROW, MappedTable
 
@@ -40,21 +41,27 @@ def empty_issues() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else "str") for c in ISSUE_COLUMNS})
 
 
-def validate_table(table: MappedTable) -> ValidatedTable:
-    """Run the table's rules; return its issues (one per failing row and rule) and the accepted rows."""
-    contract, frame = table.contract, table.frame
+def validate_table(table: MappedTable, period_end: str | None = None) -> ValidatedTable:
+    """Run the table's rules; return its issues (one per failing row and rule) and the accepted rows.
+
+    `period_end` (ISO date) lets rules query dates far outside the reporting window; None skips them.
+    """
+    contract = table.contract
+    frame = table.frame.assign(**{PERIOD_END: pd.Series(period_end, index=table.frame.index, dtype="str")})
     failures = failing_rows(frame, contract.rules, contract.table_id)
     rules = {rule.rule_id: rule for rule in contract.rules}
     issues = empty_issues()
     if len(failures):
         at = failures["index"].to_numpy()  # frames from mapping have a RangeIndex: label == position
-        columns = [rules[r].column for r in failures["rule_id"]]
+        # a rule on `__untrusted` reports the column the untrusted cell was in, row by row
+        columns = [frame[rules[r].column].iat[i] if rules[r].column.startswith("__") else rules[r].column
+                   for i, r in zip(at, failures["rule_id"], strict=True)]
         issues = pd.DataFrame({
             "sheet": table.sheet,
             "row": frame[SOURCE_ROW].to_numpy()[at],
             "record_id": frame[contract.record_id + RAW].to_numpy()[at],
             "column": [table.headers.get(c, c) for c in columns],
-            "value": [frame[c + RAW].iat[i] for i, c in zip(at, columns, strict=True)],
+            "value": [frame[c + RAW].iat[i] if c + RAW in frame else "" for i, c in zip(at, columns, strict=True)],
             "rule_id": failures["rule_id"].to_numpy(),
             "severity": [rules[r].severity for r in failures["rule_id"]],
             "message": [rules[r].message for r in failures["rule_id"]],

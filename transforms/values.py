@@ -159,3 +159,53 @@ def to_text(values: pd.Series) -> pd.Series:
         return re.sub(r"\s+", " ", str(value)).strip()
 
     return _per_distinct(values, convert)
+
+
+def _datetime(value: object) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.replace(second=0, microsecond=0).isoformat(timespec="minutes")
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time()).isoformat(timespec="minutes")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).replace(
+                second=0, microsecond=0).isoformat(timespec="minutes")
+        return None
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M",
+                "%d/%m/%Y %H:%M:%S", "%d-%b-%Y %H:%M"):
+        try:
+            return dt.datetime.strptime(text, fmt).isoformat(timespec="minutes")
+        except ValueError:
+            continue
+    day = _date(text)
+    return f"{day}T00:00" if day else None
+
+
+def to_datetime(values: pd.Series) -> pd.Series:
+    """ISO `YYYY-MM-DDTHH:MM` strings (midnight when only a date was given); NA if unreadable."""
+    return _per_distinct(values, _datetime)
+
+
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def upn_is_valid(upn: str) -> bool:
+    """DfE check letter of a 13-character UPN (permanent UPNs: 12 digits after the letter)."""
+    if not re.fullmatch(r"[A-Z]\d{11}[0-9A-Z]", upn):
+        return False
+    last = upn[12]
+    values_ = [int(c) for c in upn[1:12]] + [int(last) if last.isdigit() else UPN_LETTERS.find(last)]
+    if values_[-1] < 0:
+        return False
+    total = sum(v * w for v, w in zip(values_, range(2, 14), strict=True))
+    return UPN_LETTERS[total % 23] == upn[0]
+
+
+def to_upn(values: pd.Series) -> pd.Series:
+    """Upper-case UPNs passing the DfE check letter; NA otherwise."""
+    def convert(value: object) -> str | None:
+        upn = re.sub(r"\s", "", str(value)).upper()
+        return upn if upn_is_valid(upn) else None
+
+    return _per_distinct(values, convert)

@@ -1,0 +1,66 @@
+"""`edu_suspensions`: suspensions, permanent exclusions and lunchtime exclusions (school census categories)."""
+
+from schemas import codes
+from schemas.common import child_at_event, dob_not_after, in_reporting_window, untrusted_cells, valid_identifier
+from schemas.contract import CODE, DATE, INT, TEXT, UPN, Column, TableContract
+from schemas.people import person_columns
+from schemas.rules import ERROR, QUERY, Rule, known_code, required, valid_date
+
+RETURN_ID = "edu_suspensions"
+
+PHASES = {"PRIMARY": ("Primary",), "SECONDARY": ("Secondary",), "SPECIAL": ("Special",),
+          "PRU": ("Pupil referral unit", "Alternative provision", "AP"), "INDEPENDENT": ("Independent",),
+          "POST16": ("Post 16", "Post-16", "Sixth form")}
+CATEGORIES = {"PERM": ("Permanent exclusion", "Permanent"), "SUSP": ("Suspension", "FIXD", "Fixed period",
+                                                                     "Fixed term"),
+              "LNCH": ("Lunchtime", "Lunchtime exclusion")}
+
+SUSPENSIONS = TableContract(
+    return_id=RETURN_ID,
+    table_id=RETURN_ID,
+    agency="education",
+    title="Suspensions and exclusions",
+    stg_table="stg_edu_suspension",
+    record_id="upn",
+    person_bearing=True,
+    columns=(
+        Column("upn", UPN, True, ("UPN", "Unique Pupil Number", "Pupil UPN")),
+        *[c if c.name != "date_of_birth" else Column(c.name, c.kind, True, c.aliases)
+          for c in person_columns(first_required=False) if c.name in ("first_name", "last_name", "date_of_birth",
+                                                                      "sex")],
+        Column("school_urn", TEXT, True, ("School URN", "URN", "Establishment URN")),
+        Column("school_phase", CODE, True, ("School Phase", "Phase"), PHASES),
+        Column("category", CODE, True, ("Category", "Exclusion Category", "Exclusion Type"), CATEGORIES),
+        Column("start_date", DATE, True, ("Start Date", "Exclusion Start Date", "Suspension Start Date")),
+        Column("sessions", INT, False, ("Sessions", "Number of Sessions", "Sessions Missed")),
+        Column("reason", TEXT, False, ("Reason", "Exclusion Reason", "Reason Code")),
+    ),
+    rules=(
+        required("SUS-001", "upn", "UPN"),
+        valid_identifier("SUS-002Q", "upn", "UPN", "DfE check-letter"),
+        required("SUS-003", "date_of_birth", "Date of birth"),
+        valid_date("SUS-004", "date_of_birth", "Date of birth"),
+        required("SUS-005", "school_urn", "School URN"),
+        Rule("SUS-006Q", QUERY, "School URN should be a 6-digit number. Check it on Get Information about Schools.",
+             ("school_urn",), lambda df: df["school_urn"].isna() | df["school_urn"].str.fullmatch(r"\d{6}")),
+        required("SUS-007", "school_phase", "School phase"),
+        known_code("SUS-008", "school_phase", "School phase", list(PHASES)),
+        required("SUS-009", "category", "Category"),
+        known_code("SUS-010", "category", "Category", list(CATEGORIES)),
+        required("SUS-011", "start_date", "Start date"),
+        valid_date("SUS-012", "start_date", "Start date"),
+        known_code("SUS-013", "sex", "Sex", list(codes.SEX)),
+        Rule("SUS-014", ERROR, "Sessions must be a whole number of sessions (half days), 0 or more.",
+             ("sessions",), lambda df: df["sessions__raw"].isna() | df["sessions"].notna()),
+        dob_not_after("SUS-015", "start_date", "start date"),
+        Rule("SUS-016", ERROR, "The same pupil has two rows for the same category and start date. "
+             "Remove the duplicate row.", ("upn", "start_date"),
+             lambda df: df["upn__raw"].isna() | df["start_date"].isna()
+             | ~df.duplicated(["upn__raw", "category", "start_date"], keep=False)),
+        child_at_event("SUS-017Q", "start_date", "start date"),
+        untrusted_cells("SUS-090Q"),
+        in_reporting_window("SUS-091Q", "start_date", "Start date"),
+    ),
+)
+
+TABLES = (SUSPENSIONS,)

@@ -1,0 +1,61 @@
+"""`health_cdop`: child death overview panel cases (case level, no names)."""
+
+from schemas import codes
+from schemas.common import untrusted_cells
+from schemas.contract import CODE, DATE, ID, TEXT, YESNO, Column, TableContract
+from schemas.rules import QUERY, Rule, add_years, known_code, not_before, required, unique_id, valid_date
+
+RETURN_ID = "health_cdop"
+
+CATEGORIES = {
+    "1": ("Deliberately inflicted injury, abuse or neglect",), "2": ("Suicide or deliberate self-inflicted harm",),
+    "3": ("Trauma and other external factors",), "4": ("Malignancy",), "5": ("Acute medical or surgical condition",),
+    "6": ("Chronic medical condition",), "7": ("Chromosomal, genetic and congenital anomalies",),
+    "8": ("Perinatal/neonatal event",), "9": ("Infection",), "10": ("Sudden unexpected, unexplained death",),
+}
+
+CASES = TableContract(
+    return_id=RETURN_ID,
+    table_id=RETURN_ID,
+    agency="health",
+    title="Child death reviews",
+    stg_table="stg_health_cdop",
+    record_id="case_id",
+    columns=(
+        Column("case_id", ID, True, ("Case ID", "CDOP Case ID", "Case Reference")),
+        Column("date_of_birth", DATE, True, ("Date of Birth", "DOB", "D.O.B")),
+        Column("date_of_death", DATE, True, ("Date of Death", "DOD")),
+        Column("residence_la", TEXT, True, ("Residence LA", "Local Authority of Residence", "LA of Residence")),
+        Column("review_date", DATE, False, ("Review Date", "Panel Review Date", "Date Reviewed")),
+        Column("category", CODE, False, ("Category", "Category of Death", "CDOP Category"), CATEGORIES),
+        Column("modifiable_factors", CODE, False, ("Modifiable Factors", "Modifiable Factors Identified"),
+               codes.YES_NO_UNKNOWN),
+        Column("learning_identified", YESNO, False, ("Learning Identified",), codes.YES_NO),
+        Column("joint_agency_response", YESNO, False, ("Joint Agency Response", "JAR"), codes.YES_NO),
+    ),
+    rules=(
+        required("CDOP-001", "case_id", "Case ID"),
+        unique_id("CDOP-002", "case_id", "Case ID"),
+        required("CDOP-003", "date_of_birth", "Date of birth"),
+        valid_date("CDOP-004", "date_of_birth", "Date of birth"),
+        required("CDOP-005", "date_of_death", "Date of death"),
+        valid_date("CDOP-006", "date_of_death", "Date of death"),
+        required("CDOP-007", "residence_la", "Residence LA"),
+        valid_date("CDOP-008", "review_date", "Review date"),
+        not_before("CDOP-009", "date_of_death", "date_of_birth",
+                   "The date of death is before the date of birth. Check both dates."),
+        not_before("CDOP-010", "review_date", "date_of_death",
+                   "The review is dated before the death. Check both dates."),
+        known_code("CDOP-011", "category", "Category", list(CATEGORIES)),
+        known_code("CDOP-012", "modifiable_factors", "Modifiable factors", ["Y", "N", "U"]),
+        known_code("CDOP-013", "learning_identified", "Learning identified", ["Y", "N"]),
+        known_code("CDOP-014", "joint_agency_response", "Joint agency response", ["Y", "N"]),
+        Rule("CDOP-015Q", QUERY, "The date of death is on or after the 18th birthday: child death reviews cover "
+             "children. Check the dates.", ("date_of_death", "date_of_birth"),
+             lambda df: df["date_of_birth"].isna() | df["date_of_death"].isna()
+             | (df["date_of_death"] < add_years(df["date_of_birth"], 18))),
+        untrusted_cells("CDOP-090Q"),
+    ),
+)
+
+TABLES = (CASES,)

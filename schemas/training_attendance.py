@@ -1,0 +1,42 @@
+"""`training_attendance`: multi-agency training attendance by course and agency."""
+
+from schemas.common import in_reporting_window, untrusted_cells
+from schemas.contract import DATE, ID, INT, TEXT, Column, TableContract
+from schemas.rules import ERROR, Rule, required, valid_date
+
+RETURN_ID = "training_attendance"
+
+ATTENDANCE = TableContract(
+    return_id=RETURN_ID,
+    table_id=RETURN_ID,
+    agency="partnership",
+    title="Training attendance",
+    stg_table="stg_training_attendance",
+    record_id="course_id",
+    columns=(
+        Column("course_id", ID, True, ("Course ID", "Course Ref", "Session ID")),
+        Column("module", TEXT, True, ("Module", "Course", "Course Title")),
+        Column("course_date", DATE, True, ("Course Date", "Date", "Session Date")),
+        # `agency` in the warehouse is who sent the return; this is the agency the attendees work for
+        Column("attendee_agency", TEXT, True, ("Agency", "Organisation", "Attendee Agency")),
+        Column("attendees", INT, True, ("Attendees", "Number Attended", "Attendance")),
+    ),
+    rules=(
+        required("TRN-001", "course_id", "Course ID"),
+        required("TRN-002", "module", "Module"),
+        required("TRN-003", "course_date", "Course date"),
+        valid_date("TRN-004", "course_date", "Course date"),
+        required("TRN-005", "attendee_agency", "Agency"),
+        required("TRN-006", "attendees", "Attendees"),
+        Rule("TRN-007", ERROR, "Attendees must be a whole number, 0 or more.", ("attendees",),
+             lambda df: df["attendees__raw"].isna()
+             | (df["attendees"].notna() & ~df["attendees"].str.startswith("-").fillna(False))),
+        Rule("TRN-008", ERROR, "The same course and agency appear on more than one row. Add the attendees "
+             "together on one row.", ("course_id", "attendee_agency"),
+             lambda df: df["course_id"].isna() | ~df.duplicated(["course_id", "attendee_agency"], keep=False)),
+        untrusted_cells("TRN-090Q"),
+        in_reporting_window("TRN-091Q", "course_date", "Course date"),
+    ),
+)
+
+TABLES = (ATTENDANCE,)
