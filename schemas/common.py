@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemas.rules import ERROR, QUERY, Rule, add_years, submitted
+from schemas.rules import ERROR, QUERY, UNTRUSTED, Rule, add_years, submitted
 
 PERIOD_END = "__period_end"  # ISO period end put beside every mapped frame (NA when validating without a period)
 
@@ -10,7 +10,8 @@ PERIOD_END = "__period_end"  # ISO period end put beside every mapped frame (NA 
 def dob_not_after(rule_id: str, event: str, label: str) -> Rule:
     """ERROR when the date of birth is after the event."""
     return Rule(rule_id, ERROR, f"Date of birth is after the {label}. Check both dates.", ("date_of_birth", event),
-                lambda df: df["date_of_birth"].isna() | df[event].isna() | (df["date_of_birth"] <= df[event]))
+                lambda df: df["date_of_birth"].isna() | df[event].isna() | (df["date_of_birth"] <= df[event]),
+                {"date_of_birth": "01/01/2099"})
 
 
 def child_at_event(rule_id: str, event: str, label: str) -> Rule:
@@ -18,7 +19,7 @@ def child_at_event(rule_id: str, event: str, label: str) -> Rule:
     return Rule(rule_id, QUERY, f"The person was 18 or over on the {label}. Check the date of birth and the date.",
                 ("date_of_birth", event),
                 lambda df: df["date_of_birth"].isna() | df[event].isna()
-                | (df[event] < add_years(df["date_of_birth"], 18)))
+                | (df[event] < add_years(df["date_of_birth"], 18)), {"date_of_birth": "01/01/1990"})
 
 
 def in_reporting_window(rule_id: str, column: str, label: str) -> Rule:
@@ -27,17 +28,19 @@ def in_reporting_window(rule_id: str, column: str, label: str) -> Rule:
                 f"{label} is more than 2 years before the end of the quarter, or after it. Check the year.",
                 (column,),
                 lambda df: df[PERIOD_END].isna() | df[column].isna()
-                | ((df[column] > add_years(df[PERIOD_END], -2)) & (df[column] <= df[PERIOD_END])))
+                | ((df[column] > add_years(df[PERIOD_END], -2)) & (df[column] <= df[PERIOD_END])),
+                {column: "01/01/2020"})
 
 
 def valid_identifier(rule_id: str, column: str, label: str, how: str) -> Rule:
     """QUERY when an NHS number or UPN fails its check (the value is not used for matching)."""
     return Rule(rule_id, QUERY, f"{label} fails the {how} check, so it will not be used for matching. "
-                f"Check it against the record.", (column,), lambda df: ~submitted(df, column) | df[column].notna())
+                f"Check it against the record.", (column,), lambda df: ~submitted(df, column) | df[column].notna(),
+                {column: "INVALID-1234"})
 
 
 def untrusted_cells(rule_id: str) -> Rule:
     """QUERY when a cell held a formula or an Excel error value: it was read as blank."""
     return Rule(rule_id, QUERY, "A cell held a formula or an Excel error (such as #N/A); it was treated as blank. "
                 "Paste values instead of formulas and fill the cell.", ("__untrusted",),
-                lambda df: df["__untrusted"].isna())
+                lambda df: df["__untrusted"].isna(), {UNTRUSTED: True})

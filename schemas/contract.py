@@ -33,6 +33,8 @@ class Column:
     # canonical code -> labels and synonyms that also mean it
     codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     description: str = ""
+    # A valid value as an agency would key it, where the kind's usual example does not fit ("" = left blank).
+    example: str | None = None
 
     @property
     def header_keys(self) -> set[str]:

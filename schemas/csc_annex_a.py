@@ -7,7 +7,7 @@ Headers are the Ofsted template's, matched by alias in any order. Sheets named f
 from schemas import codes
 from schemas.common import child_at_event, dob_not_after, in_reporting_window, untrusted_cells
 from schemas.contract import CODE, DATE, ID, INT, TEXT, YESNO, Column, TableContract
-from schemas.rules import ERROR, QUERY, Rule, known_code, not_before, required, valid_date
+from schemas.rules import DUPLICATE, ERROR, QUERY, Rule, known_code, not_before, required, valid_date
 
 RETURN_ID = "csc_annex_a"
 LISTS_READ = (1, 3, 4, 5, 6, 7, 8)
@@ -100,7 +100,8 @@ ASSESSMENTS = _annex_list(
         Column("further_action", YESNO, False, (
             "Was the child assessed as requiring LA children's social care support?",
             "Assessed as requiring LA children's social care support", "Further Action"), codes.YES_NO),
-        Column("assessment_factors", TEXT, False, ("Assessment Factors", "Factors Identified", "Factors")),
+        Column("assessment_factors", TEXT, False, ("Assessment Factors", "Factors Identified", "Factors"),
+               example="16A, 3B"),
     ),
     (
         *_child_rules("ASM", "assessment_start_date", "Continuous Assessment Start Date"),
@@ -115,7 +116,8 @@ ASSESSMENTS = _annex_list(
              lambda df: df["assessment_factors"].isna() | df["assessment_factors"].str.upper()
              .str.replace(r"\s", "", regex=True).str.split(",")
              .map(lambda items: all(i in codes.ASSESSMENT_FACTORS for i in items if i), na_action="ignore")
-             .fillna(True).astype(bool)),
+             .fillna(True).astype(bool),
+             fails_with={"assessment_factors": "16A, 99Z"}),
     ),
 )
 
@@ -188,7 +190,8 @@ CP_PLANS = _annex_list(
         known_code("CPP-011", "gender", "Gender", list(codes.SEX)),
         Rule("CPP-012", ERROR, "The same child has two plans starting on the same date. Remove the duplicate row.",
              ("child_id", "cpp_start_date"),
-             lambda df: df["child_id"].isna() | ~df.duplicated(["child_id", "cpp_start_date"], keep=False)),
+             lambda df: df["child_id"].isna() | ~df.duplicated(["child_id", "cpp_start_date"], keep=False),
+             fails_with={DUPLICATE: True}),
         child_at_event("CPP-013Q", "cpp_start_date", "Child Protection Plan Start Date"),
         untrusted_cells("CPP-090Q"),
     ),

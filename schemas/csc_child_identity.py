@@ -28,7 +28,8 @@ CHILD_IDENTITY = TableContract(
         valid_date("CID-005", "date_of_birth", "Date of birth"),
         known_code("CID-006", "sex", "Sex", list(codes.SEX)),
         Rule("CID-007Q", QUERY, "NHS number fails the check-digit test, so it will not be used for matching. "
-             "Check it against the child's record.", ("nhs_number",), nhs_number_valid),
+             "Check it against the child's record.", ("nhs_number",), nhs_number_valid,
+             fails_with={"nhs_number": "943 476 5918"}),
         valid_identifier("CID-008Q", "upn", "UPN", "DfE check-letter"),
         untrusted_cells("CID-090Q"),
     ),

@@ -4,7 +4,7 @@ from schemas import codes
 from schemas.common import child_at_event, dob_not_after, in_reporting_window, untrusted_cells, valid_identifier
 from schemas.contract import CODE, DATE, INT, TEXT, UPN, Column, TableContract
 from schemas.people import person_columns
-from schemas.rules import ERROR, QUERY, Rule, known_code, required, valid_date
+from schemas.rules import DUPLICATE, ERROR, QUERY, Rule, known_code, required, valid_date
 
 RETURN_ID = "edu_suspensions"
 
@@ -28,7 +28,7 @@ SUSPENSIONS = TableContract(
         *[c if c.name != "date_of_birth" else Column(c.name, c.kind, True, c.aliases)
           for c in person_columns(first_required=False) if c.name in ("first_name", "last_name", "date_of_birth",
                                                                       "sex")],
-        Column("school_urn", TEXT, True, ("School URN", "URN", "Establishment URN")),
+        Column("school_urn", TEXT, True, ("School URN", "URN", "Establishment URN"), example="104567"),
         Column("school_phase", CODE, True, ("School Phase", "Phase"), PHASES),
         Column("category", CODE, True, ("Category", "Exclusion Category", "Exclusion Type"), CATEGORIES),
         Column("start_date", DATE, True, ("Start Date", "Exclusion Start Date", "Suspension Start Date")),
@@ -42,7 +42,8 @@ SUSPENSIONS = TableContract(
         valid_date("SUS-004", "date_of_birth", "Date of birth"),
         required("SUS-005", "school_urn", "School URN"),
         Rule("SUS-006Q", QUERY, "School URN should be a 6-digit number. Check it on Get Information about Schools.",
-             ("school_urn",), lambda df: df["school_urn"].isna() | df["school_urn"].str.fullmatch(r"\d{6}")),
+             ("school_urn",), lambda df: df["school_urn"].isna() | df["school_urn"].str.fullmatch(r"\d{6}"),
+             fails_with={"school_urn": "12345"}),
         required("SUS-007", "school_phase", "School phase"),
         known_code("SUS-008", "school_phase", "School phase", list(PHASES)),
         required("SUS-009", "category", "Category"),
@@ -51,12 +52,15 @@ SUSPENSIONS = TableContract(
         valid_date("SUS-012", "start_date", "Start date"),
         known_code("SUS-013", "sex", "Sex", list(codes.SEX)),
         Rule("SUS-014", ERROR, "Sessions must be a whole number of sessions (half days), 0 or more.",
-             ("sessions",), lambda df: df["sessions__raw"].isna() | df["sessions"].notna()),
+             ("sessions",), lambda df: df["sessions__raw"].isna()
+             | (df["sessions"].notna() & ~df["sessions"].str.startswith("-").fillna(False)),
+             fails_with={"sessions": "-1"}),
         dob_not_after("SUS-015", "start_date", "start date"),
         Rule("SUS-016", ERROR, "The same pupil has two rows for the same category and start date. "
              "Remove the duplicate row.", ("upn", "start_date"),
              lambda df: df["upn__raw"].isna() | df["start_date"].isna()
-             | ~df.duplicated(["upn__raw", "category", "start_date"], keep=False)),
+             | ~df.duplicated(["upn__raw", "category", "start_date"], keep=False),
+             fails_with={DUPLICATE: True}),
         child_at_event("SUS-017Q", "start_date", "start date"),
         untrusted_cells("SUS-090Q"),
         in_reporting_window("SUS-091Q", "start_date", "Start date"),

@@ -53,7 +53,8 @@ CASES = TableContract(
         Rule("CDOP-015Q", QUERY, "The date of death is on or after the 18th birthday: child death reviews cover "
              "children. Check the dates.", ("date_of_death", "date_of_birth"),
              lambda df: df["date_of_birth"].isna() | df["date_of_death"].isna()
-             | (df["date_of_death"] < add_years(df["date_of_birth"], 18))),
+             | (df["date_of_death"] < add_years(df["date_of_birth"], 18)),
+             fails_with={"date_of_birth": "01/01/1990"}),
         untrusted_cells("CDOP-090Q"),
     ),
 )

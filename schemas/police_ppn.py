@@ -46,7 +46,8 @@ PPN = TableContract(
              "Domestic abuse PPN without a completed DARA. Confirm whether a DARA was done and record it.",
              ("dara_completed", "ppn_type"),
              lambda df: (df["ppn_type"] != "DOMESTIC_ABUSE").fillna(True)
-             | (df["dara_completed"] == "Y").fillna(False)),
+             | (df["dara_completed"] == "Y").fillna(False),
+             fails_with={"dara_completed": "N"}),
         untrusted_cells("PPN-090Q"),
         in_reporting_window("PPN-091Q", "submitted_date", "Submitted date"),
     ),

@@ -9,7 +9,7 @@ schema, not ad-hoc code, decides which rows fail.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import pandera.pandas as pa
@@ -18,6 +18,8 @@ FILE, ERROR, QUERY = "FILE", "ERROR", "QUERY"
 SEVERITY_ORDER = {FILE: 0, ERROR: 1, QUERY: 2}
 
 RAW = "__raw"
+DUPLICATE = "__duplicate__"
+UNTRUSTED = "__untrusted__"
 
 CheckFn = Callable[[pd.DataFrame], pd.Series]
 
@@ -31,6 +33,9 @@ class Rule:
     message: str
     columns: tuple[str, ...]
     check: CheckFn
+    # Cells that make an otherwise valid row fail this rule (raw values as an agency would key them), so every
+    # rule is tested with a passing and a failing row. DUPLICATE repeats the row; UNTRUSTED marks the cell.
+    fails_with: dict = field(default_factory=dict, compare=False)
 
     @property
     def column(self) -> str:
@@ -51,34 +56,34 @@ def submitted(df: pd.DataFrame, column: str) -> pd.Series:
 def required(rule_id: str, column: str, label: str) -> Rule:
     """ERROR when a required value is blank."""
     return Rule(rule_id, ERROR, f"{label} is required but the cell is blank. Fill it in and resubmit the row.",
-                (column,), lambda df: submitted(df, column))
+                (column,), lambda df: submitted(df, column), {column: None})
 
 
 def valid_date(rule_id: str, column: str, label: str) -> Rule:
     """ERROR when a date cell holds something that is not a date."""
     return Rule(rule_id, ERROR,
                 f"{label} is not a date we can read. Use a date cell or DD/MM/YYYY (day first), e.g. 03/04/2024.",
-                (column,), lambda df: ~submitted(df, column) | df[column].notna())
+                (column,), lambda df: ~submitted(df, column) | df[column].notna(), {column: "31/02/2026"})
 
 
 def known_code(rule_id: str, column: str, label: str, codes: list[str]) -> Rule:
     """ERROR when a coded cell holds a value that is not in the code list."""
     listed = ", ".join(codes)
     return Rule(rule_id, ERROR, f"{label} is not one of the allowed values ({listed}). Pick a value from the list.",
-                (column,), lambda df: ~submitted(df, column) | df[column].notna())
+                (column,), lambda df: ~submitted(df, column) | df[column].notna(), {column: "NOT-A-CODE"})
 
 
 def unique_id(rule_id: str, column: str, label: str) -> Rule:
     """ERROR on every row whose record id appears more than once in the table."""
     return Rule(rule_id, ERROR,
                 f"{label} appears on more than one row. Each record must appear once; remove or merge the copies.",
-                (column,), lambda df: df[column].isna() | ~df[column].duplicated(keep=False))
+                (column,), lambda df: df[column].isna() | ~df[column].duplicated(keep=False), {DUPLICATE: True})
 
 
 def not_before(rule_id: str, later: str, earlier: str, message: str) -> Rule:
     """ERROR when the later date is before the earlier one (both present)."""
     return Rule(rule_id, ERROR, message, (later, earlier),
-                lambda df: df[later].isna() | df[earlier].isna() | (df[later] >= df[earlier]))
+                lambda df: df[later].isna() | df[earlier].isna() | (df[later] >= df[earlier]), {later: "01/01/2000"})
 
 
 def build_schema(rules: tuple[Rule, ...] | list[Rule], name: str) -> pa.DataFrameSchema:

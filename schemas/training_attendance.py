@@ -2,7 +2,7 @@
 
 from schemas.common import in_reporting_window, untrusted_cells
 from schemas.contract import DATE, ID, INT, TEXT, Column, TableContract
-from schemas.rules import ERROR, Rule, required, valid_date
+from schemas.rules import DUPLICATE, ERROR, Rule, required, valid_date
 
 RETURN_ID = "training_attendance"
 
@@ -30,10 +30,12 @@ ATTENDANCE = TableContract(
         required("TRN-006", "attendees", "Attendees"),
         Rule("TRN-007", ERROR, "Attendees must be a whole number, 0 or more.", ("attendees",),
              lambda df: df["attendees__raw"].isna()
-             | (df["attendees"].notna() & ~df["attendees"].str.startswith("-").fillna(False))),
+             | (df["attendees"].notna() & ~df["attendees"].str.startswith("-").fillna(False)),
+             fails_with={"attendees": "-2"}),
         Rule("TRN-008", ERROR, "The same course and agency appear on more than one row. Add the attendees "
              "together on one row.", ("course_id", "attendee_agency"),
-             lambda df: df["course_id"].isna() | ~df.duplicated(["course_id", "attendee_agency"], keep=False)),
+             lambda df: df["course_id"].isna() | ~df.duplicated(["course_id", "attendee_agency"], keep=False),
+             fails_with={DUPLICATE: True}),
         untrusted_cells("TRN-090Q"),
         in_reporting_window("TRN-091Q", "course_date", "Course date"),
     ),
