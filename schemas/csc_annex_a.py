@@ -4,6 +4,10 @@ Headers are the Ofsted template's, matched by alias in any order. Sheets named f
 11) are ignored with a note. Contact outcome, decision date and assessment factors are partnership extensions.
 """
 
+import re
+
+import pandas as pd
+
 from schemas import codes
 from schemas.common import child_at_event, dob_not_after, in_reporting_window, untrusted_cells
 from schemas.contract import CODE, DATE, ID, INT, TEXT, YESNO, Column, TableContract
@@ -35,6 +39,17 @@ def _child_rules(prefix: str, event: str, event_label: str) -> tuple[Rule, ...]:
         known_code(f"{prefix}-006", "gender", "Gender", list(codes.SEX)),
         untrusted_cells(f"{prefix}-090Q"),
     )
+
+
+def _factors_known(df: pd.DataFrame) -> pd.Series:
+    """True where every comma-separated assessment factor is a CIN census factor code (or the cell is blank)."""
+    def known(value: object) -> bool:
+        if pd.isna(value):
+            return True
+        listed = re.sub(r"\s", "", str(value)).upper().split(",")
+        return all(code in codes.ASSESSMENT_FACTORS for code in listed if code)
+
+    return pd.Series([known(v) for v in df["assessment_factors"]], index=df.index, dtype=bool)
 
 
 def _annex_list(number: int, table_id: str, title: str, stg_table: str, columns: tuple[Column, ...],
@@ -113,10 +128,7 @@ ASSESSMENTS = _annex_list(
         known_code("ASM-013", "further_action", "Was the child assessed as requiring support?", ["Yes", "No"]),
         Rule("ASM-014Q", QUERY, "Assessment Factors holds a code that is not a CIN census factor code (e.g. 16A). "
              "Separate codes with commas.", ("assessment_factors",),
-             lambda df: df["assessment_factors"].isna() | df["assessment_factors"].str.upper()
-             .str.replace(r"\s", "", regex=True).str.split(",")
-             .map(lambda items: all(i in codes.ASSESSMENT_FACTORS for i in items if i), na_action="ignore")
-             .fillna(True).astype(bool),
+             _factors_known,
              fails_with={"assessment_factors": "16A, 99Z"}),
     ),
 )

@@ -107,11 +107,13 @@ def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
     raw = pd.DataFrame({name: [row[pos] if pos < len(row) else None for _, row in records]
                         for name, pos in positions.items()}, dtype="object")
     untrusted = pd.Series(pd.NA, index=raw.index, dtype="object")
-    if sheet.untrusted:
-        for name, pos in positions.items():  # formulas and error values are read as blank, and queried
-            hit = [(excel_row - 1, pos) in sheet.untrusted for excel_row, _ in records]
-            raw.loc[hit, name] = None
-            untrusted[hit & untrusted.isna().to_numpy()] = name
+    for name, pos in positions.items():  # formulas and error values (also typed as text) are blank, and queried
+        error_text = raw[name].map(lambda v: isinstance(v, str) and v.strip().upper() in values.EXCEL_ERRORS)
+        hit = error_text.to_numpy(dtype=bool, copy=True)
+        if sheet.untrusted:
+            hit |= [(excel_row - 1, pos) in sheet.untrusted for excel_row, _ in records]
+        raw.loc[hit, name] = None
+        untrusted[hit & untrusted.isna().to_numpy()] = name
     frame = map_values(raw, contract)
     frame[UNTRUSTED] = untrusted.astype("str")
     frame[SOURCE_ROW] = pd.Series([excel_row for excel_row, _ in records], dtype="int64")
