@@ -26,7 +26,7 @@ def ppn_file(tmp_path, name, rows):
 def ingest(tmp_path, url, path, period="2026-09"):
     submission = register(str(path), "police", period, str(tmp_path / "out"), url)
     result = validate_submission(submission, str(tmp_path / "out"))
-    paths = write_feedback(result, str(tmp_path / "out"))
+    paths = write_feedback(result, str(tmp_path / "out"), url)
     load_submission(result, url)
     return result, paths
 
@@ -129,3 +129,59 @@ def test_indicators_by_hand_and_no_data(tmp_path, sqlite_url):
     assert f"POL-02,2026-09,,1,3,{100 / 3!r},percent,,down" in text
     lineage = rows_of(sqlite_url, "fct_indicator_lineage")
     assert lineage["indicator_id"].tolist() == ["POL-02"]
+
+
+def test_resubmission_feedback_says_what_was_fixed_and_what_is_new(tmp_path, sqlite_url):
+    first = [["P1", "N1", "01/07/2026", "02/07/2026", "Bad type", ""],
+             ["P2", "N2", "31/02/2026", "02/07/2026", "Other", ""]]
+    ingest(tmp_path, sqlite_url, ppn_file(tmp_path, "a.xlsx", first))
+    second = [["P1", "N1", "01/07/2026", "02/07/2026", "Other", ""],       # fixed
+              ["P2", "N2", "31/02/2026", "02/07/2026", "Other", ""],       # still wrong
+              ["P3", "N3", "01/07/2026", "01/06/2026", "Other", ""]]       # new problem
+    _, paths = ingest(tmp_path, sqlite_url, ppn_file(tmp_path, "b.xlsx", second))
+    book = openpyxl.load_workbook(paths["xlsx"])
+    assert "Fixed since last" in book.sheetnames
+    fixed = [row for row in book["Fixed since last"].iter_rows(min_row=2, values_only=True)]
+    assert [(r[2], r[5]) for r in fixed] == [("P1", "PPN-009")]
+    issues = {(r[2], r[5]): r[8] for r in book["Issues"].iter_rows(min_row=2, values_only=True)}
+    assert issues == {("P2", "PPN-005"): "STILL PRESENT", ("P3", "PPN-012"): "NEW"}
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True)}
+    assert summary["replaces"].startswith("a.xlsx")
+    assert json.loads(open(paths["json"]).read()).keys() == {"submission", "issues"}
+    assert len(rows_of(sqlite_url, "raw_submission")) == 2
+
+
+def test_crosscheck_queries_annex_a_children_missing_from_identity(tmp_path, sqlite_url):
+    from transforms.crosscheck import crosscheck
+
+    out = tmp_path / "out"
+    annex = write_xlsx(tmp_path / "landing" / "csc" / "annex.xlsx", {"List 3": [
+        ["Child Unique ID", "Date of Referral", "Referral Source"],
+        ["C1", "01/07/2026", "Police"], ["C2", "02/07/2026", "Schools"]]})
+    identity = write_xlsx(tmp_path / "landing" / "csc" / "identity.xlsx", {"Children": [
+        ["Child ID", "First Name", "Last Name"], ["C1", "Amy", "Smith"]]})
+    results = {}
+    for path in (annex, identity):
+        submission = register(str(path), "csc", "2026-09", str(out), sqlite_url)
+        results[path.name] = validate_submission(submission, str(out))
+        write_feedback(results[path.name], str(out), sqlite_url)
+        load_submission(results[path.name], sqlite_url)
+    assert crosscheck("2026-09", sqlite_url, str(out)) == {"queried": 1}
+    dq = rows_of(sqlite_url, "dq_issue")
+    assert dq[["record_id", "rule_id", "row", "column"]].values.tolist() == [["C2", "ANX-001Q", 3, "Child Unique ID"]]
+    feedback = json.loads(next((out / "outbox" / "csc").glob("annex_*.json")).read_text())
+    assert [i["rule_id"] for i in feedback["issues"]] == ["ANX-001Q"]
+    assert feedback["submission"]["rows_queried"] == 1
+    referrals = rows_of(sqlite_url, "stg_csc_referral").set_index("child_id")
+    assert referrals.loc["C2", "queried"] == 1 and referrals.loc["C1", "queried"] == 0
+    assert crosscheck("2026-09", sqlite_url, str(out)) == {"queried": 1}  # idempotent
+    assert len(rows_of(sqlite_url, "dq_issue")) == 1
+
+
+def test_an_older_submission_never_replaces_a_newer_one(tmp_path, sqlite_url):
+    old = ppn_file(tmp_path, "z_old.xlsx", [["P1", "N1", "01/07/2026", "02/07/2026", "Other", ""]])
+    new = ppn_file(tmp_path, "a_new.xlsx", [["P2", "N1", "01/07/2026", "02/07/2026", "Other", ""]])
+    ingest(tmp_path, sqlite_url, old)
+    ingest(tmp_path, sqlite_url, new)
+    ingest(tmp_path, sqlite_url, old)  # re-run of the earlier file, e.g. a whole-landing re-run
+    assert rows_of(sqlite_url, "stg_police_ppn")["ppn_id"].tolist() == ["P2"]

@@ -7,6 +7,7 @@ Everything for one submission happens in one transaction: a failed load leaves t
 from __future__ import annotations
 
 import pandas as pd
+import sqlalchemy as sa
 
 import schemas
 from transforms import warehouse
@@ -19,6 +20,16 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return frame.to_dict("records")
 
 
+def _newer_rows_loaded(conn: sa.Connection, stg: sa.Table, result: dict) -> bool:
+    """True when the agency's rows for the period come from a submission received after this one."""
+    registry = warehouse.raw_submission
+    newer = conn.execute(
+        sa.select(sa.func.count()).select_from(stg.join(registry, stg.c.submission_id == registry.c.submission_id))
+        .where(stg.c.agency == result["agency"], stg.c.period == result["period"],
+               registry.c.received_at > result["received_at"])).scalar()
+    return bool(newer)
+
+
 def load_submission(result: dict, warehouse_url: str) -> dict:
     """Replace this agency's rows for the period in each table the submission holds; return row counts."""
     eng = warehouse.engine(warehouse_url)
@@ -28,6 +39,9 @@ def load_submission(result: dict, warehouse_url: str) -> dict:
         for table_info in result.get("tables", []):
             contract = schemas.table(table_info["table_id"])
             stg = warehouse.STG_TABLES[contract.table_id]
+            if _newer_rows_loaded(conn, stg, result):
+                loaded[contract.table_id] = 0  # a later submission already replaced this one: keep it
+                continue
             accepted = pd.read_parquet(table_info["accepted_path"])
             rows = accepted.assign(submission_id=result["submission_id"], agency=result["agency"],
                                    period=result["period"])

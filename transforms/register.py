@@ -34,15 +34,15 @@ def safe_name(name: str) -> str:
 
 
 def discover(landing_dir: Path) -> list[dict]:
-    """Files waiting in `landing/<agency>/`, in a stable order: [{'path', 'agency'}]."""
+    """Files waiting in `landing/<agency>/`, oldest first (then by name): [{'path', 'agency'}]."""
     found = []
     for agency_dir in sorted(Path(landing_dir).iterdir()):
         if not agency_dir.is_dir() or agency_dir.name.startswith(IGNORED_PREFIXES):
             continue
-        for path in sorted(agency_dir.iterdir()):
+        for path in agency_dir.iterdir():
             if path.is_file() and not path.name.startswith(IGNORED_PREFIXES):
-                found.append({"path": str(path), "agency": agency_dir.name})
-    return found
+                found.append((path.stat().st_mtime_ns, agency_dir.name, path.name, str(path)))
+    return [{"path": path, "agency": agency} for _, agency, _, path in sorted(found)]
 
 
 def register(path: str, agency: str, period: str, out_dir: str, warehouse_url: str) -> dict:
@@ -62,7 +62,8 @@ def register(path: str, agency: str, period: str, out_dir: str, warehouse_url: s
             row = {
                 "submission_id": submission_id, "sha256": sha, "agency": agency, "file_name": source.name,
                 "archive_path": str(archive), "period": period,
-                "received_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+                # microseconds keep the arrival order of submissions strict
+                "received_at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
             }
             conn.execute(table.insert().values(**row, loaded=0))
     return {key: row[key] for key in

@@ -24,7 +24,7 @@ def previous_submission(result: dict, warehouse_url: str) -> dict | None:
             sa.select(table).where(
                 table.c.agency == result["agency"], table.c.return_id == result["return_id"],
                 table.c.period == result["period"], table.c.submission_id != result["submission_id"],
-                table.c.loaded == 1, table.c.received_at <= result["received_at"])
+                table.c.loaded == 1, table.c.received_at < result["received_at"])
             .order_by(table.c.received_at.desc(), table.c.submission_id.desc())).mappings().first()
     return dict(row) if row else None
 
