@@ -99,7 +99,7 @@ REFERRALS = _annex_list(
         valid_date("REF-006", "date_of_birth", "Date of Birth"),
         dob_not_after("REF-007", "referral_date", "Date of Referral"),
         known_code("REF-008", "gender", "Gender", list(codes.SEX)),
-        known_code("REF-009", "referral_nfa", "Referral NFA?", ["Yes", "No"]),
+        known_code("REF-009", "referral_nfa", "Referral NFA?", ["Y", "N"]),
         untrusted_cells("REF-090Q"),
         in_reporting_window("REF-091Q", "referral_date", "Date of Referral"),
     ),
@@ -121,11 +121,11 @@ ASSESSMENTS = _annex_list(
     (
         *_child_rules("ASM", "assessment_start_date", "Continuous Assessment Start Date"),
         in_reporting_window("ASM-091Q", "assessment_start_date", "Continuous Assessment Start Date"),
-        known_code("ASM-010", "child_seen", "Child Seen During Continuous Assessment", ["Yes", "No"]),
+        known_code("ASM-010", "child_seen", "Child Seen During Continuous Assessment", ["Y", "N"]),
         valid_date("ASM-011", "assessment_authorised_date", "Continuous Assessment Date of Authorisation"),
         not_before("ASM-012", "assessment_authorised_date", "assessment_start_date",
                    "The assessment was authorised before it started. Check both dates."),
-        known_code("ASM-013", "further_action", "Was the child assessed as requiring support?", ["Yes", "No"]),
+        known_code("ASM-013", "further_action", "Was the child assessed as requiring support?", ["Y", "N"]),
         Rule("ASM-014Q", QUERY, "Assessment Factors holds a code that is not a CIN census factor code (e.g. 16A). "
              "Separate codes with commas.", ("assessment_factors",),
              _factors_known,
@@ -148,11 +148,11 @@ SECTION_47 = _annex_list(
     (
         *_child_rules("ENQ", "s47_start_date", "Section 47 Enquiry Start Date"),
         in_reporting_window("ENQ-091Q", "s47_start_date", "Section 47 Enquiry Start Date"),
-        known_code("ENQ-010", "icpc_unnecessary", "Was an ICPC deemed unnecessary?", ["Yes", "No"]),
+        known_code("ENQ-010", "icpc_unnecessary", "Was an ICPC deemed unnecessary?", ["Y", "N"]),
         valid_date("ENQ-011", "icpc_date", "Date of Initial Child Protection Conference"),
         not_before("ENQ-012", "icpc_date", "s47_start_date",
                    "The Initial Child Protection Conference is dated before the Section 47 enquiry started."),
-        known_code("ENQ-013", "icpc_led_to_plan", "Did the ICPC result in a plan?", ["Yes", "No"]),
+        known_code("ENQ-013", "icpc_led_to_plan", "Did the ICPC result in a plan?", ["Y", "N"]),
     ),
 )
 

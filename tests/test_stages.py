@@ -8,10 +8,11 @@ import sqlalchemy as sa
 
 from tests.conftest import write_xlsx
 from transforms import warehouse
-from transforms.feedback import neutralise, write_feedback
+from transforms.feedback import write_feedback
 from transforms.indicators import compute_indicators
 from transforms.ingest import validate_submission
 from transforms.load import load_submission
+from transforms.neutralise import neutralise
 from transforms.publish import publish
 from transforms.reconcile import assign_person_keys, link_records
 from transforms.register import register

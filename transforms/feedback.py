@@ -12,10 +12,10 @@ import xlsxwriter
 
 import schemas
 from transforms.ingest import submission_issues
+from transforms.neutralise import neutralise
 from transforms.register import safe_name
 from transforms.resubmission import compare, earlier_issues, previous_submission
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 SUBMISSION_FIELDS = ("agency", "return_id", "file", "sha256", "received_at", "period", "status", "rows_read",
                      "rows_accepted", "rows_rejected", "rows_queried")
 NEXT_STEPS = {
@@ -24,13 +24,6 @@ NEXT_STEPS = {
                "it will replace this one.",
     "QUARANTINED": "Nothing was loaded. Fix the problem described below and send the file again.",
 }
-
-
-def neutralise(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def report_content(result: dict) -> dict:
