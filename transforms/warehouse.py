@@ -99,6 +99,31 @@ fct_indicator_value = sa.Table(
     sa.Column("run_id", sa.String(40), nullable=False),
 )
 
+fct_indicator_trend = sa.Table(
+    "fct_indicator_trend", METADATA,  # the last five quarters, recomputed from one period's submissions
+    sa.Column("data_period", sa.String(7), primary_key=True),
+    sa.Column("indicator_id", sa.String(16), primary_key=True),
+    sa.Column("quarter", sa.String(7), primary_key=True),
+    sa.Column("breakdown", sa.String(64), primary_key=True),
+    sa.Column("numerator", sa.Float),
+    sa.Column("denominator", sa.Float),
+    sa.Column("value", sa.Float),
+    sa.Column("unit", sa.String(16), nullable=False),
+)
+
+dq_match_review = sa.Table(
+    "dq_match_review", METADATA,  # record pairs in the grey band, for a person to decide
+    sa.Column("source_l", sa.String(64), primary_key=True),
+    sa.Column("record_id_l", sa.String(128), primary_key=True),
+    sa.Column("source_r", sa.String(64), primary_key=True),
+    sa.Column("record_id_r", sa.String(128), primary_key=True),
+    sa.Column("match_probability", sa.Float, nullable=False),
+    sa.Column("evidence", TEXT),
+    sa.Column("decision", sa.String(8)),
+    sa.Column("decided_by", sa.String(64)),
+    sa.Column("decided_at", sa.String(32)),
+)
+
 fct_indicator_lineage = sa.Table(
     "fct_indicator_lineage", METADATA,
     sa.Column("indicator_id", sa.String(16), primary_key=True),

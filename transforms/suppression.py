@@ -1,0 +1,38 @@
+"""Publication profiles. `internal` (the ARG) shows exact counts; `public` (the annual report, open data)
+shows counts from 1 to 5 as `c`, and any rate or percentage built on a suppressed count as `c` too.
+
+Zero is shown: it discloses nobody. A denominator from 1 to 5 is suppressed with its value, because a
+percentage of a tiny group identifies its members as surely as the count does.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+SUPPRESSED = "c"
+PROFILES = ("internal", "public")
+
+
+def small(value: object) -> bool:
+    """True for a count from 1 to 5 (the numbers the public profile never shows)."""
+    if value is None or pd.isna(value):
+        return False
+    return 1 <= float(value) <= 5
+
+
+def apply_profile(frame: pd.DataFrame, profile: str) -> pd.DataFrame:
+    """The dataset as the profile shows it: numerator, denominator and value as text, suppressed where needed."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown publication profile {profile!r}; use one of {PROFILES}")
+    out = frame.copy()
+    for column in ("numerator", "denominator", "value"):
+        out[column] = out[column].astype("object")
+    if profile == "internal":
+        return out
+    hide_numerator = out["numerator"].map(small)
+    hide_denominator = out["denominator"].map(small)
+    hide_value = hide_numerator | hide_denominator | ((out["unit"] == "count") & out["value"].map(small))
+    out.loc[hide_numerator, "numerator"] = SUPPRESSED
+    out.loc[hide_denominator, "denominator"] = SUPPRESSED
+    out.loc[hide_value, "value"] = SUPPRESSED
+    return out
