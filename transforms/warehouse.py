@@ -84,6 +84,16 @@ dim_child_population = sa.Table(
     sa.Column("population_0_17", sa.Integer, nullable=False),
 )
 
+# One row per day (the years of reference/bank_holidays.csv): indicator SQL joins to it for day and working-day
+# arithmetic, which SQLite and PostgreSQL spell differently.
+dim_calendar = sa.Table(
+    "dim_calendar", METADATA,
+    sa.Column("calendar_date", sa.String(10), primary_key=True),
+    sa.Column("day_number", sa.Integer, nullable=False),
+    sa.Column("working_day_number", sa.Integer, nullable=False),
+    sa.Column("is_working_day", sa.Integer, nullable=False),
+)
+
 fct_indicator_value = sa.Table(
     "fct_indicator_value", METADATA,
     sa.Column("indicator_id", sa.String(16), primary_key=True),
@@ -138,6 +148,23 @@ ops_run = sa.Table(
     sa.Column("stage", sa.String(32), primary_key=True),
     sa.Column("finished_at", sa.String(32), nullable=False),
     sa.Column("items", sa.Integer, nullable=False),
+)
+
+ops_retention = sa.Table(
+    "ops_retention", METADATA,  # what each scheduled purge removed
+    sa.Column("purged_at", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("item", TEXT, nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+
+ops_failure = sa.Table(
+    "ops_failure", METADATA,  # failed Airflow tasks, recorded by the DAGs' failure callback
+    sa.Column("failed_at", sa.String(32), nullable=False),
+    sa.Column("dag_id", sa.String(128), nullable=False),
+    sa.Column("task_id", sa.String(128), nullable=False),
+    sa.Column("run_id", sa.String(256), nullable=False),
+    sa.Column("error", TEXT),
 )
 
 STG_COMMON = ("submission_id", "agency", "period", "source_sheet", "source_row", "queried")
