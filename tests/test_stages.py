@@ -129,7 +129,7 @@ def test_indicators_by_hand_and_no_data(tmp_path, sqlite_url):
     assert "CSC-01,2026-09,,,,,rate_per_10000,NO_DATA," in text
     assert f"POL-02,2026-09,,1,3,{100 / 3!r},percent,,down" in text
     lineage = rows_of(sqlite_url, "fct_indicator_lineage")
-    assert lineage["indicator_id"].tolist() == ["POL-02"]
+    assert sorted(lineage["indicator_id"]) == ["DQ-01", "POL-01", "POL-02"]
 
 
 def test_resubmission_feedback_says_what_was_fixed_and_what_is_new(tmp_path, sqlite_url):

@@ -1,6 +1,6 @@
 """Compute the partnership dataset for a period from the catalogue and the SQL beside it.
 
-Each indicator's SQL returns (breakdown, numerator, denominator); the value, comparator, RAG and
+Each indicator's SQL returns (breakdown, numerator, denominator[, unit]); the value, comparator, RAG and
 direction are derived here the same way for every indicator. The previous quarter is computed from the
 same submissions (a return carries 24 months of history), so direction of travel compares like with like.
 An indicator whose source tables hold no rows for the period is published as no data, never as 0.
@@ -17,18 +17,19 @@ import pandas as pd
 import sqlalchemy as sa
 
 from transforms import warehouse
-from transforms.periods import previous_period, windows
+from transforms.periods import calendar_rows, previous_period, windows
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = PROJECT_ROOT / "sql" / "indicators"
 REFERENCE_DIR = PROJECT_ROOT / "reference"
 NO_DATA = "NO_DATA"
 UNIT_SCALE = {"percent": 100.0, "rate_per_10000": 10000.0, "count": None}
+REGISTRY = "raw_submission"  # the file registry: a source that is always there (DQ-01)
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """One catalogue entry."""
+    """One catalogue entry (field meanings in the header of sql/indicators/catalogue.toml)."""
 
     id: str
     title: str
@@ -37,22 +38,31 @@ class Indicator:
     polarity: str
     rag: str
     sources: tuple[str, ...]
+    area: str = ""
+    breakdowns: str = ""
+    needs: str = "all"
 
     @property
     def sql(self) -> str:
         """The indicator's SQL text."""
         return (SQL_DIR / f"{self.id}.sql").read_text()
 
+    @property
+    def query(self) -> sa.TextClause:
+        """The SQL ready to run: whole-line comments dropped, so a colon in the prose is never a parameter."""
+        return sa.text("\n".join(line for line in self.sql.splitlines() if not line.lstrip().startswith("--")))
+
 
 def catalogue() -> list[Indicator]:
     """The indicator catalogue, in file order."""
     entries = tomllib.loads((SQL_DIR / "catalogue.toml").read_text())["indicator"]
     return [Indicator(e["id"], e["title"], e["definition"], e["unit"], e["polarity"], e["rag"],
-                      tuple(e["sources"])) for e in entries]
+                      tuple(e["sources"]), e.get("area", ""), e.get("breakdowns", ""), e.get("needs", "all"))
+            for e in entries]
 
 
 def load_reference(conn: sa.Connection) -> None:
-    """Refresh `dim_` tables from the catalogue and `reference/`."""
+    """Refresh `dim_` tables from the catalogue, `reference/` and the calendar."""
     conn.execute(warehouse.dim_indicator.delete())
     conn.execute(warehouse.dim_indicator.insert(), [
         {"indicator_id": i.id, "title": i.title, "definition": i.definition, "unit": i.unit,
@@ -61,13 +71,42 @@ def load_reference(conn: sa.Connection) -> None:
         rows = [{"year": int(r["year"]), "population_0_17": int(r["population_0_17"])} for r in csv.DictReader(handle)]
     conn.execute(warehouse.dim_child_population.delete())
     conn.execute(warehouse.dim_child_population.insert(), rows)
+    calendar = calendar_rows()
+    table = warehouse.dim_calendar
+    stored = conn.execute(sa.select(sa.func.count(), sa.func.sum(table.c.working_day_number))).one()
+    if tuple(stored) != (len(calendar), sum(r["working_day_number"] for r in calendar)):
+        conn.execute(table.delete())  # rebuilt only when the calendar or the bank holidays changed
+        conn.execute(table.insert(), calendar)
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """A comparator figure, the area it describes, its year and where it was published."""
+
+    value: float
+    area: str  # "England" or "West Midlands"
+    year: int
+    source: str
+
+
+def comparator_details(period_year: int) -> dict[tuple[str, str], Comparator]:
+    """Per (indicator, breakdown): the England figure, else the West Midlands one; latest year not after `period_year`.
+
+    Displays label the figure with its area: for some indicators (CSC-05, CSC-06) only a regional figure exists.
+    """
+    table = pd.read_csv(REFERENCE_DIR / "comparators.csv", dtype=str, keep_default_na=False)
+    table = table[table["year"].astype(int) <= period_year].sort_values("year", kind="stable")
+    chosen = {}
+    for row in table.itertuples():
+        area, figure = ("England", row.england) if row.england else ("West Midlands", row.west_midlands)
+        if figure:
+            chosen[(row.indicator_id, row.breakdown)] = Comparator(float(figure), area, int(row.year), row.source)
+    return chosen
 
 
 def comparators(period_year: int) -> dict[tuple[str, str], float]:
-    """England comparator per (indicator, breakdown): the latest year not after `period_year`."""
-    table = pd.read_csv(REFERENCE_DIR / "comparators.csv", dtype={"breakdown": "str"}, keep_default_na=False)
-    table = table[(table["year"] <= period_year) & (table["england"] != "")].sort_values("year")
-    return {(r.indicator_id, r.breakdown): float(r.england) for r in table.itertuples()}
+    """The comparator value per (indicator, breakdown) (see `comparator_details`)."""
+    return {key: c.value for key, c in comparator_details(period_year).items()}
 
 
 def rag(value: float | None, comparator: float | None, rule: str) -> str:
@@ -103,17 +142,37 @@ def _value(numerator, denominator, unit: str) -> float | None:
 
 
 def _has_rows(conn: sa.Connection, table_id: str, period: str) -> bool:
+    if table_id == REGISTRY:
+        return True  # the registry answers even when nothing arrived: that is what DQ-01 reports
     stg = warehouse.STG_TABLES[table_id]
     return conn.execute(sa.select(sa.func.count()).select_from(stg).where(stg.c.period == period)).scalar() > 0
 
 
-def _evaluate(conn: sa.Connection, indicator: Indicator, data_period: str, as_of: str) -> dict[str, tuple]:
+def has_data(conn: sa.Connection, indicator: Indicator, period: str) -> bool:
+    """True when the indicator's sources hold rows for the period (all of them, or any when `needs` says so)."""
+    present = [_has_rows(conn, source, period) for source in indicator.sources]
+    return any(present) if indicator.needs == "any" else all(present)
+
+
+def evaluate(conn: sa.Connection, indicator: Indicator, data_period: str, as_of: str) -> dict[str, tuple]:
+    """breakdown -> (numerator, denominator, unit) from the period's submissions, with the windows of `as_of`."""
     params = {"data_period": data_period, **windows(as_of)}
-    rows = conn.execute(sa.text(indicator.sql), params).all()
-    def number(x):  # PostgreSQL returns SUM() as Decimal
+    rows = conn.execute(indicator.query, params).all()
+
+    def number(x):  # PostgreSQL returns SUM() of numerics as Decimal
         return None if x is None else float(x)
 
-    return {str(r[0] or ""): (number(r[1]), number(r[2])) for r in rows}
+    return {str(r[0] or ""): (number(r[1]), number(r[2]), (r[3] if len(r) > 3 else None) or indicator.unit)
+            for r in rows}
+
+
+def _lineage(conn: sa.Connection, indicator: Indicator, period: str) -> set[str]:
+    """The submissions an indicator's value was computed from."""
+    ids = set()
+    for source in indicator.sources:
+        table = warehouse.raw_submission if source == REGISTRY else warehouse.STG_TABLES[source]
+        ids |= set(conn.execute(sa.select(table.c.submission_id).where(table.c.period == period).distinct()).scalars())
+    return ids
 
 
 def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
@@ -124,27 +183,25 @@ def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
     with eng.begin() as conn:
         load_reference(conn)
         for indicator in catalogue():
-            if not all(_has_rows(conn, source, period) for source in indicator.sources):
+            if not has_data(conn, indicator, period):
                 values.append({"indicator_id": indicator.id, "period": period, "breakdown": "", "numerator": None,
                                "denominator": None, "value": None, "unit": indicator.unit, "comparator": None,
                                "rag": NO_DATA, "direction": "", "run_id": run_id})
                 continue
-            current = _evaluate(conn, indicator, period, period)
-            before = _evaluate(conn, indicator, period, previous_period(period))
-            for breakdown, (numerator, denominator) in sorted(current.items()):
-                value = _value(numerator, denominator, indicator.unit)
+            current = evaluate(conn, indicator, period, period)
+            before = evaluate(conn, indicator, period, previous_period(period))
+            for breakdown, (numerator, denominator, unit) in sorted(current.items()):
+                value = _value(numerator, denominator, unit)
                 prior = before.get(breakdown)
-                previous = _value(*prior, indicator.unit) if prior else None
+                previous = _value(*prior) if prior else None
                 comparator = compare.get((indicator.id, breakdown))
                 values.append({"indicator_id": indicator.id, "period": period, "breakdown": breakdown,
                                "numerator": numerator, "denominator": denominator, "value": value,
-                               "unit": indicator.unit, "comparator": comparator,
+                               "unit": unit, "comparator": comparator,
                                "rag": rag(value, comparator, indicator.rag),
                                "direction": direction(value, previous), "run_id": run_id})
-            for source in indicator.sources:
-                stg = warehouse.STG_TABLES[source]
-                ids = conn.execute(sa.select(stg.c.submission_id).where(stg.c.period == period).distinct()).scalars()
-                lineage.extend({"indicator_id": indicator.id, "period": period, "submission_id": s} for s in ids)
+            lineage.extend({"indicator_id": indicator.id, "period": period, "submission_id": s}
+                           for s in _lineage(conn, indicator, period))
         fct, lin = warehouse.fct_indicator_value, warehouse.fct_indicator_lineage
         conn.execute(fct.delete().where(fct.c.period == period))
         conn.execute(fct.insert(), values)

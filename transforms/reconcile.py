@@ -64,6 +64,8 @@ def person_records(conn: sa.Connection, period: str) -> pd.DataFrame:
     records["last_std"] = standard_name(records["last_name"])
     placeholder = records["date_of_birth"].isin(["1900-01-01"])
     records.loc[placeholder, "date_of_birth"] = pd.NA
+    # one record per agency id: a pupil with several suspensions is one education record of that pupil
+    records = records.dropna(subset=["record_id"]).drop_duplicates(["source", "record_id"], keep="first")
     return records.sort_values(["source", "record_id"], kind="stable").reset_index(drop=True)
 
 
