@@ -28,7 +28,8 @@ def in_reporting_window(rule_id: str, column: str, label: str) -> Rule:
                 f"{label} is more than 2 years before the end of the quarter, or after it. Check the year.",
                 (column,),
                 lambda df: df[PERIOD_END].isna() | df[column].isna()
-                | ((df[column] > add_years(df[PERIOD_END], -2)) & (df[column] <= df[PERIOD_END])),
+                | ((df[column].str.slice(0, 10) > add_years(df[PERIOD_END], -2))
+                   & (df[column].str.slice(0, 10) <= df[PERIOD_END])),  # date-times compare by their date
                 {column: "01/01/2020"})
 
 

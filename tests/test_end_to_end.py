@@ -101,13 +101,13 @@ def expected_lado_01(landing: Path) -> tuple[int, int]:
 def check_run(landing: Path, out: Path, url: str) -> None:
     summary = run(str(landing), PERIOD, str(out), url, progress=lambda line: None)
     files = sorted(str(p.relative_to(landing)) for p in landing.glob("*/*") if not p.parts[-2].startswith("_"))
-    assert len(summary.submissions) == len(files) == 5
+    assert len(summary.submissions) == len(files) == 13
 
     # Nothing lost: rows read = accepted + rejected for every submission, in the summary and the warehouse.
     with warehouse.engine(url).connect() as conn:
         registry = pd.DataFrame(conn.execute(sa.select(warehouse.raw_submission)).mappings().all())
         issues = pd.DataFrame(conn.execute(sa.select(warehouse.dq_issue)).mappings().all())
-    assert len(registry) == 5 and set(registry["status"]) <= {"ACCEPTED", "PARTIAL"}
+    assert len(registry) == 13 and set(registry["status"]) <= {"ACCEPTED", "PARTIAL"}
     assert (registry["rows_read"] == registry["rows_accepted"] + registry["rows_rejected"]).all()
     for submission in summary.submissions:
         assert submission["rows_read"] == submission["rows_accepted"] + submission["rows_rejected"]

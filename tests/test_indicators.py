@@ -22,6 +22,7 @@ import sqlalchemy as sa
 import schemas
 from transforms import warehouse
 from transforms.indicators import NO_DATA, SQL_DIR, UNIT_SCALE, catalogue, comparator_details, compute_indicators
+from transforms.monitor import expected_returns
 from transforms.periods import (
     add_working_days,
     bank_holidays,
@@ -688,11 +689,11 @@ def test_children_known_to_three_or_more_agencies(computed):
 
 def test_data_quality(computed):
     v = computed["registry"]
-    # Expected returns (sent for 2024-09 or before): police_ppn, csc_annex_a, health_safeguarding = 3
-    # (lado's first return is for 2024-12; the quarantined education file has no return).
+    # Expected returns: the 13 of the submission calendar (every return, expected since 2022-03); the ones sent
+    # here (police_ppn, csc_annex_a, health_safeguarding) are among them, the quarantined file has no return.
     # On time (by 2024-10-21): police (first file 23:59 on the due date) = 1.
-    row = check(v, "DQ-01", "", 1, 3)
-    assert row["direction"] == "down"  # for 2024-06 the one expected return (health) was on time
+    row = check(v, "DQ-01", "", 1, 13)
+    assert row["direction"] == "level"  # for 2024-06 also 1 of the 13 (health) was on time
     check(v, "DQ-01", "police/police_ppn/on_time", 1, 1)
     check(v, "DQ-01", "police/police_ppn/rows_read", 12, None, "count")  # the latest file
     check(v, "DQ-01", "police/police_ppn/pct_rejected", 0, 12)
@@ -701,11 +702,12 @@ def test_data_quality(computed):
     check(v, "DQ-01", "csc/csc_annex_a/pct_rejected", 5, 100)
     check(v, "DQ-01", "csc/csc_annex_a/pct_queried", 10, 100)
     check(v, "DQ-01", "health/health_safeguarding/on_time", 0, 1)  # nothing for 2024-09
-    assert breakdowns(v, "DQ-01") == {"", "police/police_ppn/on_time", "police/police_ppn/rows_read",
-                                      "police/police_ppn/pct_rejected", "police/police_ppn/pct_queried",
-                                      "csc/csc_annex_a/on_time", "csc/csc_annex_a/rows_read",
-                                      "csc/csc_annex_a/pct_rejected", "csc/csc_annex_a/pct_queried",
-                                      "health/health_safeguarding/on_time"}
+    never_sent = {f"{r['agency']}/{r['return_id']}/on_time" for r in expected_returns("2024-09")}
+    assert breakdowns(v, "DQ-01") == never_sent | {"", "police/police_ppn/rows_read",
+                                                   "police/police_ppn/pct_rejected", "police/police_ppn/pct_queried",
+                                                   "csc/csc_annex_a/rows_read", "csc/csc_annex_a/pct_rejected",
+                                                   "csc/csc_annex_a/pct_queried"}
+    check(v, "DQ-01", "lado/lado_allegations/on_time", 0, 1)  # expected by the calendar, never sent
     # csc: C1, C2 share PK1 (C4 not linked) = 2 of 4. police: N2, N3 share PK3 = 2 of 3 (N1 is PK1 as csc's
     # C1: another agency, not a duplicate). education: U1 (two suspensions, one record), U2 = 0 of 2 (the row
     # without a UPN is not a person record). partnership: 0 of 1.
@@ -731,7 +733,7 @@ def test_an_indicator_without_its_returns_is_no_data_never_zero(computed):
         else:
             assert len(rows) == 1 and rows[0]["breakdown"] == "", indicator.id
             assert rows[0]["rag"] == NO_DATA and rows[0]["numerator"] is None and rows[0]["value"] is None
-    check(v, "DQ-01", "", 0, 0)  # nothing in the registry: no returns expected, so no value
+    check(v, "DQ-01", "", 0, 13)  # nothing in the registry: all 13 returns the calendar expects are late
     assert {i for i, _ in v[("lineage", "")]} == {"POL-01", "POL-02"}
 
 

@@ -71,6 +71,11 @@ def load_reference(conn: sa.Connection) -> None:
         rows = [{"year": int(r["year"]), "population_0_17": int(r["population_0_17"])} for r in csv.DictReader(handle)]
     conn.execute(warehouse.dim_child_population.delete())
     conn.execute(warehouse.dim_child_population.insert(), rows)
+    with open(REFERENCE_DIR / "submission_calendar.csv", newline="") as handle:
+        expected = [{"agency": r["agency"], "return_id": r["return_id"], "expected_from": r["expected_from"]}
+                    for r in csv.DictReader(handle)]
+    conn.execute(warehouse.dim_submission_calendar.delete())
+    conn.execute(warehouse.dim_submission_calendar.insert(), expected)
     calendar = calendar_rows()
     table = warehouse.dim_calendar
     stored = conn.execute(sa.select(sa.func.count(), sa.func.sum(table.c.working_day_number))).one()

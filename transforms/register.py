@@ -68,3 +68,11 @@ def register(path: str, agency: str, period: str, out_dir: str, warehouse_url: s
             conn.execute(table.insert().values(**row, loaded=0))
     return {key: row[key] for key in
             ("submission_id", "sha256", "agency", "file_name", "archive_path", "period", "received_at")}
+
+
+def pending(landing_dir: Path, warehouse_url: str) -> list[dict]:
+    """Landed files not yet loaded (by content: a file already loaded under another name is not pending)."""
+    table = warehouse.raw_submission
+    with warehouse.engine(warehouse_url).connect() as conn:
+        loaded = set(conn.execute(sa.select(table.c.sha256).where(table.c.loaded == 1)).scalars())
+    return [item for item in discover(landing_dir) if sha256_of(Path(item["path"])) not in loaded]

@@ -84,6 +84,13 @@ dim_child_population = sa.Table(
     sa.Column("population_0_17", sa.Integer, nullable=False),
 )
 
+dim_submission_calendar = sa.Table(
+    "dim_submission_calendar", METADATA,  # the returns each agency is expected to send every quarter
+    sa.Column("agency", sa.String(32), primary_key=True),
+    sa.Column("return_id", sa.String(64), primary_key=True),
+    sa.Column("expected_from", sa.String(7), nullable=False),
+)
+
 # One row per day (the years of reference/bank_holidays.csv): indicator SQL joins to it for day and working-day
 # arithmetic, which SQLite and PostgreSQL spell differently.
 dim_calendar = sa.Table(

@@ -1,10 +1,13 @@
--- DQ-01: per agency and return: on time, rows read, % rejected, % queried. The returns expected are those the
--- agency has sent for this period or an earlier one, so a return that stops arriving shows as not on time.
+-- DQ-01: per agency and return: on time, rows read, % rejected, % queried. The returns expected are those of the
+-- submission calendar (reference/submission_calendar.csv) and any other the agency has sent for this period or
+-- an earlier one, so a return that never arrives, or stops arriving, shows as not on time.
 -- On time: a submission of the period received (UTC date of received_at) by :due_date, 15 working days after
 -- the quarter end. Rows describe the latest submission of the period. Quarantined files have no return id and
 -- so never count as a return received. Uses :period, so last quarter's value comes from last quarter's files.
 WITH expected AS (
-    SELECT DISTINCT agency, return_id FROM raw_submission WHERE return_id IS NOT NULL AND period <= :period
+    SELECT agency, return_id FROM dim_submission_calendar WHERE expected_from <= :period
+    UNION
+    SELECT agency, return_id FROM raw_submission WHERE return_id IS NOT NULL AND period <= :period
 ),
 received AS (
     SELECT agency, return_id, SUBSTR(received_at, 1, 10) AS received_day, rows_read, rows_rejected, rows_queried,

@@ -111,3 +111,33 @@ def add_years_days(days: np.ndarray, years: int) -> np.ndarray:
     offset = (d - month_start.astype("datetime64[D]")).astype(int)
     moved = (month_start + 12 * years).astype("datetime64[D]") + offset
     return moved.astype(np.int64)
+
+
+def weekday(days: np.ndarray) -> np.ndarray:
+    """Monday = 0 ... Sunday = 6 (1970-01-01 was a Thursday)."""
+    return (np.asarray(days, dtype=np.int64) + 3) % 7
+
+
+def next_weekday(days: np.ndarray) -> np.ndarray:
+    """The day itself on Monday-Friday, else the Monday after (offices, schools and panels keep working days)."""
+    wd = weekday(days)
+    return np.asarray(days, dtype=np.int64) + np.where(wd == 5, 2, np.where(wd == 6, 1, 0))
+
+
+def year_of(days: np.ndarray) -> np.ndarray:
+    """Calendar year of each day number."""
+    return np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+
+
+def month_of(days: np.ndarray) -> np.ndarray:
+    """Calendar month (1-12) of each day number."""
+    return np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12 + 1
+
+
+def iso_minutes(minutes: np.ndarray) -> np.ndarray:
+    """Minutes since 1970 -> `YYYY-MM-DDTHH:MM` strings ('' where missing)."""
+    minutes = np.asarray(minutes, dtype=np.int64)
+    missing = minutes == NA_DAY
+    text = np.datetime_as_string(np.where(missing, 0, minutes).astype("datetime64[m]"), unit="m").astype(object)
+    text[missing] = ""
+    return text

@@ -62,3 +62,77 @@ def pick_children(rng: np.random.Generator, events: pd.DataFrame, children: pd.D
     best = joined.groupby("event")["_key"].transform("max")
     keep = joined["_all"] | (joined["_key"] == best)
     return joined[keep].drop(columns=["_all", "_key"]).reset_index(drop=True)
+
+
+def sample_eligible(rng: np.random.Generator, dob: np.ndarray, days: np.ndarray, min_years: float, max_years: int,
+                    weight=None, tries: int = 16) -> np.ndarray:
+    """For each event day, the index of a random person aged [min_years, max_years) that day; -1 if none found.
+
+    Candidates are drawn `tries` at a time per event and the first eligible one wins (rejection sampling,
+    vectorised). `weight(age_in_years) -> acceptance probability` skews the ages picked.
+    """
+    n = len(days)
+    if n == 0 or len(dob) == 0:
+        return np.full(n, -1, dtype=np.int64)
+    cand = rng.integers(len(dob), size=(n, tries))
+    born = dob[cand]
+    day = np.repeat(np.asarray(days, dtype=np.int64)[:, None], tries, axis=1)
+    lower = add_years_days(born.ravel(), 0).reshape(born.shape) + int(min_years * 365.25)
+    upper = add_years_days(born.ravel(), max_years).reshape(born.shape)
+    ok = (day >= lower) & (day < upper) & (born < day)
+    if weight is not None:
+        ok &= rng.random(ok.shape) < weight((day - born) / 365.25)
+    first = ok.argmax(axis=1)
+    picked = cand[np.arange(n), first]
+    return np.where(ok.any(axis=1), picked, -1)
+
+
+def merge_intervals(person: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Group number of each interval after merging overlapping intervals of the same person.
+
+    Rows must be sorted by person then start. An interval joins the previous group when it starts on or before
+    the latest end seen so far for that person.
+    """
+    n = len(person)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    frame = pd.DataFrame({"person": person, "end": end})
+    running = frame.groupby("person", sort=False)["end"].cummax().to_numpy()
+    previous = np.empty(n, dtype=np.int64)
+    previous[0] = np.iinfo(np.int64).min
+    previous[1:] = running[:-1]
+    new_person = np.ones(n, dtype=bool)
+    new_person[1:] = person[1:] != person[:-1]
+    new_group = new_person | (start > previous)
+    return np.cumsum(new_group) - 1
+
+
+def keep_first_per_overlap(person: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Rows (sorted by person, start) kept so that no kept interval starts before the person's previous kept one ends.
+
+    Vectorised by rounds: drop every row overlapping the running end of the rows kept so far, until stable.
+    """
+    keep = np.ones(len(person), dtype=bool)
+    while True:
+        frame = pd.DataFrame({"person": person, "end": np.where(keep, end, np.iinfo(np.int64).min)})
+        running = frame.groupby("person", sort=False)["end"].cummax().to_numpy()
+        previous = np.full(len(person), np.iinfo(np.int64).min, dtype=np.int64)
+        same = np.zeros(len(person), dtype=bool)
+        same[1:] = person[1:] == person[:-1]
+        previous[1:] = running[:-1]
+        previous[~same] = np.iinfo(np.int64).min
+        drop = keep & (start <= previous)
+        if not drop.any():
+            return keep
+        # drop only the first clash per person this round; later rows may be freed by it
+        first_clash = drop & ~pd.Series(drop).groupby(person).cumsum().gt(1).to_numpy()
+        keep &= ~first_clash
+
+
+def member(values, pool) -> np.ndarray:
+    """Which `values` occur in `pool`: integers directly, ids by 64-bit hashes (pandas' `isin` on Arrow-backed
+    strings converts every pool element in Python, which at regional scale costs seconds per call)."""
+    left, right = np.asarray(values), np.asarray(pool)
+    if left.dtype.kind in "iu" and right.dtype.kind in "iu":
+        return np.isin(left, right)
+    return np.isin(pd.util.hash_array(left.astype(object)), pd.util.hash_array(right.astype(object)))

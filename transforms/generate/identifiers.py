@@ -69,9 +69,13 @@ def upns(rng: np.random.Generator, n: int, entry_years: np.ndarray) -> np.ndarra
     # the nine digits after the LA code, unique across the batch
     tail = (rng.integers(2000, 5000, n) * 10**5 + (np.asarray(entry_years) % 100) * 1000
             + rng.integers(0, 1000, n)).astype(np.int64)
-    while n and np.unique(tail).size < n:
-        _, first = np.unique(tail, return_index=True)
-        clash = np.setdiff1d(np.arange(n), first)
+    while n:
+        # sort-based clash detection (numpy's hash-based unique is slow on a million int64s)
+        order = np.argsort(tail, kind="stable")
+        ordered = tail[order]
+        clash = order[np.flatnonzero(ordered[1:] == ordered[:-1]) + 1]
+        if clash.size == 0:
+            break
         tail[clash] = (tail[clash] // 1000) * 1000 + rng.integers(0, 1000, clash.size)
     digits = np.concatenate([np.tile(np.array([3, 3, 4]), (n, 1)),
                              (tail[:, None] // 10 ** np.arange(8, -1, -1)) % 10], axis=1)
@@ -103,3 +107,17 @@ def unique_numbers(rng: np.random.Generator, n: int, low: int, high: int) -> np.
         picked = np.unique(np.concatenate([picked, rng.integers(low, high, size=n)]))
     picked = rng.permutation(picked)[:n]
     return picked
+
+
+def yearly_ids(days: np.ndarray, template: str) -> list[str]:
+    """Record ids numbered from 1 within each calendar year, in row order: `template` uses {y}, {yy} and {n}."""
+    from transforms.generate.calendar import year_of
+
+    year = year_of(days)
+    order = np.argsort(year, kind="stable")
+    seq = np.empty(len(year), dtype=np.int64)
+    sorted_year = year[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_year)) + 1] if len(year) else np.array([], dtype=np.int64)
+    counts = np.diff(np.r_[starts, len(year)])
+    seq[order] = np.arange(len(year)) - np.repeat(starts, counts) + 1
+    return [template.format(y=y, yy=y % 100, n=s) for y, s in zip(year.tolist(), seq.tolist(), strict=True)]

@@ -195,3 +195,39 @@ def render_nhs(rng: np.random.Generator, values: np.ndarray) -> list:
         else:
             out.append(v)
     return out
+
+
+def render_datetimes(rng: np.random.Generator, minutes: np.ndarray, profile: tuple[float, ...]) -> list:
+    """Minutes since 1970 -> date-time cells or `DD/MM/YYYY HH:MM` (or ISO / `DD-Mon-YYYY HH:MM`) text; None if blank.
+
+    A date-time always keeps its time: a bare date would read as midnight.
+    """
+    minutes = np.asarray(minutes, dtype=np.int64)
+    n = len(minutes)
+    if n == 0:
+        return []
+    missing = minutes == NA_DAY
+    safe = np.where(missing, 0, minutes)
+    day, minute = safe // 1440, safe % 1440
+    dates = render_dates(rng, day, profile)
+    hh = np.char.zfill((minute // 60).astype(str), 2)
+    mm = np.char.zfill((minute % 60).astype(str), 2)
+    clock = np.char.add(np.char.add(hh, ":"), mm)
+    # whole minutes as a fraction of a day: the nearest double reads back as the same minute
+    serial = (day + EXCEL_EPOCH_OFFSET + minute / 1440).astype(float)
+    out = []
+    for i, value in enumerate(dates):
+        if missing[i]:
+            out.append(None)
+        elif isinstance(value, str):
+            out.append(f"{value} {clock[i]}")
+        else:
+            out.append(float(serial[i]))
+    return out
+
+
+def render_number_text(values: np.ndarray, as_numbers: bool) -> list:
+    """Digit-only text (school URNs) as numbers when the exporting system typed the column as numeric."""
+    if not as_numbers:
+        return render_text(values)
+    return [float(v) if isinstance(v, str) and v.isdigit() else (v if v else None) for v in values]

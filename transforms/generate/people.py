@@ -19,7 +19,7 @@ SEX_CODES = np.array(["M", "F", "U"])
 SEX_WEIGHTS = (0.495, 0.495, 0.01)
 
 PERSON_COLUMNS = ("person_id", "household", "role", "first_name", "last_name", "sex", "dob", "postcode",
-                  "address_line", "ethnicity", "nhs_number", "upn", "u_nhs", "u_upn")
+                  "address_line", "ethnicity", "u_nhs", "u_upn")
 
 
 def make_households(rng: np.random.Generator, anchors: np.ndarray, young_bias: float,
@@ -74,12 +74,9 @@ def make_households(rng: np.random.Generator, anchors: np.ndarray, young_bias: f
     while clash.any():
         first[clash] = _first_names(rng, sex[clash])
         clash = twin & (first == np.roll(first, 1))
-    entry_year = (child_dob.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970 + 4)
     children = pd.DataFrame({
         "household": hh_ids[hh_of_child], "role": "child", "first_name": first,
         "last_name": surnames[hh_of_child], "sex": sex, "dob": child_dob,
-        "nhs_number": identifiers.nhs_numbers(rng, nc),
-        "upn": identifiers.upns(rng, nc, entry_year),
         # per-person draws decide once, for every period alike, whether a return shows the NHS number / UPN
         "u_nhs": rng.random(nc), "u_upn": rng.random(nc),
     })
@@ -98,9 +95,7 @@ def make_households(rng: np.random.Generator, anchors: np.ndarray, young_bias: f
                       "last_name": surnames[father], "dob": father_dob[father]}),
     ], ignore_index=True)
     adults["first_name"] = _first_names(rng, adults["sex"].to_numpy())
-    adults["nhs_number"] = ""
-    adults["upn"] = ""
-    adults["u_nhs"] = 1.0
+    adults["u_nhs"] = rng.random(len(adults))
     adults["u_upn"] = 1.0
 
     persons = pd.concat([children, adults], ignore_index=True)
@@ -108,6 +103,27 @@ def make_households(rng: np.random.Generator, anchors: np.ndarray, young_bias: f
     persons = persons.merge(households[["household", "postcode", "address_line", "ethnicity"]], on="household")
     persons.insert(0, "person_id", [f"P{first_pid + i:07d}" for i in range(len(persons))])
     return households, persons[list(PERSON_COLUMNS)]
+
+
+def assign_upns(rng: np.random.Generator, persons: pd.DataFrame) -> pd.DataFrame:
+    """`persons` with a `upn` for every child, drawn once for the whole world so no two children share one."""
+    out = persons.copy()
+    child = (out["role"] == "child").to_numpy()
+    entry_year = out.loc[child, "dob"].to_numpy().astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1974
+    out["upn"] = ""
+    out.loc[child, "upn"] = identifiers.upns(rng, int(child.sum()), entry_year)
+    return out
+
+
+def assign_nhs_numbers(rng: np.random.Generator, persons: pd.DataFrame, needs: np.ndarray) -> pd.DataFrame:
+    """`persons` with a distinct `nhs_number` where `needs` ('' elsewhere).
+
+    The 999 test range holds about 909,000 valid numbers, so only people an NHS-bearing return shows get one.
+    """
+    out = persons.copy()
+    out["nhs_number"] = ""
+    out.loc[needs, "nhs_number"] = identifiers.nhs_numbers(rng, int(np.sum(needs)))
+    return out
 
 
 def _first_names(rng: np.random.Generator, sex: np.ndarray) -> np.ndarray:

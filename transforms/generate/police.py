@@ -2,6 +2,7 @@
 
 PPNs come from three places: incidents behind police referrals to children's social care, domestic abuse
 incidents in the months before some child protection plans, and households known only to the police.
+Missing reports (missing.py) cite nominal records too, so every child reported missing has one.
 About 8% of people get a second (sometimes third) nominal record with a new id and a variant of their
 details: the "multiple records held against the same person" the inspectors found. Those are not errors.
 """
@@ -12,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from schemas import police_ppn
-from transforms.generate import identifiers, names
+from transforms.generate import identifiers, names, variants
 from transforms.generate.calendar import NA_DAY, to_date
-from transforms.generate.events import chains, pick_children
+from transforms.generate.events import chains, member, pick_children
 
 INCIDENT_STEPS = ((0.68, 10, 200),)
 P_ALL_CHILDREN = 0.75
@@ -92,20 +93,23 @@ def incidents(rng: np.random.Generator, refs: pd.DataFrame, cp_plans: pd.DataFra
     return ppn.drop(columns=["max_lag"])
 
 
-def nominals(rng: np.random.Generator, ppn: pd.DataFrame, persons: pd.DataFrame, last_day: int,
-             floor_day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Nominal records for PPN children and adults of their households, with duplicates; PPNs get their record id.
+def nominals(rng: np.random.Generator, ppn: pd.DataFrame, missing: pd.DataFrame, persons: pd.DataFrame,
+             last_day: int, floor_day: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Nominal records for children in PPNs or missing reports and adults of their households, with duplicates.
 
-    Returns (nominals, ppn) where ppn has `police_person_id` set to one of the child's records that existed
-    on the incident day.
+    Returns (nominals, ppn, missing) where ppn and missing have `police_person_id` set to one of the child's
+    records that existed on the incident day (missing: the day they went missing).
     """
-    first_ppn = ppn.groupby("person_id")["incident_day"].min()
-    kids = persons[persons["person_id"].isin(first_ppn.index)].copy()
+    missing_day = missing["missing_from"].to_numpy() // 1440
+    seen = pd.concat([ppn[["person_id", "incident_day"]],
+                      pd.DataFrame({"person_id": missing["person_id"].to_numpy(), "incident_day": missing_day})])
+    first_ppn = seen.groupby("person_id")["incident_day"].min()
+    kids = persons[member(persons["person_id"], first_ppn.index)].copy()
     kids["created"] = np.maximum(first_ppn.reindex(kids["person_id"]).to_numpy() - rng.integers(0, 21, len(kids)),
                                  kids["dob"].to_numpy())
     child_hh = persons.set_index("person_id").loc[first_ppn.index, "household"]
     hh_first = pd.Series(first_ppn.to_numpy(), index=child_hh.to_numpy()).groupby(level=0).min()
-    adults = persons[(persons["role"] == "adult") & persons["household"].isin(hh_first.index)].copy()
+    adults = persons[(persons["role"] == "adult").to_numpy() & np.isin(persons["household"], hh_first.index)].copy()
     adults = adults[rng.random(len(adults)) < 0.75]
     first_seen = hh_first.reindex(adults["household"]).to_numpy()
     created = first_seen - rng.integers(0, 3000, len(adults))
@@ -126,10 +130,12 @@ def nominals(rng: np.random.Generator, ppn: pd.DataFrame, persons: pd.DataFrame,
     records["police_person_id"] = [f"N{n:07d}" for n in ids]
     records = records.sort_values("created", kind="stable").reset_index(drop=True)
     ppn = ppn.copy()
-    ppn["police_person_id"] = _cite(rng, ppn, records)
+    ppn["police_person_id"] = _cite(rng, ppn["person_id"].to_numpy(), ppn["incident_day"].to_numpy(), records)
+    missing = missing.copy()
+    missing["police_person_id"] = _cite(rng, missing["person_id"].to_numpy(), missing_day, records)
     cols = ["police_person_id", "person_id", "role", "first_name", "last_name", "dob", "sex", "postcode",
             "address_line", "pnc_id", "created", "is_duplicate"]
-    return records[cols], ppn
+    return records[cols], ppn, missing
 
 
 def _duplicates(rng: np.random.Generator, base: pd.DataFrame, last_day: int) -> pd.DataFrame:
@@ -161,11 +167,11 @@ def _duplicates(rng: np.random.Generator, base: pd.DataFrame, last_day: int) -> 
                 first_names[i] = options[int(rng.integers(len(options)))]
             elif kind in ("typo", "nickname"):
                 if rng.random() < 0.6:
-                    first_names[i] = typo(rng, first_names[i])
+                    first_names[i] = variants.typo(rng, first_names[i])
                 else:
-                    last_names[i] = typo(rng, last_names[i])
-            elif kind == "dob_swap" and _swappable(dob[i]):
-                dob[i] = _swap_day_month(dob[i])
+                    last_names[i] = variants.typo(rng, last_names[i])
+            elif kind == "dob_swap" and variants.swappable(dob[i]):
+                dob[i] = variants.swap_day_month(dob[i])
             elif kind in ("dob_missing", "dob_swap"):
                 dob[i] = NA_DAY
             else:
@@ -179,46 +185,13 @@ def _duplicates(rng: np.random.Generator, base: pd.DataFrame, last_day: int) -> 
     return dups
 
 
-def typo(rng: np.random.Generator, name: str) -> str:
-    """One keying slip: two letters swapped, one dropped, one doubled or a vowel changed (never empty)."""
-    if len(name) < 4:
-        return name + name[-1]
-    i = int(rng.integers(1, len(name) - 1))
-    kind = int(rng.integers(4))
-    if kind == 0:
-        out = name[:i] + name[i + 1] + name[i] + name[i + 2:]
-    elif kind == 1:
-        out = name[:i] + name[i + 1:]
-    elif kind == 2:
-        out = name[:i] + name[i] + name[i:]
-    else:
-        vowels = "aeiou"
-        out = name[:i] + vowels[(vowels.find(name[i]) + 1) % 5 if name[i] in vowels else int(rng.integers(5))] \
-            + name[i + 1:]
-    return out if out != name else name + name[-1]
-
-
-def _swappable(day: int) -> bool:
-    if day == NA_DAY:
-        return False
-    d = to_date(day)
-    return d.day <= 12 and d.day != d.month
-
-
-def _swap_day_month(day: int) -> int:
-    from transforms.generate.calendar import day_number
-
-    d = to_date(day)
-    return day_number(d.replace(month=d.day, day=d.month))
-
-
-def _cite(rng: np.random.Generator, ppn: pd.DataFrame, records: pd.DataFrame) -> np.ndarray:
-    """Record id each PPN names: the child's first record, or (sometimes) a later duplicate that existed by then."""
+def _cite(rng: np.random.Generator, person_ids: np.ndarray, days: np.ndarray, records: pd.DataFrame) -> np.ndarray:
+    """Record id each event names: the child's first record, or (sometimes) a later duplicate that existed by then."""
     originals = records[~records["is_duplicate"]].set_index("person_id")["police_person_id"]
-    cited = originals.reindex(ppn["person_id"]).to_numpy().astype(object)
+    cited = originals.reindex(person_ids).to_numpy().astype(object)
     dups = records.loc[records["is_duplicate"], ["person_id", "created", "police_person_id"]]
-    options = pd.DataFrame({"ppn": np.arange(len(ppn)), "person_id": ppn["person_id"].to_numpy(),
-                            "day": ppn["incident_day"].to_numpy()}).merge(dups, on="person_id")
+    options = pd.DataFrame({"ppn": np.arange(len(person_ids)), "person_id": person_ids,
+                            "day": days}).merge(dups, on="person_id")
     options = options[options["created"] <= options["day"]].reset_index(drop=True)
     # one random existing duplicate per PPN, used for 45% of them
     options["key"] = rng.random(len(options))

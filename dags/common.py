@@ -1,0 +1,66 @@
+"""Glue shared by the DAG files: run settings, the failure callback, the staging asset. No business logic.
+
+Settings are resolved when a task runs, never when the file is parsed: parameters first, then the Airflow
+connection `assure_warehouse`, then the environment (ASSURE_*), then defaults.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pendulum
+from airflow.sdk import Asset, get_current_context
+
+STAGING = Asset("assure_staging")  # emitted when a submission's rows reach the stg_ tables
+WAREHOUSE_POOL = "assure_warehouse"  # one writer at a time on the warehouse
+OWNER = "partnership-data"
+
+
+def default_args() -> dict:
+    """Owner, retries and the failure callback every task shares."""
+    return {"owner": OWNER, "retries": 2, "retry_delay": pendulum.duration(seconds=30),
+            "on_failure_callback": record_failure}
+
+
+def settings() -> dict:
+    """period, landing, out and url for the running task."""
+    from transforms.periods import reporting_period
+
+    context = get_current_context()
+    params = context.get("params") or {}
+    out = params.get("out") or os.environ.get("ASSURE_OUTPUT_DIR", "output")
+    day = (context.get("logical_date") or context.get("run_after") or pendulum.now("UTC")).date()
+    return {"period": params.get("period") or reporting_period(day), "out": out, "url": warehouse_url(out),
+            "landing": params.get("landing") or os.environ.get("ASSURE_LANDING_DIR", "landing"),
+            "today": dt.date.fromisoformat(params["today"]) if params.get("today") else day}
+
+
+def warehouse_url(out: str) -> str:
+    """The Airflow connection `assure_warehouse` if defined, else ASSURE_WAREHOUSE_URL, else SQLite in `out`."""
+    from transforms.warehouse import default_url
+
+    try:
+        from airflow.sdk import Connection
+
+        return Connection.get("assure_warehouse").get_uri()
+    except Exception:  # no such connection
+        return default_url(out)
+
+
+def record_failure(context) -> None:
+    """Record a failed task in `ops_failure`, and e-mail when an SMTP connection `assure_smtp` is configured."""
+    from transforms.ops import notify_failure
+
+    ti = context.get("task_instance") or context.get("ti")
+    params = context.get("params") or {}
+    out = params.get("out") or os.environ.get("ASSURE_OUTPUT_DIR", "output")
+    smtp = None
+    try:
+        from airflow.sdk import Connection
+
+        smtp = Connection.get("assure_smtp")
+    except Exception:  # no SMTP connection configured: record only
+        smtp = None
+    notify_failure(warehouse_url(out), getattr(ti, "dag_id", "?"), getattr(ti, "task_id", "?"),
+                   str(context.get("run_id", "?")), str(context.get("exception", "")), smtp)

@@ -1,0 +1,53 @@
+"""
+### Partnership dataset
+
+Quarterly, on the first day of the second month after the quarter ends (after the submission deadline of 15
+working days): computes the partnership dataset and publishes it (CSV, ARG pack, dashboard, data-quality
+report). Runnable for any past quarter: trigger with `period` set (a backfill).
+
+`submission_monitor` raises the alarm when a quarter's dataset has not been published a day after this
+schedule (an Airflow deadline alert would do the same, but `dag.test()` in Airflow 3.3.2 cannot run a DAG
+that has one, and every DAG here is tested that way).
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Param, dag, task
+from airflow.timetables.trigger import CronTriggerTimetable
+
+from dags.common import WAREHOUSE_POOL, default_args, settings
+
+
+@dag(
+    dag_id="partnership_dataset",
+    schedule=CronTriggerTimetable("0 6 1 2,5,8,11 *", timezone="Europe/London"),
+    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/London"),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["assure", "partnership-dataset"],
+    default_args=default_args(),
+    params={"period": Param("", type="string"), "out": Param("", type="string")},
+)
+def partnership_dataset():
+    @task(pool=WAREHOUSE_POOL)
+    def indicators() -> dict:
+        from airflow.sdk import get_current_context
+
+        from transforms.indicators import compute_indicators
+
+        s = settings()
+        return compute_indicators(s["period"], s["url"], get_current_context()["run_id"])
+
+    @task
+    def publish(computed: dict) -> dict:
+        from transforms.publish import publish as publish_outputs
+
+        s = settings()
+        return publish_outputs(s["period"], s["url"], s["out"])
+
+    publish(indicators())
+
+
+partnership_dataset()
