@@ -9,7 +9,7 @@ PERIOD ?= 2026-09
 DEMO_DIR ?= build/demo
 SEED ?= 7
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench airflow clean
 
 .venv/.synced: pyproject.toml uv.lock
 	$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -37,6 +37,10 @@ lint: setup
 
 bench: setup
 	$(RUN) python benchmarks/run.py
+
+# Airflow on loopback with the project's DAGs and plugin; prints the URL and the admin password. Ctrl-C stops it.
+airflow: setup
+	$(RUN) python scripts/airflow_local.py
 
 clean:
 	rm -rf build .venv
