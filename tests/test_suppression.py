@@ -36,3 +36,11 @@ def test_a_count_indicator_of_five_is_suppressed():
     counts = pd.DataFrame({"indicator_id": ["E"], "breakdown": [""], "numerator": [5.0], "denominator": [None],
                            "value": [5.0], "unit": ["count"]})
     assert apply_profile(counts, "public")[["numerator", "value"]].values.tolist() == [["c", "c"]]
+
+
+def test_indicators_not_about_people_are_exempt():
+    returns = pd.DataFrame({"indicator_id": ["DQ-01", "CSC-07"], "breakdown": ["csc/x/on_time", ""],
+                            "numerator": [1.0, 2.0], "denominator": [1.0, 3.0], "value": [100.0, 66.7],
+                            "unit": ["percent", "percent"]})
+    public = apply_profile(returns, "public", {"DQ-01"})
+    assert public["value"].tolist() == [100.0, "c"]

@@ -19,7 +19,8 @@ RAG_FILL = {"RED": "#F4C7C3", "AMBER": "#FCE8B2", "GREEN": "#B7E1CD"}
 
 
 def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indicators: list, quarters: list[str],
-                   labels: dict[str, str], lineage: pd.DataFrame) -> Path:
+                   labels: dict[str, str], lineage: pd.DataFrame,
+                   comparators: dict[tuple[str, str], dict[str, float]] | None = None) -> Path:
     """Write the pack; `quarters` oldest first, the last being the period; `labels` names each quarter."""
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True})
@@ -33,16 +34,18 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
 
     sheet = book.add_worksheet("Partnership dataset")
     sheet.write(0, 0, f"Partnership dataset: quarter ending {quarters[-1]} (internal profile, exact counts)", bold)
-    columns = ["Indicator", "Breakdown", "England", *[labels[q] for q in quarters], "Direction", "RAG",
-               "Commentary"]
+    comparators = comparators or {}
+    columns = ["Indicator", "Breakdown", "England", "West Midlands", *[labels[q] for q in quarters], "Direction",
+               "RAG", "Commentary"]
+    first_quarter = 4  # column of the oldest quarter
     sheet.write_row(2, 0, columns, head)
     sheet.set_row(2, 32)
     sheet.freeze_panes(3, 2)
     sheet.set_column(0, 0, 48)
     sheet.set_column(1, 1, 16)
-    sheet.set_column(2, 2 + len(quarters), 12)
-    sheet.set_column(3 + len(quarters), 4 + len(quarters), 10)
-    sheet.set_column(5 + len(quarters), 5 + len(quarters), 50)
+    sheet.set_column(2, first_quarter + len(quarters) - 1, 12)
+    sheet.set_column(first_quarter + len(quarters), first_quarter + len(quarters) + 1, 10)
+    sheet.set_column(first_quarter + len(quarters) + 2, first_quarter + len(quarters) + 2, 50)
     values = {(r.indicator_id, r.breakdown, r.quarter): r.value for r in trend.itertuples()}
     row = 3
     for area in dict.fromkeys(getattr(i, "area", "other") for i in indicators):
@@ -53,20 +56,22 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
             for record in rows.to_dict("records"):
                 sheet.write_string(row, 0, str(neutralise(f"{indicator.id} {indicator.title}")), wrap)
                 sheet.write_string(row, 1, str(neutralise(record["breakdown"] or "all")), wrap)
-                comparator = record.get("comparator")
-                sheet.write_string(row, 2, "" if comparator is None or pd.isna(comparator)
-                                   else display(comparator, record["unit"]), number)
+                figures = comparators.get((indicator.id, record["breakdown"]), {})
+                for column, area in ((2, "England"), (3, "West Midlands")):
+                    sheet.write_string(row, column, display(figures[area], record["unit"]) if area in figures
+                                       else "", number)
                 for offset, quarter in enumerate(quarters):
                     value = record["value"] if quarter == quarters[-1] else values.get(
                         (indicator.id, record["breakdown"], quarter))
                     if quarter == quarters[-1] and record["rag"] == "NO_DATA":
                         value = None
-                    sheet.write_string(row, 3 + offset, display(value, record["unit"]), number)
-                sheet.write_string(row, 3 + len(quarters), ARROWS.get(record["direction"], ""), arrow)
+                    sheet.write_string(row, first_quarter + offset, display(value, record["unit"]), number)
+                after = first_quarter + len(quarters)
+                sheet.write_string(row, after, ARROWS.get(record["direction"], ""), arrow)
                 rag = record["rag"]
-                sheet.write_string(row, 4 + len(quarters), "no data" if rag == "NO_DATA" else rag.title(),
+                sheet.write_string(row, after + 1, "no data" if rag == "NO_DATA" else rag.title(),
                                    fills.get(rag, wrap))
-                sheet.write_blank(row, 5 + len(quarters), None, wrap)
+                sheet.write_blank(row, after + 2, None, wrap)
                 row += 1
 
     definitions = book.add_worksheet("Definitions")

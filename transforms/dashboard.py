@@ -82,9 +82,12 @@ def _page(title: str, period: str, profile: str, areas: list[str], here: str, bo
 
 
 def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quarters: list[str],
-                       labels: dict[str, str]) -> str:
+                       labels: dict[str, str], comparator_areas: dict[tuple[str, str], str]) -> str:
+    def area_of(row: dict) -> str:
+        return f"({comparator_areas.get((indicator.id, row['breakdown']), 'England')})"
+
     table = ["<table><thead><tr><th>Breakdown</th><th>Value</th><th>Numerator</th><th>Denominator</th>"
-             "<th>England</th><th>RAG</th><th>Trend</th></tr></thead><tbody>"]
+             "<th>Comparator</th><th>RAG</th><th>Trend</th></tr></thead><tbody>"]
     for row in rows.to_dict("records"):
         value = None if row["rag"] == "NO_DATA" else row["value"]
         comparator = row.get("comparator")
@@ -95,7 +98,8 @@ def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quart
             f"<td class='num'>{html.escape(display(row['denominator'], 'count')) if row['unit'] != 'count' else ''}"
             f"</td><td class='num'>"
             f"{'' if comparator is None or pd.isna(comparator) else html.escape(display(comparator, row['unit']))}"
-            f"</td><td>{_rag(row['rag'])}</td><td>{ARROWS.get(row['direction'], '')}</td></tr>")
+            f"{'' if comparator is None or pd.isna(comparator) else ' ' + html.escape(area_of(row))}</td>"
+            f"<td>{_rag(row['rag'])}</td><td>{ARROWS.get(row['direction'], '')}</td></tr>")
     table.append("</tbody></table>")
     charts = []
     for row in rows.to_dict("records"):
@@ -108,8 +112,9 @@ def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quart
         comparator = row.get("comparator")
         comparator = None if comparator is None or pd.isna(comparator) else float(comparator)
         label = f"{indicator.title} ({row['breakdown'] or 'all'}) over five quarters"
+        area = comparator_areas.get((indicator.id, row["breakdown"]), "England")
         charts.append(f"<figure><figcaption>{html.escape(row['breakdown'] or 'All')}</figcaption>"
-                      f"{line_chart(points, comparator, row['unit'], label)}</figure>")
+                      f"{line_chart(points, comparator, row['unit'], label, area)}</figure>")
         if len(charts) >= 6:
             break
     return (f'<section class="indicator" id="{html.escape(indicator.id)}"><h2>{html.escape(indicator.id)} '
@@ -118,7 +123,8 @@ def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quart
 
 
 def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list, period: str, quarters: list[str],
-                    labels: dict[str, str], folder: Path, profile: str) -> list[Path]:
+                    labels: dict[str, str], folder: Path, profile: str,
+                    comparator_areas: dict[tuple[str, str], str] | None = None) -> list[Path]:
     """Write index.html and one page per priority area into `folder`; return the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
     by_area: dict[str, list] = {}
@@ -128,7 +134,8 @@ def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list
     written = []
     cards = []
     for area in areas:
-        sections = [_indicator_section(i, current[current["indicator_id"] == i.id], trend, quarters, labels)
+        sections = [_indicator_section(i, current[current["indicator_id"] == i.id], trend, quarters, labels,
+                                       comparator_areas or {})
                     for i in by_area[area]]
         title = f"{AREA_TITLES.get(area, area)}: partnership dataset"
         path = folder / f"{area}.html"

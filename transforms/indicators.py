@@ -41,6 +41,8 @@ class Indicator:
     area: str = ""
     breakdowns: str = ""
     needs: str = "all"
+    # False when the counts are not about people (returns, rows): the public profile need not suppress them
+    disclosive: bool = True
 
     @property
     def sql(self) -> str:
@@ -57,7 +59,8 @@ def catalogue() -> list[Indicator]:
     """The indicator catalogue, in file order."""
     entries = tomllib.loads((SQL_DIR / "catalogue.toml").read_text())["indicator"]
     return [Indicator(e["id"], e["title"], e["definition"], e["unit"], e["polarity"], e["rag"],
-                      tuple(e["sources"]), e.get("area", ""), e.get("breakdowns", ""), e.get("needs", "all"))
+                      tuple(e["sources"]), e.get("area", ""), e.get("breakdowns", ""), e.get("needs", "all"),
+                      e.get("disclosive", True))
             for e in entries]
 
 
@@ -107,6 +110,18 @@ def comparator_details(period_year: int) -> dict[tuple[str, str], Comparator]:
         if figure:
             chosen[(row.indicator_id, row.breakdown)] = Comparator(float(figure), area, int(row.year), row.source)
     return chosen
+
+
+def comparator_figures(period_year: int) -> dict[tuple[str, str], dict[str, float]]:
+    """Per (indicator, breakdown): {'England': x, 'West Midlands': y} for the latest year not after `period_year`."""
+    table = pd.read_csv(REFERENCE_DIR / "comparators.csv", dtype=str, keep_default_na=False)
+    table = table[table["year"].astype(int) <= period_year].sort_values("year", kind="stable")
+    figures: dict[tuple[str, str], dict[str, float]] = {}
+    for row in table.itertuples():
+        for area, figure in (("England", row.england), ("West Midlands", row.west_midlands)):
+            if figure:
+                figures.setdefault((row.indicator_id, row.breakdown), {})[area] = float(figure)
+    return figures
 
 
 def comparators(period_year: int) -> dict[tuple[str, str], float]:
@@ -180,10 +195,17 @@ def _lineage(conn: sa.Connection, indicator: Indicator, period: str) -> set[str]
     return ids
 
 
+TREND_QUARTERS = 5  # the ARG pack and the dashboard show the last five quarters
+
+
 def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
-    """Replace the period's rows of `fct_indicator_value` and `fct_indicator_lineage`; return counts."""
+    """Replace the period's rows of `fct_indicator_value`, `fct_indicator_trend` and `fct_indicator_lineage`.
+
+    The four quarters before the period are recomputed from this period's submissions (each return holds 24
+    months), so a trend compares like with like; the previous quarter gives the direction of travel.
+    """
     eng = warehouse.engine(warehouse_url)
-    values, lineage = [], []
+    values, lineage, trend = [], [], []
     compare = comparators(int(period[:4]))
     with eng.begin() as conn:
         load_reference(conn)
@@ -193,8 +215,14 @@ def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
                                "denominator": None, "value": None, "unit": indicator.unit, "comparator": None,
                                "rag": NO_DATA, "direction": "", "run_id": run_id})
                 continue
-            current = evaluate(conn, indicator, period, period)
-            before = evaluate(conn, indicator, period, previous_period(period))
+            history = {previous_period(period, back): evaluate(conn, indicator, period, previous_period(period, back))
+                       for back in range(TREND_QUARTERS)}
+            current, before = history[period], history[previous_period(period)]
+            trend.extend({"data_period": period, "indicator_id": indicator.id, "quarter": quarter,
+                          "breakdown": breakdown, "numerator": numerator, "denominator": denominator,
+                          "value": _value(numerator, denominator, unit), "unit": unit}
+                         for quarter, rows in history.items()
+                         for breakdown, (numerator, denominator, unit) in rows.items())
             for breakdown, (numerator, denominator, unit) in sorted(current.items()):
                 value = _value(numerator, denominator, unit)
                 prior = before.get(breakdown)
@@ -210,6 +238,10 @@ def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
         fct, lin = warehouse.fct_indicator_value, warehouse.fct_indicator_lineage
         conn.execute(fct.delete().where(fct.c.period == period))
         conn.execute(fct.insert(), values)
+        history_table = warehouse.fct_indicator_trend
+        conn.execute(history_table.delete().where(history_table.c.data_period == period))
+        if trend:
+            conn.execute(history_table.insert(), trend)
         conn.execute(lin.delete().where(lin.c.period == period))
         if lineage:
             conn.execute(lin.insert(), sorted(lineage, key=lambda r: (r["indicator_id"], r["submission_id"])))

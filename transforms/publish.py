@@ -20,7 +20,7 @@ from transforms import warehouse
 from transforms.arg_pack import write_arg_pack
 from transforms.dashboard import write_dashboard
 from transforms.dq_report import write_dq_report
-from transforms.indicators import catalogue
+from transforms.indicators import catalogue, comparator_details, comparator_figures
 from transforms.periods import previous_period
 from transforms.suppression import apply_profile
 
@@ -112,16 +112,19 @@ def publish(period: str, warehouse_url: str, out_dir: str) -> dict:
     indicators = catalogue()
     quarters = [previous_period(period, back) for back in range(QUARTERS_SHOWN - 1, -1, -1)]
     labels = {q: quarter_label(q) for q in quarters}
+    exempt = {i.id for i in indicators if not i.disclosive}
+    areas = {key: c.area for key, c in comparator_details(int(period[:4])).items()}
     outputs = {"csv": write_csv(apply_profile(current, "internal"), period, published)}
     outputs["dashboard"] = write_dashboard(apply_profile(current, "internal"), apply_profile(history, "internal"),
                                            indicators, period, quarters, labels, published / "dashboard",
-                                           "internal")[0]
+                                           "internal", areas)[0]
     outputs["arg_pack"] = write_arg_pack(published / f"arg_pack_{period}.xlsx", current, history, indicators,
-                                         quarters, labels, lineage(period, warehouse_url))
+                                         quarters, labels, lineage(period, warehouse_url),
+                                         comparator_figures(int(period[:4])))
     outputs["data_quality"] = write_dq_report(period, warehouse_url, published / f"data_quality_{period}.html")
     public = published / "public"
-    outputs["public_csv"] = write_csv(apply_profile(current, "public"), period, public)
-    outputs["public_dashboard"] = write_dashboard(apply_profile(current, "public"), apply_profile(history, "public"),
-                                                  indicators, period, quarters, labels, public / "dashboard",
-                                                  "public")[0]
+    outputs["public_csv"] = write_csv(apply_profile(current, "public", exempt), period, public)
+    outputs["public_dashboard"] = write_dashboard(apply_profile(current, "public", exempt),
+                                                  apply_profile(history, "public", exempt), indicators, period,
+                                                  quarters, labels, public / "dashboard", "public", areas)[0]
     return {name: str(path) for name, path in outputs.items()}

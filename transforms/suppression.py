@@ -20,8 +20,11 @@ def small(value: object) -> bool:
     return 1 <= float(value) <= 5
 
 
-def apply_profile(frame: pd.DataFrame, profile: str) -> pd.DataFrame:
-    """The dataset as the profile shows it: numerator, denominator and value as text, suppressed where needed."""
+def apply_profile(frame: pd.DataFrame, profile: str, exempt: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
+    """The dataset as the profile shows it, suppressed where needed.
+
+    `exempt` names indicators whose counts are not about people (returns received, spreadsheet rows).
+    """
     if profile not in PROFILES:
         raise ValueError(f"unknown publication profile {profile!r}; use one of {PROFILES}")
     out = frame.copy()
@@ -29,9 +32,11 @@ def apply_profile(frame: pd.DataFrame, profile: str) -> pd.DataFrame:
         out[column] = out[column].astype("object")
     if profile == "internal":
         return out
-    hide_numerator = out["numerator"].map(small)
-    hide_denominator = out["denominator"].map(small)
-    hide_value = hide_numerator | hide_denominator | ((out["unit"] == "count") & out["value"].map(small))
+    about_people = ~out["indicator_id"].isin(list(exempt))
+    hide_numerator = out["numerator"].map(small) & about_people
+    hide_denominator = out["denominator"].map(small) & about_people
+    hide_value = hide_numerator | hide_denominator | ((out["unit"] == "count") & out["value"].map(small)
+                                                     & about_people)
     out.loc[hide_numerator, "numerator"] = SUPPRESSED
     out.loc[hide_denominator, "denominator"] = SUPPRESSED
     out.loc[hide_value, "value"] = SUPPRESSED
