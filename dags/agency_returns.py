@@ -14,7 +14,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from dags.common import STAGING, WAREHOUSE_POOL, default_args, settings
+from dags.common import default_args, ingest, settings
 
 
 @dag(
@@ -38,42 +38,7 @@ def agency_returns():
         s = settings()
         return pending(Path(s["landing"]), s["url"])
 
-    @task(map_index_template="{{ item['agency'] }}/{{ item['path'].split('/')[-1] }}")
-    def register(item: dict) -> dict:
-        from transforms.register import register as register_file
-
-        s = settings()
-        return register_file(item["path"], item["agency"], s["period"], s["out"], s["url"])
-
-    @task
-    def validate(submission: dict) -> dict:
-        from transforms.ingest import validate_submission
-
-        return validate_submission(submission, settings()["out"])
-
-    @task
-    def feedback(result: dict) -> dict:
-        from transforms.feedback import write_feedback
-
-        s = settings()
-        write_feedback(result, s["out"], s["url"])
-        return result
-
-    @task(pool=WAREHOUSE_POOL, outlets=[STAGING])
-    def load(result: dict) -> dict:
-        from transforms.load import load_submission
-
-        return load_submission(result, settings()["url"])
-
-    @task(pool=WAREHOUSE_POOL)
-    def crosscheck(loaded: list[dict]) -> dict:
-        from transforms.crosscheck import crosscheck as check_across_returns
-
-        s = settings()
-        return check_across_returns(s["period"], s["url"], s["out"])
-
-    crosscheck(load.expand(result=feedback.expand(result=validate.expand(submission=register.expand(
-        item=discover())))))
+    ingest(discover())
 
 
 agency_returns()

@@ -64,3 +64,46 @@ def record_failure(context) -> None:
         smtp = None
     notify_failure(warehouse_url(out), getattr(ti, "dag_id", "?"), getattr(ti, "task_id", "?"),
                    str(context.get("run_id", "?")), str(context.get("exception", "")), smtp)
+
+
+def ingest(files):
+    """Wire the per-file stages, one mapped task per file: register -> validate -> feedback -> load, then the
+    checks across returns once every file is loaded. `files` is an XComArg of [{'path', 'agency'}]."""
+    from airflow.sdk import task
+
+    @task(map_index_template="{{ item['agency'] }}/{{ item['path'].split('/')[-1] }}")
+    def register(item: dict) -> dict:
+        from transforms.register import register as register_file
+
+        s = settings()
+        return register_file(item["path"], item["agency"], s["period"], s["out"], s["url"])
+
+    @task
+    def validate(submission: dict) -> dict:
+        from transforms.ingest import validate_submission
+
+        return validate_submission(submission, settings()["out"])
+
+    @task
+    def feedback(result: dict) -> dict:
+        from transforms.feedback import write_feedback
+
+        s = settings()
+        write_feedback(result, s["out"], s["url"])
+        return result
+
+    @task(pool=WAREHOUSE_POOL, outlets=[STAGING])
+    def load(result: dict) -> dict:
+        from transforms.load import load_submission
+
+        return load_submission(result, settings()["url"])
+
+    @task(pool=WAREHOUSE_POOL)
+    def crosscheck(loaded: list[dict]) -> dict:
+        from transforms.crosscheck import crosscheck as check_across_returns
+
+        s = settings()
+        return check_across_returns(s["period"], s["url"], s["out"])
+
+    return crosscheck(load.expand(result=feedback.expand(result=validate.expand(submission=register.expand(
+        item=files)))))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
-from dags.common import WAREHOUSE_POOL, default_args, settings
+from dags.common import WAREHOUSE_POOL, default_args, ingest, settings
 
 
 @dag(
@@ -42,40 +42,6 @@ def partnership_pipeline():
 
         return discover_files(Path(settings()["landing"]))
 
-    @task(map_index_template="{{ item['agency'] }}/{{ item['path'].split('/')[-1] }}")
-    def register(item: dict) -> dict:
-        from transforms.register import register as register_file
-
-        s = settings()
-        return register_file(item["path"], item["agency"], s["period"], s["out"], s["url"])
-
-    @task
-    def validate(submission: dict) -> dict:
-        from transforms.ingest import validate_submission
-
-        return validate_submission(submission, settings()["out"])
-
-    @task
-    def feedback(result: dict) -> dict:
-        from transforms.feedback import write_feedback
-
-        s = settings()
-        write_feedback(result, s["out"], s["url"])
-        return result
-
-    @task(pool=WAREHOUSE_POOL)
-    def load(result: dict) -> dict:
-        from transforms.load import load_submission
-
-        return load_submission(result, settings()["url"])
-
-    @task(pool=WAREHOUSE_POOL)
-    def crosscheck(loaded: list[dict]) -> dict:
-        from transforms.crosscheck import crosscheck as check_across_returns
-
-        s = settings()
-        return check_across_returns(s["period"], s["url"], s["out"])
-
     @task(pool=WAREHOUSE_POOL)
     def reconcile(checked: dict) -> dict:
         from transforms.reconcile import reconcile as reconcile_people
@@ -97,9 +63,7 @@ def partnership_pipeline():
         s = settings()
         return publish_outputs(s["period"], s["url"], s["out"])
 
-    registered = register.expand(item=discover())
-    loaded = load.expand(result=feedback.expand(result=validate.expand(submission=registered)))
-    publish(indicators(reconcile(crosscheck(loaded))))
+    publish(indicators(reconcile(ingest(discover()))))
 
 
 partnership_pipeline()
