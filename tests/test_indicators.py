@@ -459,7 +459,7 @@ def test_catalogue_has_every_indicator_of_the_design_once_with_its_sql():
         assert set(i.sources) <= stg_ids | {"raw_submission"} and i.sources, i.id
     raw = tomllib.loads((SQL_DIR / "catalogue.toml").read_text())["indicator"]
     assert all(set(e) <= {"id", "title", "definition", "area", "unit", "polarity", "rag", "sources", "needs",
-                          "breakdowns"} for e in raw)
+                          "breakdowns", "disclosive"} for e in raw)
 
 
 def test_every_indicator_is_checked_by_hand():
@@ -822,3 +822,20 @@ def test_bank_holidays_and_calendar():
     assert [(r["calendar_date"], r["working_day_number"], r["is_working_day"]) for r in rows] == [
         ("2024-08-23", 1, 1), ("2024-08-24", 1, 0), ("2024-08-25", 1, 0), ("2024-08-26", 1, 0), ("2024-08-27", 2, 1)]
     assert rows[-1]["day_number"] - rows[0]["day_number"] == 4
+
+
+def test_a_one_day_plan_is_an_earlier_plan_of_a_later_plan(sqlite_url):
+    """CSC-06: a plan starting and ending on one day counts as the earlier plan of the child's next plan."""
+    plans = [("D1", "2025-01-10", "2025-01-10"), ("D1", "2026-01-05", None),  # repeat within 2 years
+             ("D2", "2026-02-01", None)]                                      # first plan
+    with warehouse.engine(sqlite_url).begin() as conn:
+        conn.execute(warehouse.STG_TABLES["list7_child_protection"].insert(), [
+            {"submission_id": "s", "agency": "csc", "period": "2026-09", "source_sheet": "List 7", "source_row": n,
+             "queried": 0, "child_id": child, "cpp_start_date": start, "cpp_end_date": end,
+             "initial_category": "NEG"} for n, (child, start, end) in enumerate(plans, start=2)])
+    compute_indicators("2026-09", sqlite_url, "run")
+    with warehouse.engine(sqlite_url).connect() as conn:
+        fct = warehouse.fct_indicator_value
+        row = conn.execute(sa.select(fct.c.numerator, fct.c.denominator).where(
+            fct.c.indicator_id == "CSC-06", fct.c.period == "2026-09", fct.c.breakdown == "")).one()
+    assert tuple(row) == (1, 2)  # D1's second plan follows its one-day plan; D2 has no earlier plan

@@ -3,21 +3,23 @@
 -- the latest end seen before a start is the child's most recent earlier plan ending on or before that start
 -- (a plan ending after the next one starts cannot qualify). A window over the stream, not a self-join, so the
 -- cost stays n log n on both databases. "Within 2 years": on or after the start's date 2 years earlier (year
--- moved back as text). A plan that starts and ends on one day is not an earlier plan of itself. Earlier plans
--- come from the same return (24 months of history).
+-- moved back as text). A plan that starts and ends on one day is not an earlier plan of itself (its end sorts
+-- after its own start, kind 2) but is one of any later plan. Earlier plans come from the same return (24 months
+-- of history).
 WITH plans AS (
     SELECT child_id, cpp_start_date, cpp_end_date FROM stg_csc_cp_plan WHERE period = :data_period
 ),
 events AS (
-    SELECT child_id, cpp_end_date AS event_date, 0 AS is_start FROM plans
-     WHERE cpp_end_date IS NOT NULL AND cpp_end_date > cpp_start_date
+    SELECT child_id, cpp_end_date AS event_date,
+           CASE WHEN cpp_end_date = cpp_start_date THEN 2 ELSE 0 END AS kind FROM plans
+     WHERE cpp_end_date IS NOT NULL AND cpp_end_date >= cpp_start_date
     UNION ALL
     SELECT DISTINCT child_id, cpp_start_date, 1 FROM plans
 ),
 starts AS (
-    SELECT event_date AS cpp_start_date, is_start,
-           MAX(CASE WHEN is_start = 0 THEN event_date END)
-               OVER (PARTITION BY child_id ORDER BY event_date, is_start ROWS UNBOUNDED PRECEDING) AS last_end
+    SELECT event_date AS cpp_start_date, kind,
+           MAX(CASE WHEN kind <> 1 THEN event_date END)
+               OVER (PARTITION BY child_id ORDER BY event_date, kind ROWS UNBOUNDED PRECEDING) AS last_end
       FROM events
 )
 SELECT '' AS breakdown,
@@ -26,4 +28,4 @@ SELECT '' AS breakdown,
                          THEN 1 ELSE 0 END), 0) AS numerator,
        COUNT(*) AS denominator
   FROM starts
- WHERE is_start = 1 AND cpp_start_date > :r_start AND cpp_start_date <= :period_end
+ WHERE kind = 1 AND cpp_start_date > :r_start AND cpp_start_date <= :period_end
