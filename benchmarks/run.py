@@ -17,7 +17,7 @@ import pandas as pd
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from benchmarks import validation  # noqa: E402
+from benchmarks import linkage, validation  # noqa: E402
 from transforms import warehouse  # noqa: E402
 from transforms.generate import generate  # noqa: E402
 from transforms.pipeline import run  # noqa: E402
@@ -93,6 +93,7 @@ def main() -> int:
               f"{throughput['columns']} columns, day-first text dates and labels): "
               f"mapping {throughput['map_s']:.1f} s, rules {throughput['validate_s']:.1f} s, "
               f"{throughput['rows_per_s']:,.0f} rows/s."]
+    lines += ["", *linkage.report([linkage.measure(n) for n in linkage.SIZES], linkage.generated_borough(landing))]
     report = "\n".join(lines) + "\n"
     results = PROJECT / "benchmarks" / "results"
     results.mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from schemas.rules import ERROR, QUERY, UNTRUSTED, Rule, add_years, submitted
+import pandas as pd
+
+from schemas.rules import ERROR, QUERY, RAW, UNTRUSTED, Rule, add_years, submitted
 
 PERIOD_END = "__period_end"  # ISO period end put beside every mapped frame (NA when validating without a period)
+REPORTING_WINDOW = "reporting_window"
+OVERLONG = "__overlong"  # the first column of the row whose cell is longer than MAX_CELL_CHARS
+# No field of any return needs more; a longer cell is a paste gone wrong (or an attack on what reads it later).
+MAX_CELL_CHARS = 2000
 
 
 def dob_not_after(rule_id: str, event: str, label: str) -> Rule:
@@ -30,7 +36,7 @@ def in_reporting_window(rule_id: str, column: str, label: str) -> Rule:
                 lambda df: df[PERIOD_END].isna() | df[column].isna()
                 | ((df[column].str.slice(0, 10) > add_years(df[PERIOD_END], -2))
                    & (df[column].str.slice(0, 10) <= df[PERIOD_END])),  # date-times compare by their date
-                {column: "01/01/2020"})
+                {column: "01/01/2020"}, kind=REPORTING_WINDOW)
 
 
 def valid_identifier(rule_id: str, column: str, label: str, how: str) -> Rule:
@@ -45,3 +51,25 @@ def untrusted_cells(rule_id: str) -> Rule:
     return Rule(rule_id, QUERY, "A cell held a formula or an Excel error (such as #N/A); it was treated as blank. "
                 "Paste values instead of formulas and fill the cell.", ("__untrusted",),
                 lambda df: df["__untrusted"].isna(), {UNTRUSTED: True})
+
+
+def overlong_column(df: pd.DataFrame) -> pd.Series:
+    """Per row, the first column whose value as submitted is longer than MAX_CELL_CHARS (NA if none)."""
+    out = pd.Series(pd.NA, index=df.index, dtype="object")
+    for name in df.columns:
+        if not name.endswith(RAW):
+            continue
+        lengths = df[name].str.len()
+        if not (lengths > MAX_CELL_CHARS).any():
+            continue  # the common case: one vectorised pass per column, nothing to mark
+        out = out.where(out.notna() | ~(lengths > MAX_CELL_CHARS).fillna(False), name[:-len(RAW)])
+    return out
+
+
+def long_cells(rule_id: str, example_column: str) -> Rule:
+    """ERROR when a cell holds more than MAX_CELL_CHARS characters; `example_column` is where the test puts one."""
+    return Rule(rule_id, ERROR, f"A cell holds more than {MAX_CELL_CHARS:,} characters, far more than any field of "
+                "this return needs (a paste gone wrong?). Correct the cell and resubmit the row.", (OVERLONG,),
+                # the mapper has already marked the column (transforms/mapping.py); frames built elsewhere are scanned
+                lambda df: (df[OVERLONG] if OVERLONG in df else overlong_column(df)).isna(),
+                {example_column: "x" * (MAX_CELL_CHARS + 1)})

@@ -65,6 +65,11 @@ class TableContract:
         raise KeyError(name)
 
     @property
+    def window_column(self) -> str | None:
+        """The event date column of the table's reporting-window rule, if it has one."""
+        return next((rule.columns[0] for rule in self.rules if rule.kind == "reporting_window"), None)
+
+    @property
     def required(self) -> list[str]:
         """Names of the required columns."""
         return [c.name for c in self.columns if c.required]

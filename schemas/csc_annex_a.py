@@ -9,7 +9,7 @@ import re
 import pandas as pd
 
 from schemas import codes
-from schemas.common import child_at_event, dob_not_after, in_reporting_window, untrusted_cells
+from schemas.common import child_at_event, dob_not_after, in_reporting_window, long_cells, untrusted_cells
 from schemas.contract import CODE, DATE, ID, INT, TEXT, YESNO, Column, TableContract
 from schemas.rules import DUPLICATE, ERROR, QUERY, Rule, known_code, not_before, required, valid_date
 
@@ -38,6 +38,7 @@ def _child_rules(prefix: str, event: str, event_label: str) -> tuple[Rule, ...]:
         dob_not_after(f"{prefix}-005", event, event_label),
         known_code(f"{prefix}-006", "gender", "Gender", list(codes.SEX)),
         untrusted_cells(f"{prefix}-090Q"),
+        long_cells(f"{prefix}-092", "child_id"),
     )
 
 
@@ -101,6 +102,7 @@ REFERRALS = _annex_list(
         known_code("REF-008", "gender", "Gender", list(codes.SEX)),
         known_code("REF-009", "referral_nfa", "Referral NFA?", ["Y", "N"]),
         untrusted_cells("REF-090Q"),
+        long_cells("REF-092", "child_id"),
         in_reporting_window("REF-091Q", "referral_date", "Date of Referral"),
     ),
 )
@@ -206,6 +208,7 @@ CP_PLANS = _annex_list(
              fails_with={DUPLICATE: True}),
         child_at_event("CPP-013Q", "cpp_start_date", "Child Protection Plan Start Date"),
         untrusted_cells("CPP-090Q"),
+        long_cells("CPP-092", "child_id"),
     ),
 )
 

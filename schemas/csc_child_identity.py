@@ -1,7 +1,7 @@
 """`csc_child_identity`: who each Annex A Child Unique ID is, for reconciliation with other agencies."""
 
 from schemas import codes
-from schemas.common import untrusted_cells, valid_identifier
+from schemas.common import long_cells, untrusted_cells, valid_identifier
 from schemas.contract import ID, Column, TableContract
 from schemas.people import nhs_number_valid, person_columns
 from schemas.rules import QUERY, Rule, known_code, required, unique_id, valid_date
@@ -32,6 +32,7 @@ CHILD_IDENTITY = TableContract(
              fails_with={"nhs_number": "943 476 5918"}),
         valid_identifier("CID-008Q", "upn", "UPN", "DfE check-letter"),
         untrusted_cells("CID-090Q"),
+        long_cells("CID-092", "child_id"),
     ),
 )
 

@@ -1,6 +1,6 @@
 """`csc_return_interviews`: return home interviews offered and completed after a child went missing."""
 
-from schemas.common import in_reporting_window, untrusted_cells
+from schemas.common import in_reporting_window, long_cells, untrusted_cells
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.rules import not_before, required, valid_date
 
@@ -32,6 +32,7 @@ RETURN_INTERVIEWS = TableContract(
         not_before("RHI-007", "rhi_completed_date", "rhi_offered_date",
                    "The return interview was completed before it was offered. Check both dates."),
         untrusted_cells("RHI-090Q"),
+        long_cells("RHI-092", "child_id"),
         in_reporting_window("RHI-091Q", "missing_start_date", "Missing start date"),
     ),
 )

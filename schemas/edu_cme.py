@@ -1,7 +1,7 @@
 """`edu_cme`: children missing education."""
 
 from schemas import codes
-from schemas.common import dob_not_after, untrusted_cells, valid_identifier
+from schemas.common import dob_not_after, long_cells, untrusted_cells, valid_identifier
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.people import person_columns
 from schemas.rules import known_code, not_before, required, unique_id, valid_date
@@ -41,6 +41,7 @@ CHILDREN_MISSING_EDUCATION = TableContract(
         dob_not_after("CME-013", "identified_date", "identified date"),
         valid_identifier("CME-014Q", "upn", "UPN", "DfE check-letter"),
         untrusted_cells("CME-090Q"),
+        long_cells("CME-092", "cme_id"),
     ),
 )
 

@@ -1,7 +1,14 @@
 """`edu_suspensions`: suspensions, permanent exclusions and lunchtime exclusions (school census categories)."""
 
 from schemas import codes
-from schemas.common import child_at_event, dob_not_after, in_reporting_window, untrusted_cells, valid_identifier
+from schemas.common import (
+          child_at_event,
+          dob_not_after,
+          in_reporting_window,
+          long_cells,
+          untrusted_cells,
+          valid_identifier,
+)
 from schemas.contract import CODE, DATE, INT, TEXT, UPN, Column, TableContract
 from schemas.people import person_columns
 from schemas.rules import DUPLICATE, ERROR, QUERY, Rule, known_code, required, valid_date
@@ -63,6 +70,7 @@ SUSPENSIONS = TableContract(
              fails_with={DUPLICATE: True}),
         child_at_event("SUS-017Q", "start_date", "start date"),
         untrusted_cells("SUS-090Q"),
+        long_cells("SUS-092", "upn"),
         in_reporting_window("SUS-091Q", "start_date", "Start date"),
     ),
 )

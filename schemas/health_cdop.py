@@ -1,7 +1,7 @@
 """`health_cdop`: child death overview panel cases (case level, no names)."""
 
 from schemas import codes
-from schemas.common import untrusted_cells
+from schemas.common import long_cells, untrusted_cells
 from schemas.contract import CODE, DATE, ID, TEXT, YESNO, Column, TableContract
 from schemas.rules import QUERY, Rule, add_years, known_code, not_before, required, unique_id, valid_date
 
@@ -56,6 +56,7 @@ CASES = TableContract(
              | (df["date_of_death"] < add_years(df["date_of_birth"], 18)),
              fails_with={"date_of_birth": "01/01/1990"}),
         untrusted_cells("CDOP-090Q"),
+        long_cells("CDOP-092", "case_id"),
     ),
 )
 

@@ -1,7 +1,14 @@
 """`health_safeguarding`: safeguarding referrals made by health providers."""
 
 from schemas import codes
-from schemas.common import child_at_event, dob_not_after, in_reporting_window, untrusted_cells, valid_identifier
+from schemas.common import (
+                  child_at_event,
+                  dob_not_after,
+                  in_reporting_window,
+                  long_cells,
+                  untrusted_cells,
+                  valid_identifier,
+)
 from schemas.contract import CODE, DATE, ID, YESNO, Column, TableContract
 from schemas.people import person_columns
 from schemas.rules import known_code, required, unique_id, valid_date
@@ -55,6 +62,7 @@ REFERRALS = TableContract(
         valid_identifier("HSR-016Q", "nhs_number", "NHS number", "check-digit"),
         child_at_event("HSR-017Q", "referral_date", "referral date"),
         untrusted_cells("HSR-090Q"),
+        long_cells("HSR-092", "referral_id"),
         in_reporting_window("HSR-091Q", "referral_date", "Referral date"),
     ),
 )

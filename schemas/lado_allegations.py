@@ -1,6 +1,6 @@
 """`lado_allegations`: allegations against adults who work with children (case level, no names)."""
 
-from schemas.common import in_reporting_window, untrusted_cells
+from schemas.common import in_reporting_window, long_cells, untrusted_cells
 from schemas.contract import CODE, DATE, ID, Column, TableContract
 from schemas.rules import known_code, not_before, required, unique_id, valid_date
 
@@ -56,6 +56,7 @@ ALLEGATIONS = TableContract(
         not_before("LADO-015", "outcome_date", "contact_date",
                    "The outcome is dated before the first contact. Check both dates."),
         untrusted_cells("LADO-090Q"),
+        long_cells("LADO-092", "case_id"),
         in_reporting_window("LADO-091Q", "contact_date", "Contact date"),
     ),
 )

@@ -1,7 +1,7 @@
 """`police_nominals`: person records from the force system. Duplicate people are measured, never rejected."""
 
 from schemas import codes
-from schemas.common import untrusted_cells
+from schemas.common import long_cells, untrusted_cells
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.people import person_columns
 from schemas.rules import known_code, not_before, required, unique_id, valid_date
@@ -34,6 +34,7 @@ NOMINALS = TableContract(
         not_before("NOM-008", "created_date", "date_of_birth",
                    "The record was created before the person's date of birth. Check both dates."),
         untrusted_cells("NOM-090Q"),
+        long_cells("NOM-092", "police_person_id"),
     ),
 )
 

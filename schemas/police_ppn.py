@@ -1,7 +1,7 @@
 """`police_ppn`: public protection notices sent to the front door about a child."""
 
 from schemas import codes
-from schemas.common import in_reporting_window, untrusted_cells
+from schemas.common import in_reporting_window, long_cells, untrusted_cells
 from schemas.contract import CODE, DATE, ID, YESNO, Column, TableContract
 from schemas.rules import QUERY, Rule, known_code, not_before, required, unique_id, valid_date
 
@@ -49,6 +49,7 @@ PPN = TableContract(
              | (df["dara_completed"] == "Y").fillna(False),
              fails_with={"dara_completed": "N"}),
         untrusted_cells("PPN-090Q"),
+        long_cells("PPN-092", "ppn_id"),
         in_reporting_window("PPN-091Q", "submitted_date", "Submitted date"),
     ),
 )

@@ -36,6 +36,9 @@ class Rule:
     # Cells that make an otherwise valid row fail this rule (raw values as an agency would key them), so every
     # rule is tested with a passing and a failing row. DUPLICATE repeats the row; UNTRUSTED marks the cell.
     fails_with: dict = field(default_factory=dict, compare=False)
+    # What the rule is about, where other code needs to know (e.g. "reporting_window": the period check reads
+    # the column of that rule); empty for most rules.
+    kind: str = field(default="", compare=False)
 
     @property
     def column(self) -> str:

@@ -1,6 +1,6 @@
 """`training_attendance`: multi-agency training attendance by course and agency."""
 
-from schemas.common import in_reporting_window, untrusted_cells
+from schemas.common import in_reporting_window, long_cells, untrusted_cells
 from schemas.contract import DATE, ID, INT, TEXT, Column, TableContract
 from schemas.rules import DUPLICATE, ERROR, Rule, required, valid_date
 
@@ -37,6 +37,7 @@ ATTENDANCE = TableContract(
              lambda df: df["course_id"].isna() | ~df.duplicated(["course_id", "attendee_agency"], keep=False),
              fails_with={DUPLICATE: True}),
         untrusted_cells("TRN-090Q"),
+        long_cells("TRN-092", "course_id"),
         in_reporting_window("TRN-091Q", "course_date", "Course date"),
     ),
 )

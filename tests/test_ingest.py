@@ -64,7 +64,7 @@ def test_wrong_folder_and_unreadable_and_unrecognised_files_are_file_problems(tm
     path = lado_book(tmp_path, [["L1", "01/05/2026", "Referral", "Police", "Education"]])
     assert "dropped in the 'police' folder" in recognise(read_workbook(path), "police").file_problem
     junk = tmp_path / "junk.xlsx"
-    junk.write_bytes(b"not a spreadsheet")
+    junk.write_bytes(b"\x00\x01 not a spreadsheet")  # binary: text would be read as CSV, whatever the name
     try:
         read_workbook(junk)
         raise AssertionError("expected UnreadableFile")

@@ -28,9 +28,17 @@ def _run(args: argparse.Namespace) -> int:
     if not landing:
         print("assure run: give --landing DIR or set ASSURE_LANDING_DIR", file=sys.stderr)
         return 2
-    summary = pipeline.run(landing, args.period, out, args.warehouse)
+    if not Path(landing).is_dir():
+        print(f"assure run: no such landing folder: {landing}", file=sys.stderr)
+        return 2
+    try:
+        summary = pipeline.run(landing, args.period, out, args.warehouse)
+    except pipeline.RunFailed as exc:
+        print(f"assure run: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        warehouse.dispose_all()
     print(summary.text())
-    warehouse.dispose_all()
     return 0
 
 
@@ -82,6 +90,27 @@ def _templates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _link(args: argparse.Namespace) -> int:
+    from transforms.linkage.link import link_file
+
+    summary = link_file(args.in_path, args.out_path, args.review, memory_limit=args.memory_limit)
+    print(f"Linked {summary['records']} records into {summary['people']} people in {summary['seconds']:.1f}s "
+          f"({summary['review']} pairs for review) -> {args.out_path}")
+    return 0
+
+
+def _link_train(args: argparse.Namespace) -> int:
+    from transforms.linkage.train import retrain
+
+    summary = retrain(Path(args.out), records=args.records, seed=args.seed,
+                      landing=Path(args.landing) if args.landing else None)
+    print(f"Trained on {summary['records']} generated records ({summary['people']} people) in "
+          f"{summary['seconds']:.0f}s -> {args.out}")
+    print(f"  on {summary['check_records']} other generated records: precision {summary['precision']:.4f}, "
+          f"recall {summary['recall']:.4f}, review queue {summary['review']}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (one sub-command per action, `--help` on each)."""
     top = argparse.ArgumentParser(prog="assure", description="Partnership data assurance pipeline.")
@@ -118,6 +147,25 @@ def parser() -> argparse.ArgumentParser:
     templates = commands.add_parser("templates", help="write a blank submission template for each bespoke return")
     templates.add_argument("--out", required=True, help="folder to write <return_id>.xlsx into")
     templates.set_defaults(handler=_templates)
+
+    link = commands.add_parser("link", help="reconcile a person file: each record's person_key and match probability")
+    link.add_argument("--in", dest="in_path", required=True,
+                      help="csv or parquet with record_id, source, first_name, last_name, date_of_birth, sex, "
+                           "postcode, nhs_number (upn, address_line, pnc_id, agency optional)")
+    link.add_argument("--out", dest="out_path", required=True,
+                      help="csv or parquet to write: record_id, person_key, match_probability, source, rule")
+    link.add_argument("--review", help="also write the grey-band pairs, with their evidence, to this csv or parquet")
+    link.add_argument("--memory-limit", default="512MB", help="DuckDB memory limit while matching (default 512MB)")
+    link.set_defaults(handler=_link)
+
+    train = commands.add_parser("link-train",
+                                help="retrain the matching model on generated records and freeze it as JSON")
+    train.add_argument("--out", default=str(Path(__file__).with_name("linkage") / "model.json"),
+                       help="model file to write (default: the project's transforms/linkage/model.json)")
+    train.add_argument("--records", type=int, default=200_000, help="generated records to train on (default 200000)")
+    train.add_argument("--seed", type=int, default=11, help="random seed of the generated records (default 11)")
+    train.add_argument("--landing", help="train on the person records of a folder written by `assure generate`")
+    train.set_defaults(handler=_link_train)
     return top
 
 

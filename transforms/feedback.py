@@ -11,6 +11,7 @@ import pandas as pd
 import xlsxwriter
 
 import schemas
+from transforms.files import atomic_write
 from transforms.ingest import submission_issues
 from transforms.neutralise import neutralise
 from transforms.register import safe_name
@@ -144,8 +145,10 @@ def write_feedback(result: dict, out_dir: str, warehouse_url: str | None = None)
     outbox.mkdir(parents=True, exist_ok=True)
     stem = f"{Path(safe_name(result['file_name'])).stem}_{result['submission_id'][:8]}.feedback"
     content = report_content(result)
-    json_path = outbox / f"{stem}.json"
-    json_path.write_text(json.dumps(content, indent=2, ensure_ascii=False))
-    xlsx_path = outbox / f"{stem}.xlsx"
-    _write_xlsx(xlsx_path, result, content, changes_since_previous(result, warehouse_url))
+    json_path, xlsx_path = outbox / f"{stem}.json", outbox / f"{stem}.xlsx"
+    # Both are written under temporary names and renamed only when both are complete: a failure (a full disk)
+    # never leaves half a report, or a report without its twin, in the agency's outbox.
+    with atomic_write(json_path) as json_partial, atomic_write(xlsx_path) as xlsx_partial:
+        json_partial.write_text(json.dumps(content, indent=2, ensure_ascii=False), encoding="utf-8")
+        _write_xlsx(xlsx_partial, result, content, changes_since_previous(result, warehouse_url))
     return {"xlsx": str(xlsx_path), "json": str(json_path)}

@@ -1,10 +1,18 @@
 """Load a validated submission's accepted rows into `stg_` tables, replacing the same agency's earlier
 submission of that table for the period, and record the submission's outcome and issues.
 
-Everything for one submission happens in one transaction: a failed load leaves the warehouse as it was.
+Everything for one submission happens in one transaction: a failed load leaves the warehouse as it was. A load
+that fails because the warehouse dropped or refused the connection is retried as a new transaction
+(`warehouse.retrying`). Loads are serialised on PostgreSQL with a transaction-level advisory lock, so two
+processes loading at once (two copies of one file, or two files of one agency) cannot interleave their
+delete-then-insert; SQLite serialises writers itself.
 """
 
 from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
@@ -13,6 +21,11 @@ import schemas
 from transforms import warehouse
 
 INSERT_CHUNK = 5000
+LOAD_LOCK = 0x617373757265  # any fixed 64-bit number: the advisory lock every load takes ("assure")
+# Tests only: "<n>:<marker file>" makes the n-th load of this process write the marker and sleep inside its
+# transaction, so a test can kill the process mid-load and prove nothing of it was written.
+PAUSE_HOOK = "ASSURE_TEST_PAUSE_IN_LOAD"
+_loads_started = 0
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -30,12 +43,31 @@ def _newer_rows_loaded(conn: sa.Connection, stg: sa.Table, result: dict) -> bool
     return bool(newer)
 
 
+def _pause_for_tests(submission_id: str) -> None:
+    global _loads_started
+    _loads_started += 1
+    number, _, marker = os.environ.get(PAUSE_HOOK, "").partition(":")
+    if marker and int(number) == _loads_started:
+        Path(marker).write_text(submission_id)
+        time.sleep(120)
+
+
 def load_submission(result: dict, warehouse_url: str) -> dict:
-    """Replace this agency's rows for the period in each table the submission holds; return row counts."""
+    """Replace this agency's rows for the period in each table the submission holds; return row counts.
+
+    Raises warehouse.WarehouseUnavailable when the warehouse fails through every retry (nothing written).
+    """
+    return warehouse.retrying(lambda: _load_once(result, warehouse_url),
+                              f"loading {result['agency']}/{result['file_name']!r}")
+
+
+def _load_once(result: dict, warehouse_url: str) -> dict:
     eng = warehouse.engine(warehouse_url)
     registry = warehouse.raw_submission
     loaded = {}
     with eng.begin() as conn:
+        if eng.dialect.name == "postgresql":
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(LOAD_LOCK)))
         for table_info in result.get("tables", []):
             contract = schemas.table(table_info["table_id"])
             stg = warehouse.STG_TABLES[contract.table_id]
@@ -58,6 +90,8 @@ def load_submission(result: dict, warehouse_url: str) -> dict:
             issues = issues.assign(submission_id=result["submission_id"], agency=result["agency"],
                                    return_id=result.get("return_id"))
             conn.execute(warehouse.dq_issue.insert(), _records(issues))
+        if os.environ.get(PAUSE_HOOK):
+            _pause_for_tests(result["submission_id"])
         conn.execute(registry.update().where(registry.c.submission_id == result["submission_id"]).values(
             return_id=result.get("return_id"), status=result["status"], rows_read=result["rows_read"],
             rows_accepted=result["rows_accepted"], rows_rejected=result["rows_rejected"],

@@ -12,7 +12,18 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 import schemas
+from schemas.common import OVERLONG, overlong_column
 from schemas.contract import CODE, DATE, DATETIME, INT, NHS, POSTCODE, UPN, YESNO, TableContract, normalise_header
+from schemas.file_rules import (
+    DUPLICATE_COLUMN,
+    EMPTY,
+    MISSING_COLUMN,
+    MONTH_FIRST_DATES,
+    NO_ROWS,
+    NO_TABLE,
+    WRONG_FOLDER,
+    FileRule,
+)
 from schemas.rules import RAW
 from transforms import values
 from transforms.read import Sheet
@@ -42,6 +53,62 @@ class Recognition:
     tables: list[MappedTable]
     notes: list[str]
     file_problem: str | None = None
+    file_rule: str | None = None  # the FILE rule id of `file_problem`
+
+
+def _refuse(notes: list[str], rule: FileRule, detail: str = "") -> Recognition:
+    return Recognition([], notes, f"{rule.message} {detail}".strip(), rule.rule_id)
+
+
+def column_letter(index: int) -> str:
+    """Excel's letter for a 0-based column index (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _duplicated_columns(header: list[object], contract: TableContract, positions: dict[str, int]) -> list[str]:
+    """Columns of the contract named by more than one header cell: which one to load would be a guess."""
+    keys = [normalise_header(cell) if cell not in (None, "") else "" for cell in header]
+    taken = set(positions.values())
+    found = []
+    for column in contract.columns:
+        hits = [i for i, key in enumerate(keys) if key and key in column.header_keys
+                and (i not in taken or positions.get(column.name) == i)]
+        if len(hits) > 1:
+            found.append(" and ".join(f"'{str(header[i]).strip()}' (column {column_letter(i)})" for i in hits))
+    return found
+
+
+_SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+
+
+def month_first_evidence(texts: pd.Series) -> tuple[int, int]:
+    """(day-first only, month-first only): text dates readable only one way round (13-31 in one of the parts)."""
+    parts = texts.dropna().astype("str").str.extract(_SLASH_DATE).dropna().astype("int64")
+    if parts.empty:
+        return 0, 0
+    first, second = parts[0], parts[1]
+    day_first = int(((first >= 13) & (first <= 31) & (second <= 12)).sum())
+    month_first = int(((second >= 13) & (second <= 31) & (first <= 12)).sum())
+    return day_first, month_first
+
+
+def _month_first_columns(table: MappedTable) -> list[str]:
+    """Headers of date columns whose text dates are month first (US style) and never day first."""
+    day_first, month_first, headers = 0, 0, []
+    for column in table.contract.columns:
+        if column.kind in (DATE, DATETIME) and column.name in table.headers:
+            d, m = month_first_evidence(table.frame[column.name + RAW])
+            day_first += d
+            month_first += m
+            if m:
+                headers.append(table.headers[column.name])
+    # two dates that only read month first and none that only reads day first: the whole file is US style
+    return headers if month_first >= 2 and day_first == 0 else []
 
 
 def _score(row: list[object], contract: TableContract) -> tuple[int, list[str], dict[str, int]]:
@@ -116,6 +183,7 @@ def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
         untrusted[hit & untrusted.isna().to_numpy()] = name
     frame = map_values(raw, contract)
     frame[UNTRUSTED] = untrusted.astype("str")
+    frame[OVERLONG] = overlong_column(frame)
     frame[SOURCE_ROW] = pd.Series([excel_row for excel_row, _ in records], dtype="int64")
     used = set(positions.values())
     extras = [str(header[i]).strip() for i in range(min(len(header), width or len(header)))
@@ -132,10 +200,13 @@ def recognise(sheets: list[Sheet], agency: str | None, return_id: str | None = N
     """
     candidates = tuple(t for t in schemas.TABLES if return_id in (None, t.return_id))
     if not candidates:
-        return Recognition([], [], f"Unknown return '{return_id}'.")
+        return _refuse([], NO_TABLE, f"Unknown return '{return_id}'.")
     tables: list[MappedTable] = []
     notes: list[str] = []
     partial: list[str] = []
+    duplicated: list[str] = []
+    if not any(cell not in (None, "") for sheet in sheets for row in sheet.rows for cell in row):
+        return _refuse(notes, EMPTY)
     for sheet in sheets:
         listed = ANNEX_LIST.match(sheet.name)
         sheet_candidates = candidates
@@ -158,15 +229,23 @@ def recognise(sheets: list[Sheet], agency: str | None, return_id: str | None = N
         if any(t.contract.table_id == contract.table_id for t in tables):
             notes.append(f"Sheet '{sheet.name}' was ignored: {contract.title} was already read from another sheet.")
             continue
+        duplicated += [f"Sheet '{sheet.name}': {both}." for both in
+                       _duplicated_columns(sheet.rows[index], contract, positions)]
         tables.append(_table_from_sheet(sheet, index, contract, positions))
     if not tables:
-        problem = " ".join(partial) if partial else \
-            "No table we recognise was found: check the header row names the columns of the return."
-        return Recognition([], notes, problem)
+        if partial:
+            return _refuse(notes, MISSING_COLUMN, " ".join(partial))
+        return _refuse(notes, NO_TABLE)
     wrong = sorted({t.contract.agency for t in tables} - {agency}) if agency else []
     if wrong:
-        return Recognition([], notes, f"This file holds {tables[0].contract.title}, which comes from '{wrong[0]}', "
-                                      f"but it was dropped in the '{agency}' folder. Send it from the right folder.")
+        return _refuse(notes, WRONG_FOLDER, f"This file holds {tables[0].contract.title}, which comes from "
+                                            f"'{wrong[0]}', but it was dropped in the '{agency}' folder.")
+    if duplicated:
+        return _refuse(notes, DUPLICATE_COLUMN, " ".join(duplicated))
+    month_first = [f"Sheet '{t.sheet}': " + ", ".join(f"'{h}'" for h in headers) + "."
+                   for t in tables if (headers := _month_first_columns(t))]
+    if month_first:
+        return _refuse(notes, MONTH_FIRST_DATES, " ".join(month_first))
     notes.extend(partial)
     for table in tables:
         if table.extra_headers:
@@ -174,5 +253,5 @@ def recognise(sheets: list[Sheet], agency: str | None, return_id: str | None = N
         if table.frame.empty:
             notes.append(f"Sheet '{table.sheet}' has a header but no data rows.")
     if all(t.frame.empty for t in tables):
-        return Recognition([], notes, "The file has a header row but no data rows.")
+        return _refuse(notes, NO_ROWS)
     return Recognition(tables, notes)

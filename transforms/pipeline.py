@@ -7,6 +7,7 @@ very same stage functions, one task each. Stages pass small dicts of paths, neve
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import time
 import uuid
 from collections.abc import Callable
@@ -27,6 +28,26 @@ from transforms.reconcile import reconcile
 from transforms.register import discover, register
 
 COUNTS = ("rows_read", "rows_accepted", "rows_rejected", "rows_queried")
+# System failures (not bad input): the run stops with a message for the operator, never a traceback.
+SYSTEM_FAILURES = (OSError, warehouse.WarehouseUnavailable, sa.exc.SQLAlchemyError)
+
+
+class RunFailed(RuntimeError):
+    """The system failed (disk, warehouse): what failed, on which file, and what to do, for the operator."""
+
+
+def printable(text: str) -> str:
+    """A file name safe to print: control characters (line breaks, terminal escapes) shown as `?`."""
+    return "".join(c if c.isprintable() else "?" for c in str(text))
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line account of a system failure."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"the disk is full ({exc.strerror or 'No space left on device'})"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}{f' ({exc.filename})' if exc.filename else ''}"
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def new_run_id() -> str:
@@ -40,19 +61,32 @@ def now() -> str:
 
 
 def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url: str) -> dict:
-    """register -> read/map/validate -> feedback -> load for one landed file; return the submission summary."""
-    submission = register(path, agency, period, out_dir, warehouse_url)
-    result = validate_submission(submission, out_dir)
-    feedback = write_feedback(result, out_dir, warehouse_url)
-    load_submission(result, warehouse_url)
-    return summarise(result, feedback)
+    """register -> read/map/validate -> feedback -> load for one landed file; return the submission summary.
+
+    The submission is marked loaded only by the load, the last step: if anything before fails, the file is
+    picked up again by the next run. A system failure raises RunFailed naming the step and the file.
+    """
+    landed = f"{agency}/{printable(Path(path).name)}"
+    step = "registering"
+    try:
+        submission = register(path, agency, period, out_dir, warehouse_url)
+        step = "validating"
+        result = validate_submission(submission, out_dir)
+        step = "writing the feedback for"
+        feedback = write_feedback(result, out_dir, warehouse_url)
+        step = "loading"
+        load_submission(result, warehouse_url)
+    except SYSTEM_FAILURES as exc:
+        raise RunFailed(f"{step} {landed} failed: {describe(exc)}. This file was not marked as loaded; "
+                        "fix the cause and run again (files already loaded are not duplicated).") from exc
+    return {**summarise(result, feedback), "landed": landed}
 
 
 def summarise(result: dict, feedback: dict) -> dict:
     """The part of a submission's result the run summary and the DAG need."""
     return {"submission_id": result["submission_id"], "agency": result["agency"], "file": result["file_name"],
-            "status": result["status"], "reason": result.get("reason"), "feedback": feedback,
-            **{k: result[k] for k in COUNTS}}
+            "status": result["status"], "reason": result.get("reason"), "rule_id": result.get("rule_id"),
+            "feedback": feedback, **{k: result[k] for k in COUNTS}}
 
 
 def _queried(url: str, submission_id: str) -> int:
@@ -101,9 +135,15 @@ class RunSummary:
             f"  feedback:     {Path(self.out_dir) / 'outbox'}",
         ]
         lines += [f"  {name + ':':<13} {path}" for name, path in self.outputs.items()]
+        first_landed = {}
         for s in self.submissions:
+            landed = s.get("landed") or f"{s['agency']}/{printable(s['file'])}"
+            if s["submission_id"] in first_landed:
+                lines.append(f"  same bytes:   {landed} is the submission of {first_landed[s['submission_id']]}")
+                continue
+            first_landed[s["submission_id"]] = landed
             if s["status"] == "QUARANTINED":
-                lines.append(f"  quarantined:  {s['agency']}/{s['file']}: {s['reason']}")
+                lines.append(f"  quarantined:  {landed}: {s.get('rule_id') or 'FILE'} {printable(s['reason'])}")
         return "\n".join(lines)
 
 
@@ -128,22 +168,30 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         started = time.perf_counter()
         result = ingest_file(item["path"], item["agency"], period, out_dir, url)
         summary.submissions.append(result)
-        progress(f"      {number}/{len(files)} {item['agency']}/{Path(item['path']).name}: {result['status']}, "
+        progress(f"      {number}/{len(files)} {result['landed']}: {result['status']}, "
                  f"{result['rows_read']} rows read, {result['rows_rejected']} rejected "
                  f"({time.perf_counter() - started:.1f}s)")
     finished("ingest", len(files))
-    progress("[2/5] crosscheck: checks across returns (Annex A children in the identity return)")
-    finished("crosscheck", crosscheck(period, url, out_dir)["queried"])
-    for submission in summary.submissions:  # the cross-return queries changed some feedback counts
-        submission["rows_queried"] = _queried(url, submission["submission_id"])
-    progress("[3/5] reconcile: person records -> master person index")
-    linked = reconcile(period, url)
-    summary.people, summary.person_records = linked["people"], linked["records"]
-    finished("reconcile", linked["records"])
-    progress("[4/5] indicators: the partnership dataset")
-    summary.indicator_values = compute_indicators(period, url, summary.run_id)["values"]
-    finished("indicators", summary.indicator_values)
-    progress("[5/5] publish: dataset CSV and dashboard")
-    summary.outputs = publish(period, url, out_dir)
-    finished("publish", len(summary.outputs))
+    stage = "crosscheck"
+    try:
+        progress("[2/5] crosscheck: checks across returns (Annex A children in the identity return)")
+        finished("crosscheck", crosscheck(period, url, out_dir)["queried"])
+        for submission in summary.submissions:  # the cross-return queries changed some feedback counts
+            submission["rows_queried"] = _queried(url, submission["submission_id"])
+        stage = "reconcile"
+        progress("[3/5] reconcile: person records -> master person index")
+        linked = reconcile(period, url)
+        summary.people, summary.person_records = linked["people"], linked["records"]
+        finished("reconcile", linked["records"])
+        stage = "indicators"
+        progress("[4/5] indicators: the partnership dataset")
+        summary.indicator_values = compute_indicators(period, url, summary.run_id)["values"]
+        finished("indicators", summary.indicator_values)
+        stage = "publish"
+        progress("[5/5] publish: dataset CSV and dashboard")
+        summary.outputs = publish(period, url, out_dir)
+        finished("publish", len(summary.outputs))
+    except SYSTEM_FAILURES as exc:
+        raise RunFailed(f"the {stage} stage failed: {describe(exc)}. Every file was loaded; fix the cause and "
+                        "run again.") from exc
     return summary

@@ -1,165 +1,101 @@
-"""Reconcile person records from every person-bearing return into one master person index (deterministic rules).
+"""The reconcile stage: the period's person records -> the master person index in the warehouse.
 
-Rules, strongest first:
-- NHS_NUMBER: the same valid NHS number, agreeing on date of birth or a name.
-- EXACT_NAME_DOB: the same standardised first name, last name and date of birth (all present).
-A merge is vetoed when the two groups carry different valid NHS numbers. Probabilistic matching (Splink)
-comes on top of these rules.
-
-`person_key` is a keyed pseudonym (HMAC with `ASSURE_PSEUDONYM_KEY`). A group that already holds a key
-keeps it, so re-runs and new data never renumber existing people.
+The matching itself lives in `transforms/linkage/` (standardise, deterministic rules, the Splink model, stable keys).
+This module reads the period's person records from the `stg_` tables and the index from the `core_` tables, runs
+one incremental update, and writes back: `core_person`, `core_person_link` (record -> person_key, probability,
+rule), `core_person_record`, `core_person_edge`, `core_person_history` (merges and splits), the review queue
+`dq_match_review` (reviewers' decisions in it are honoured on every later run), and for the period the
+within-agency duplicates (`dq_person_duplicate`) and cross-agency conflicts (`dq_person_conflict`).
 """
 
 from __future__ import annotations
-
-import hashlib
-import hmac
-import os
-import re
-import sys
 
 import pandas as pd
 import sqlalchemy as sa
 
 import schemas
 from transforms import warehouse
+from transforms.linkage import index, reports
+from transforms.linkage.index import pseudonym_key
+from transforms.linkage.standardise import RAW_COLUMNS, standardise
 
-DEMO_KEY = "demo-only-pseudonym-key"
-PERSON_COLUMNS = ("first_name", "last_name", "date_of_birth", "sex", "postcode", "nhs_number")
-
-
-def pseudonym_key() -> bytes:
-    """The secret for person keys, from the environment (a fixed demo key, with a warning, if unset)."""
-    key = os.environ.get("ASSURE_PSEUDONYM_KEY")
-    if not key:
-        print("warning: ASSURE_PSEUDONYM_KEY is not set; using the demo key (not for real data)", file=sys.stderr)
-        key = DEMO_KEY
-    return key.encode()
-
-
-def standard_name(names: pd.Series) -> pd.Series:
-    """Upper case letters only: `O'Neil-Smith ` -> `ONEILSMITH`."""
-    return names.fillna("").map(lambda n: re.sub(r"[^A-Z]", "", str(n).upper())).replace("", pd.NA)
+__all__ = ["person_records", "pseudonym_key", "reconcile"]
 
 
 def person_records(conn: sa.Connection, period: str) -> pd.DataFrame:
-    """Every person record for the period: source, agency, record_id and standardised person columns."""
+    """Every person record of the period's returns, as loaded: source, agency, record_id and person columns."""
     frames = []
     for contract in schemas.TABLES:
         if not contract.person_bearing:
             continue
         stg = warehouse.STG_TABLES[contract.table_id]
         wanted = [stg.c[contract.record_id].label("record_id"), stg.c.agency,
-                  *[stg.c[c] for c in PERSON_COLUMNS if c in stg.c]]
-        frame = pd.DataFrame(conn.execute(sa.select(*wanted).where(stg.c.period == period)).mappings().all())
-        if frame.empty:
-            continue
-        frames.append(frame.assign(source=contract.table_id))
-    columns = ["source", "agency", "record_id", *PERSON_COLUMNS]
-    records = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    for column in PERSON_COLUMNS:
-        if column not in records:
-            records[column] = pd.NA
-    records["first_std"] = standard_name(records["first_name"])
-    records["last_std"] = standard_name(records["last_name"])
-    placeholder = records["date_of_birth"].isin(["1900-01-01"])
-    records.loc[placeholder, "date_of_birth"] = pd.NA
-    # one record per agency id: a pupil with several suspensions is one education record of that pupil
-    records = records.dropna(subset=["record_id"]).drop_duplicates(["source", "record_id"], keep="first")
+                  *[stg.c[c] for c in RAW_COLUMNS if c in stg.c and c != "agency"]]
+        # source_row order: a record named by several rows (a pupil's suspensions) keeps its first row's details
+        query = sa.select(*wanted).where(stg.c.period == period).order_by(stg.c.submission_id, stg.c.source_row)
+        frame = pd.DataFrame(conn.execute(query).mappings().all())
+        if not frame.empty:
+            frames.append(frame.assign(source=contract.table_id))
+    if not frames:
+        return pd.DataFrame(columns=["source", "record_id", "agency"])
+    records = pd.concat(frames, ignore_index=True)
     return records.sort_values(["source", "record_id"], kind="stable").reset_index(drop=True)
 
 
-class _Groups:
-    """Union-find over record positions, refusing unions that join two different NHS numbers."""
-
-    def __init__(self, nhs: list[object]):
-        self.parent = list(range(len(nhs)))
-        self.nhs = [{n} if isinstance(n, str) else set() for n in nhs]
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return False
-        if self.nhs[ra] and self.nhs[rb] and self.nhs[ra] != self.nhs[rb]:
-            return False  # veto: different valid NHS numbers are different people
-        if rb < ra:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.nhs[ra] |= self.nhs[rb]
-        return True
+def _frame(conn: sa.Connection, table: sa.Table) -> pd.DataFrame:
+    return pd.DataFrame(conn.execute(sa.select(table)).mappings().all(), columns=[c.name for c in table.columns])
 
 
-def _pairs(records: pd.DataFrame, keys: list[str]) -> list[tuple[int, int]]:
-    """(first, other) positions of records agreeing on every key (all present)."""
-    usable = records.dropna(subset=keys)
-    firsts = usable.groupby(keys, sort=True).ngroup()
-    head = pd.Series(usable.index, index=usable.index).groupby(firsts).transform("min")
-    return [(int(a), int(b)) for a, b in zip(head, usable.index, strict=True) if a != b]
+def load_index(conn: sa.Connection) -> index.Index:
+    """The index as the warehouse holds it. A link without stored details is kept with its key and re-matched."""
+    links = _frame(conn, warehouse.core_person_link)[["source", "record_id", "agency", "person_key"]]
+    details = _frame(conn, warehouse.core_person_record).drop(columns="agency")
+    records = links.merge(details, on=["source", "record_id"], how="left")
+    records["birth_year"] = pd.to_numeric(records["birth_year"]).astype("Int64")  # NULLs made it float
+    history = _frame(conn, warehouse.core_person_history)
+    people = _frame(conn, warehouse.core_person)
+    return index.Index(
+        records=records.reindex(columns=index.RECORD_COLUMNS),
+        edges=_frame(conn, warehouse.core_person_edge),
+        review=_frame(conn, warehouse.dq_match_review),
+        retired_keys=set(history["other_key"]) | set(history["person_key"]),
+        person_since=dict(zip(people["person_key"], people["first_period"].fillna(""), strict=True)))
 
 
-def link_records(records: pd.DataFrame) -> pd.DataFrame:
-    """Group records into people: adds `group` (smallest member position) and `rule` to each record."""
-    groups = _Groups(records["nhs_number"].tolist())
-    rule = ["SINGLE"] * len(records)
-    nhs_pairs = [p for keys in (["nhs_number", "date_of_birth"], ["nhs_number", "last_std"],
-                                ["nhs_number", "first_std"]) for p in _pairs(records, keys)]
-    for name, pairs in (("NHS_NUMBER", nhs_pairs),
-                        ("EXACT_NAME_DOB", _pairs(records, ["first_std", "last_std", "date_of_birth"]))):
-        for a, b in pairs:
-            if groups.union(a, b):
-                for i in (a, b):
-                    rule[i] = name if rule[i] == "SINGLE" else rule[i]
-    out = records.copy()
-    out["group"] = [groups.find(i) for i in range(len(records))]
-    out["rule"] = rule
-    return out
-
-
-def _new_key(secret: bytes, source: str, record_id: str) -> str:
-    return hmac.new(secret, f"{source}|{record_id}".encode(), hashlib.sha256).hexdigest()[:20]
-
-
-def assign_person_keys(linked: pd.DataFrame, existing: pd.DataFrame, secret: bytes) -> pd.DataFrame:
-    """person_key per record: the group's existing key (smallest if several), else a new pseudonym."""
-    known = existing.set_index(["source", "record_id"])["person_key"].to_dict() if len(existing) else {}
-    linked = linked.copy()
-    linked["known_key"] = [known.get((s, r)) for s, r in zip(linked["source"], linked["record_id"], strict=True)]
-    keys = {}
-    for group, members in linked.groupby("group", sort=True):
-        held = sorted(k for k in members["known_key"] if isinstance(k, str))
-        first = members.sort_values(["source", "record_id"]).iloc[0]
-        keys[group] = held[0] if held else _new_key(secret, first["source"], first["record_id"])
-    linked["person_key"] = linked["group"].map(keys)
-    return linked
+def _replace(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, where=None) -> None:
+    conn.execute(table.delete() if where is None else table.delete().where(where))
+    if len(frame):
+        rows = frame[[c.name for c in table.columns]].astype("object")
+        conn.execute(table.insert(), rows.where(rows.notna(), None).to_dict("records"))
 
 
 def reconcile(period: str, warehouse_url: str) -> dict:
-    """Rebuild `core_person_link` and `core_person` for the period's records; return counts."""
+    """Match the period's person records into the master person index; return counts.
+
+    Keys: records (the period's person records), people (distinct people among them), matched (records new to the
+    index or changed since, the only ones scored), review (pairs awaiting a decision), merges and splits (this run's).
+    """
     eng = warehouse.engine(warehouse_url)
-    link_table, person_table = warehouse.core_person_link, warehouse.core_person
+    secret = pseudonym_key()
     with eng.begin() as conn:
-        records = person_records(conn, period)
-        existing = pd.DataFrame(conn.execute(sa.select(link_table)).mappings().all(),
-                                columns=[c.name for c in link_table.columns])
-        linked = assign_person_keys(link_records(records), existing, pseudonym_key())
-        links = linked[["source", "record_id", "agency", "person_key", "rule"]].assign(match_probability=1.0)
-        current = set(zip(links["source"], links["record_id"], strict=True))
-        kept = existing[[(s, r) not in current for s, r in zip(existing["source"], existing["record_id"],
-                                                                strict=True)]]
-        all_links = pd.concat([kept, links], ignore_index=True).sort_values(["source", "record_id"])
-        conn.execute(link_table.delete())
-        if len(all_links):
-            conn.execute(link_table.insert(), all_links[[c.name for c in link_table.columns]].to_dict("records"))
-        people = (all_links.groupby("person_key", sort=True)
-                  .agg(record_count=("record_id", "size"),
-                       sources=("source", lambda s: ",".join(sorted(set(s))))).reset_index())
-        conn.execute(person_table.delete())
-        if len(people):
-            conn.execute(person_table.insert(), people.to_dict("records"))
-    return {"records": len(records), "people": int(linked["person_key"].nunique()) if len(linked) else 0}
+        current = standardise(person_records(conn, period))
+        result = index.update(current, load_index(conn), period, secret)
+        records = result.records
+        _replace(conn, warehouse.core_person_record, records)
+        _replace(conn, warehouse.core_person_link, records)
+        _replace(conn, warehouse.core_person_edge, result.edges)
+        _replace(conn, warehouse.core_person, result.people)
+        _replace(conn, warehouse.dq_match_review, result.review)
+        if len(result.events):
+            conn.execute(warehouse.core_person_history.insert(), result.events.to_dict("records"))
+        in_period = records.merge(current[["source", "record_id"]], on=["source", "record_id"])
+        _replace(conn, warehouse.dq_person_duplicate,
+                 reports.within_agency_duplicates(in_period).assign(period=period),
+                 warehouse.dq_person_duplicate.c.period == period)
+        _replace(conn, warehouse.dq_person_conflict,
+                 reports.cross_agency_conflicts(in_period, secret).assign(period=period),
+                 warehouse.dq_person_conflict.c.period == period)
+    events = result.events["event"].value_counts()
+    return {"records": len(current), "people": int(in_period["person_key"].nunique()), "matched": result.probe,
+            "review": int(result.review["decision"].isna().sum()),
+            "merges": int(events.get("MERGE", 0)), "splits": int(events.get("SPLIT", 0))}

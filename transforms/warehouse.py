@@ -7,12 +7,20 @@ contracts in `schemas/`, so a column is declared once.
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 
 import schemas
+
+LOG = logging.getLogger(__name__)
+T = TypeVar("T")
 
 METADATA = sa.MetaData()
 TEXT = sa.Text
@@ -51,11 +59,15 @@ dq_issue = sa.Table(
     sa.Column("message", TEXT, nullable=False),
 )
 
+# The master person index (transforms/linkage/): people, which person each record is, the record details the index
+# matches new records against, the links that joined records, and the merges and splits of people over time.
 core_person = sa.Table(
     "core_person", METADATA,
     sa.Column("person_key", sa.String(32), primary_key=True),
     sa.Column("record_count", sa.Integer, nullable=False),
     sa.Column("sources", TEXT, nullable=False),
+    sa.Column("first_period", sa.String(7)),
+    sa.Column("last_period", sa.String(7)),
 )
 
 core_person_link = sa.Table(
@@ -66,6 +78,40 @@ core_person_link = sa.Table(
     sa.Column("person_key", sa.String(32), nullable=False, index=True),
     sa.Column("match_probability", sa.Float, nullable=False),
     sa.Column("rule", sa.String(32), nullable=False),
+)
+
+core_person_record = sa.Table(
+    "core_person_record", METADATA,  # standardised details, as matched (names upper case, ISO dates)
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("record_id", sa.String(128), primary_key=True),
+    sa.Column("agency", sa.String(32), nullable=False),
+    *[sa.Column(name, TEXT) for name in ("first_name", "first_canon", "last_name", "dob")],
+    sa.Column("birth_year", sa.Integer),
+    *[sa.Column(name, TEXT) for name in ("sex", "postcode", "postcode_sector", "postcode_district", "address",
+                                         "nhs_number", "upn", "agency_ref")],
+    sa.Column("first_period", sa.String(7)),
+    sa.Column("last_period", sa.String(7)),
+)
+
+core_person_edge = sa.Table(
+    "core_person_edge", METADATA,  # the links that joined records into one person
+    sa.Column("source_l", sa.String(64), primary_key=True),
+    sa.Column("record_id_l", sa.String(128), primary_key=True),
+    sa.Column("source_r", sa.String(64), primary_key=True),
+    sa.Column("record_id_r", sa.String(128), primary_key=True),
+    sa.Column("match_probability", sa.Float, nullable=False),
+    sa.Column("rule", sa.String(32), nullable=False),
+    sa.Column("period", sa.String(7), nullable=False),
+)
+
+core_person_history = sa.Table(
+    "core_person_history", METADATA,  # MERGE: other_key retired into person_key; SPLIT: other_key split off
+    sa.Column("event", sa.String(8), primary_key=True),
+    sa.Column("person_key", sa.String(32), primary_key=True),
+    sa.Column("other_key", sa.String(32), primary_key=True),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("records", sa.Integer, nullable=False),
+    sa.Column("reason", TEXT),
 )
 
 dim_indicator = sa.Table(
@@ -129,16 +175,42 @@ fct_indicator_trend = sa.Table(
 )
 
 dq_match_review = sa.Table(
-    "dq_match_review", METADATA,  # record pairs in the grey band, for a person to decide
+    "dq_match_review", METADATA,  # record pairs in the grey band, for a person to decide: ACCEPT or REJECT
     sa.Column("source_l", sa.String(64), primary_key=True),
     sa.Column("record_id_l", sa.String(128), primary_key=True),
     sa.Column("source_r", sa.String(64), primary_key=True),
     sa.Column("record_id_r", sa.String(128), primary_key=True),
+    sa.Column("person_key_l", sa.String(32)),
+    sa.Column("person_key_r", sa.String(32)),
     sa.Column("match_probability", sa.Float, nullable=False),
     sa.Column("evidence", TEXT),
+    sa.Column("period", sa.String(7)),
     sa.Column("decision", sa.String(8)),
     sa.Column("decided_by", sa.String(64)),
     sa.Column("decided_at", sa.String(32)),
+)
+
+dq_person_duplicate = sa.Table(
+    "dq_person_duplicate", METADATA,  # within-agency duplicate person records of a period (police first)
+    sa.Column("period", sa.String(7), primary_key=True),
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("record_id", sa.String(128), primary_key=True),
+    sa.Column("agency", sa.String(32), nullable=False),
+    sa.Column("person_key", sa.String(32), nullable=False),
+    sa.Column("records_of_person", sa.Integer, nullable=False),
+    sa.Column("report_order", sa.Integer, nullable=False),
+)
+
+dq_person_conflict = sa.Table(
+    "dq_person_conflict", METADATA,  # records of several agencies: one NHS number or UPN, different birth dates
+    sa.Column("period", sa.String(7), primary_key=True),
+    sa.Column("conflict", sa.String(16), primary_key=True),
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("record_id", sa.String(128), primary_key=True),
+    sa.Column("conflict_id", sa.String(16), nullable=False),
+    sa.Column("agency", sa.String(32), nullable=False),
+    sa.Column("person_key", sa.String(32), nullable=False),
+    sa.Column("dates_of_birth", sa.Integer, nullable=False),
 )
 
 fct_indicator_lineage = sa.Table(
@@ -199,18 +271,72 @@ def default_url(out_dir: Path) -> str:
 
 
 _ENGINES: dict[str, sa.Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _create_tables(eng: sa.Engine) -> None:
+    try:
+        METADATA.create_all(eng)
+    except sa.exc.DBAPIError as exc:
+        if exc.connection_invalidated or isinstance(exc, sa.exc.InterfaceError):
+            raise
+        # another process created the tables at the same moment ("already exists"): look again, once
+        time.sleep(0.2)
+        METADATA.create_all(eng)
 
 
 def engine(url: str) -> sa.Engine:
     """A cached engine for `url`, with every warehouse table created if missing."""
-    if url not in _ENGINES:
-        parsed = sa.make_url(url)
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        eng = sa.create_engine(url)
-        METADATA.create_all(eng)
-        _ENGINES[url] = eng
-    return _ENGINES[url]
+    with _ENGINES_LOCK:  # threads of one process share one engine (and create the tables once)
+        if url not in _ENGINES:
+            parsed = sa.make_url(url)
+            if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            # pre-ping: a pooled connection the server dropped (restart, network cut) is replaced, not used and failed
+            eng = sa.create_engine(url, pool_pre_ping=True)
+            try:
+                _create_tables(eng)
+            except Exception:
+                eng.dispose()  # not cached: the next call tries again
+                raise
+            _ENGINES[url] = eng
+        return _ENGINES[url]
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse could not be reached, or stayed busy, through every attempt."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for failures worth retrying: a lost or refused connection, or a SQLite database locked by a writer."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if "sqlite" in type(exc.orig).__module__:
+        return isinstance(exc, sa.exc.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+    return exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError)
+
+
+def retrying(action: Callable[[], T], what: str) -> T:
+    """Run `action` (one whole transaction) again after a transient failure; WarehouseUnavailable at the end.
+
+    `ASSURE_WAREHOUSE_RETRIES` attempts (default 3), waiting `ASSURE_WAREHOUSE_RETRY_SECONDS` (default 2) times
+    the attempt number between them. Each attempt is a new transaction: a failed one was rolled back whole.
+    """
+    attempts = max(1, int(os.environ.get("ASSURE_WAREHOUSE_RETRIES") or 3))
+    wait = float(os.environ.get("ASSURE_WAREHOUSE_RETRY_SECONDS") or 2)
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except sa.exc.DBAPIError as exc:
+            if not is_transient(exc):
+                raise
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            if attempt == attempts:
+                raise WarehouseUnavailable(f"{what}: the warehouse failed {attempts} times ({reason}); nothing of "
+                                           "this step was written. Check the warehouse and run again.") from exc
+            LOG.warning("%s: attempt %d of %d failed (%s); retrying", what, attempt, attempts, reason)
+            time.sleep(wait * attempt)
+    raise AssertionError("unreachable")
 
 
 def dispose_all() -> None:

@@ -1,0 +1,105 @@
+"""Person reconciliation at 200,000 and 1,000,000 records: accuracy, review queue, time and peak memory.
+
+Records come from `transforms.linkage.synthetic` (households, twins, typos, nicknames, moves, surname changes, NHS
+numbers at each agency's rate), written once to parquet under build/bench/linkage/. Each size is reconciled by
+`assure link`'s code (`link_file`) in its own process, so the time is the wall time of a fresh process (start-up,
+reading, writing included) and the memory is that process's peak resident set (VmHWM), nothing of the benchmark's.
+Precision and recall are pairwise, of the automatic links, against the true person of every record.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+PROJECT = Path(__file__).resolve().parents[1]
+FOLDER = PROJECT / "build" / "bench" / "linkage"
+SEED = 5
+SIZES = (200_000, 1_000_000)
+
+
+def people_file(n: int) -> Path:
+    """The labelled person file of n records (written once, then reused)."""
+    from transforms.linkage import synthetic
+
+    path = FOLDER / f"people-{n}-seed{SEED}.parquet"
+    if not path.exists():
+        FOLDER.mkdir(parents=True, exist_ok=True)
+        synthetic.person_records(n, SEED).to_parquet(path, index=False)
+    return path
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: of this program only, not of the process that started it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def child(source: str, out: str, review: str) -> None:
+    """In the child process: what `assure link --in source --out out --review review` does; then its peak memory."""
+    from transforms.linkage.link import link_file
+
+    summary = link_file(source, out, review)
+    print(json.dumps({"link_seconds": summary["seconds"], "peak_mb": _peak_mb()}))
+
+
+def measure(n: int) -> dict:
+    """Reconcile n records in a child process; accuracy against the truth, time, peak memory."""
+    from transforms.linkage import accuracy
+
+    source = people_file(n)
+    out, review = FOLDER / f"keys-{n}.parquet", FOLDER / f"review-{n}.parquet"
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "benchmarks.linkage", "child", str(source), str(out), str(review)],
+                          cwd=PROJECT, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    truth = pd.read_parquet(source, columns=["source", "record_id", "person_id"])
+    keys = pd.read_parquet(out, columns=["source", "record_id", "person_key"])
+    linked = truth.merge(keys, on=["source", "record_id"])
+    scores = accuracy.pairwise(linked["person_key"], linked["person_id"])
+    return {"records": n, "seconds": seconds, **measured,
+            "review": len(pd.read_parquet(review, columns=["record_id_l"])), **scores}
+
+
+def generated_borough(landing: Path) -> dict:
+    """Accuracy on the person records of an `assure generate` landing folder (the pipeline's own generator)."""
+    from transforms.linkage import train
+
+    return train.check(train.landing_records(landing))
+
+
+def report(rows: list[dict], borough: dict | None = None) -> list[str]:
+    """Markdown lines for the results file."""
+    lines = ["Person reconciliation (`assure link` in a fresh process on generated person records with households, "
+             "twins, typos, nicknames, moves, surname changes; 2 threads, DuckDB memory limit 512MB):", "",
+             "| records | precision | recall | review queue | seconds (process) | seconds (linking) | peak memory MB |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['records']:,} | {r['precision']:.4f} | {r['recall']:.4f} | {r['review']:,} | "
+                     f"{r['seconds']:.1f} | {r['link_seconds']:.1f} | {r['peak_mb']:,.0f} |")
+    if borough:
+        lines += ["", f"On the {borough['records']:,} person records of the generated borough (`assure generate`): "
+                      f"precision {borough['precision']:.4f}, recall {borough['recall']:.4f}, "
+                      f"review queue {borough['review']:,}."]
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    """`python -m benchmarks.linkage`: print the measurements (`child IN OUT REVIEW`: one measured run)."""
+    if argv[:1] == ["child"]:
+        child(*argv[1:4])
+    else:
+        print("\n".join(report([measure(n) for n in SIZES])))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

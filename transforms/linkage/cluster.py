@@ -1,0 +1,64 @@
+"""Records into people: union-find that refuses a merge breaking a hard constraint.
+
+Links are applied strongest first. A union is refused when the two groups would then hold two different valid NHS
+numbers (the veto), or when a reviewer has said that a record of one group is not the person of a record of the
+other. Refusing the union, not dropping the pair, keeps the rule for every path: a chain A-B-C cannot join the A and
+C a reviewer kept apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class Groups:
+    """Union-find over record positions 0..n-1 with the NHS-number veto and reviewers' cannot-link pairs."""
+
+    def __init__(self, nhs_numbers: list[object], cannot_link: Iterable[tuple[int, int]] = ()):
+        self.parent = list(range(len(nhs_numbers)))
+        self.nhs: dict[int, frozenset] = {i: frozenset({n}) for i, n in enumerate(nhs_numbers) if isinstance(n, str)}
+        self.apart: dict[int, set[int]] = {}
+        for a, b in cannot_link:
+            self.apart.setdefault(a, set()).add(b)
+            self.apart.setdefault(b, set()).add(a)
+        self.vetoed = 0
+
+    def find(self, i: int) -> int:
+        """The representative of i's group (path halving keeps the trees flat)."""
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def allowed(self, a: int, b: int) -> bool:
+        """True when the groups of a and b may become one person."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        na, nb = self.nhs.get(ra), self.nhs.get(rb)
+        if na and nb and na != nb:
+            return False  # veto: different valid NHS numbers are different people
+        return not any(self.find(x) == rb for x in self.apart.get(ra, ())) and \
+            not any(self.find(x) == ra for x in self.apart.get(rb, ()))
+
+    def union(self, a: int, b: int) -> bool:
+        """Join the groups of a and b unless a constraint forbids it; True when they are (now) one group."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if not self.allowed(ra, rb):
+            self.vetoed += 1
+            return False
+        if rb < ra:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        if rb in self.nhs:
+            self.nhs[ra] = self.nhs.get(ra, frozenset()) | self.nhs.pop(rb)
+        if rb in self.apart:
+            self.apart.setdefault(ra, set()).update(self.apart.pop(rb))
+        return True
+
+    def labels(self) -> list[int]:
+        """Each position's group representative (the smallest position in the group)."""
+        return [self.find(i) for i in range(len(self.parent))]
