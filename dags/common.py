@@ -101,9 +101,12 @@ def ingest(files):
     @task(pool=WAREHOUSE_POOL)
     def crosscheck(loaded: list[dict]) -> dict:
         from transforms.crosscheck import crosscheck as check_across_returns
+        from transforms.warehouse import refresh_statistics
 
         s = settings()
-        return check_across_returns(s["period"], s["url"], s["out"])
+        checked = check_across_returns(s["period"], s["url"], s["out"])
+        refresh_statistics(s["url"])
+        return checked
 
     return crosscheck(load.expand(result=feedback.expand(result=validate.expand(submission=register.expand(
         item=files)))))

@@ -162,6 +162,9 @@ def test_twins_with_one_birthday_and_different_first_names_stay_apart(background
     assert key_of(result, "police_nominals", "N1") == jack and key_of(result, "police_nominals", "N3") == jack
     assert key_of(result, "police_nominals", "N2") == ethan
     assert key_of(result, "csc_child_identity", "C3") not in (jack, ethan)
+    twins = result.review[result.review["person_key_l"].isin([jack, ethan])
+                          & result.review["person_key_r"].isin([jack, ethan])]
+    assert twins.empty  # plainly different first names are not even a question for a reviewer
 
 
 # --- accuracy ----------------------------------------------------------------------------------------------------
@@ -310,6 +313,22 @@ def test_a_rejected_link_splits_the_person_and_the_split_is_recorded(background,
     assert snapshot(sqlite_url) == before
 
 
+def test_a_second_nhs_number_arriving_in_a_person_splits_it(background):
+    before = people(("csc_child_identity", "C30", "Ruby", "Farrant", "2017-02-03", "F", "B92 0QQ", NHS[7]),
+                    ("health_safeguarding", "H30", "Ruby", "Farrant", "2017-02-03", "F", "B92 0QQ"))
+    first = link(before, background, period=Q1)
+    assert key_of(first, "csc_child_identity", "C30") == key_of(first, "health_safeguarding", "H30")
+    held = index.Index(first.records, first.edges, first.review, person_since=dict(zip(
+        first.people["person_key"], first.people["first_period"], strict=True)))
+    corrected = before.copy()
+    corrected.loc[1, "nhs_number"] = NHS[6]  # health resubmits the referral with the child's real NHS number
+    second = link(corrected, background, held)
+    assert key_of(second, "csc_child_identity", "C30") != key_of(second, "health_safeguarding", "H30")
+    assert second.events[["event", "reason"]].values.tolist() == [["SPLIT", "NHS_VETO"]]
+    assert key_of(first, "csc_child_identity", "C30") in (key_of(second, "csc_child_identity", "C30"),
+                                                          key_of(second, "health_safeguarding", "H30"))
+
+
 # --- reports -----------------------------------------------------------------------------------------------------
 
 def test_within_agency_duplicates_police_first():
@@ -364,6 +383,17 @@ def test_assure_link_reconciles_a_person_file(background, tmp_path, suffix, caps
     truth = pd.Series(raw["person_id"].to_numpy(), index=raw["record_id"]).dropna()
     scores = accuracy.pairwise(by_id.reindex(truth.index), truth)
     assert scores["precision"] >= 0.99 and scores["recall"] >= 0.9
+
+
+def test_assure_link_on_a_small_file_with_few_columns(tmp_path):
+    small = tmp_path / "small.csv"
+    pd.DataFrame({"record_id": ["1", "2", "2", "3"], "source": ["a", "a", "a", "b"],
+                  "first_name": ["Amy", "Amy", "Amy", "Ben"], "last_name": ["Smith"] * 4,
+                  "date_of_birth": ["01/02/2015", "2015-02-01", "2015-02-01", "2016-03-04"]}).to_csv(small, index=False)
+    assert main(["link", "--in", str(small), "--out", str(tmp_path / "keys.csv")]) == 0
+    keys = pd.read_csv(tmp_path / "keys.csv", dtype={"record_id": str})
+    assert keys["record_id"].tolist() == ["1", "2", "2", "3"]  # one row per input row, in input order
+    assert keys["person_key"].nunique() == 2
 
 
 def test_assure_link_says_what_is_missing(tmp_path, capsys):

@@ -176,6 +176,7 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
     try:
         progress("[2/5] crosscheck: checks across returns (Annex A children in the identity return)")
         finished("crosscheck", crosscheck(period, url, out_dir)["queried"])
+        warehouse.refresh_statistics(url)
         for submission in summary.submissions:  # the cross-return queries changed some feedback counts
             submission["rows_queried"] = _queried(url, submission["submission_id"])
         stage = "reconcile"

@@ -1,9 +1,10 @@
 """The master person index: incremental matching, stable person keys, merges and splits, reviewers' decisions.
 
-Each run brings the period's records. Records the index already holds unchanged keep their person; only new or
-changed records (the probe) are matched: deterministic rules and the model score probe x probe and probe x index,
-never the whole history again. Links are applied strongest first (reviewer accepts, deterministic rules, then
-model links above `AUTO_THRESHOLD`) onto the existing people, under the NHS-number veto and reviewers' rejections.
+Each run brings the period's records. Records the index already holds keep their person; only new or changed
+records (the probe) are matched: deterministic rules and the model score probe x probe and probe x index, never the
+whole history again. A changed record stays with its person: its new details may add links, never take them away.
+Links are applied strongest first (reviewer accepts, deterministic rules, then model links above `AUTO_THRESHOLD`
+with first-name evidence) onto the existing people, under the NHS-number veto and reviewers' rejections.
 
 Keys: an existing person keeps its key; when people merge, the one first seen earliest keeps its key and the other
 key is retired (a MERGE event); when a reviewer's rejection or the veto splits a person, the larger part keeps the
@@ -33,6 +34,7 @@ NAME_EVIDENCE = ("exact", "nickname", "one slip")
 NO_NAME = "different"
 ATTRIBUTES = COLUMNS[2:]
 RECORD_COLUMNS = [*COLUMNS, "person_key", "match_probability", "rule", "first_period", "last_period"]
+KEY_PAIR = ["source_l", "record_id_l", "source_r", "record_id_r"]
 EDGE_COLUMNS = ["source_l", "record_id_l", "source_r", "record_id_r", "match_probability", "rule", "period"]
 REVIEW_COLUMNS = ["source_l", "record_id_l", "source_r", "record_id_r", "person_key_l", "person_key_r",
                   "match_probability", "evidence", "period", "decision", "decided_by", "decided_at"]
@@ -301,9 +303,6 @@ def _strongest_link(every: pd.DataFrame, edges: pd.DataFrame) -> None:
     # a person carried over from before links were kept has no link to show: INDEX says "as the index had it"
     every.loc[alone, "rule"] = np.where(size[alone] == 1, "SINGLE", "INDEX")
     every.loc[alone, "match_probability"] = 1.0
-
-
-KEY_PAIR = ["source_l", "record_id_l", "source_r", "record_id_r"]
 
 
 def _review(every: pd.DataFrame, review: pd.DataFrame, grey: pd.DataFrame, labels: dict,

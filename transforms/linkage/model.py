@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -25,7 +28,7 @@ MODEL_PATH = Path(__file__).with_name("model.json")
 # DuckDB's share of the 2.5 GB a million records may use; above it DuckDB spills to the temp folder.
 MEMORY_LIMIT = os.environ.get("ASSURE_LINK_MEMORY_LIMIT", "512MB")
 THREADS = int(os.environ.get("ASSURE_LINK_THREADS", "2"))
-# Splink's input: the standardised record plus a compact integer id and term frequencies.
+# What Splink reads of a standardised record (`uid` is the record's row position, a compact join key).
 SPLINK_COLUMNS = ["uid", "first_name", "first_canon", "last_name", "dob", "birth_year", "sex", "postcode",
                   "postcode_sector", "postcode_district", "address", "nhs_number", "upn"]
 TF_COLUMNS = ("first_name", "last_name")
@@ -144,17 +147,29 @@ def level_labels(model: dict) -> dict[str, dict[int, str]]:
     return out
 
 
-def connect(memory_limit: str = MEMORY_LIMIT, temp_dir: str | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with a memory limit and a spill folder, so a million records cannot exhaust the machine."""
-    spill = temp_dir or os.environ.get("ASSURE_LINK_TEMP_DIR") or str(Path(tempfile.gettempdir()) / "assure-duckdb")
-    Path(spill).mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill, "threads": THREADS,
-                                  "preserve_insertion_order": False})
+@contextmanager
+def duckdb_session(memory_limit: str = MEMORY_LIMIT,
+                   temp_dir: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB with a memory limit and its own spill folder (removed afterwards).
+
+    The limit keeps a million records within the machine (DuckDB spills the rest to disk); the folder of its own
+    keeps two runs at once from sharing spill files.
+    """
+    base = Path(temp_dir or os.environ.get("ASSURE_LINK_TEMP_DIR") or tempfile.gettempdir())
+    base.mkdir(parents=True, exist_ok=True)
+    spill = tempfile.mkdtemp(prefix="assure-duckdb-", dir=base)
+    con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill, "threads": THREADS,
+                                 "preserve_insertion_order": False})
+    try:
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def splink_input(records: pd.DataFrame) -> pd.DataFrame:
     """The columns Splink reads, with `uid` = row position and the name keys the blocking rules use."""
-    frame = records[SPLINK_COLUMNS[1:]].copy()
+    frame = records[SPLINK_COLUMNS[1:]]  # copy-on-write: the added columns below do not copy these
     frame.insert(0, "uid", range(len(frame)))
     frame["name_key"] = frame["first_canon"] + "|" + frame["last_name"]
     frame["name_without_dob"] = frame["name_key"].where(frame["dob"].isna())
@@ -170,8 +185,8 @@ def _exact_u(model: dict, column: str) -> float:
     return 0.0
 
 
-def _register_term_frequencies(con: duckdb.DuckDBPyConnection, db_api, linker, table: str, model: dict) -> None:
-    """Term frequencies of the names over every record (index and new alike), registered as Splink's lookups.
+def _term_frequency_tables(con: duckdb.DuckDBPyConnection, table: str, model: dict) -> None:
+    """Term frequencies of the names over every record (index and new alike), as tables tf_<column>_lookup.
 
     Splink's predict_within / predict_between do not derive them from the records they are given, and the
     frequencies of the whole index are the right ones: a surname common in the borough is weak evidence. Each
@@ -183,8 +198,6 @@ def _register_term_frequencies(con: duckdb.DuckDBPyConnection, db_api, linker, t
         con.execute(f"CREATE TABLE tf_{column}_lookup AS SELECT {column}, "
                     f"(count(*) + {TF_PRIOR_RECORDS} * {u!r}) / (sum(count(*)) OVER () + {TF_PRIOR_RECORDS}) "
                     f"AS tf_{column} FROM {table} WHERE {column} IS NOT NULL GROUP BY {column}")
-        lookup = db_api.register(f"tf_{column}_lookup", table_name=f"tf_{column}_registered")
-        linker.table_management.register_term_frequency_lookup(lookup, column)
 
 
 def train(records: pd.DataFrame, out_path: Path | str = MODEL_PATH, max_pairs: float = 2e7, seed: int = 1) -> dict:
@@ -200,16 +213,17 @@ def train(records: pd.DataFrame, out_path: Path | str = MODEL_PATH, max_pairs: f
     prior = float((sizes * (sizes - 1) / 2).sum() / (n * (n - 1) / 2))
     frame = splink_input(records)
     frame["person_id"] = records["person_id"].to_numpy()
-    db_api = DuckDBAPI(connect())
-    linker = Linker(db_api.register(frame, table_name="training_records"), untrained_settings(prior), log_level=None)
-    for column in TF_COLUMNS:
-        linker.table_management.compute_tf_table(column)
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    linker.training.estimate_m_from_label_column("person_id")
-    model = linker.misc.save_model_to_json()
+    with duckdb_session() as con:
+        db_api = DuckDBAPI(con)
+        linker = Linker(db_api.register(frame, table_name="training_records"), untrained_settings(prior),
+                        log_level=None)
+        for column in TF_COLUMNS:
+            linker.table_management.compute_tf_table(column)
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        linker.training.estimate_m_from_label_column("person_id")
+        model = linker.misc.save_model_to_json()
     model.pop("linker_uid", None)  # a random id per training run: leaving it out keeps retraining reproducible
     Path(out_path).write_text(json.dumps(model, indent=2) + "\n")
-    db_api.duckdb_con.close()
     return model
 
 
@@ -228,21 +242,29 @@ def score(records: pd.DataFrame, probe: pd.Series, model: dict, threshold: float
     empty = pd.DataFrame(columns=["uid_l", "uid_r", "match_weight", "match_probability", *gammas])
     if not probe.any():
         return empty
-    frame = splink_input(records)
-    con = connect(memory_limit, temp_dir)
-    try:
-        db_api = DuckDBAPI(con)
-        con.register("all_records_view", frame.assign(probe=probe.to_numpy()))
+    with duckdb_session(memory_limit, temp_dir) as con:
+        frame = splink_input(records)
+        frame["probe"] = probe.to_numpy()
+        con.register("all_records_view", frame)
         con.execute("CREATE TABLE all_records AS SELECT * FROM all_records_view")
         con.unregister("all_records_view")
-        con.execute("CREATE TABLE probe_records AS SELECT * EXCLUDE (probe) FROM all_records WHERE probe")
-        con.execute("CREATE TABLE rest_records AS SELECT * EXCLUDE (probe) FROM all_records WHERE NOT probe")
+        del frame  # DuckDB holds its own copy now
+        _term_frequency_tables(con, "all_records", model)
+        if probe.all():  # the first run: every record is new, no need for a second copy
+            con.execute("ALTER TABLE all_records DROP COLUMN probe")
+            con.execute("ALTER TABLE all_records RENAME TO probe_records")
+        else:
+            con.execute("CREATE TABLE probe_records AS SELECT * EXCLUDE (probe) FROM all_records WHERE probe")
+            con.execute("CREATE TABLE rest_records AS SELECT * EXCLUDE (probe) FROM all_records WHERE NOT probe")
+            con.execute("DROP TABLE all_records")
+        db_api = DuckDBAPI(con)
         new = db_api.register("probe_records", table_name="probe")
         # the gamma columns say which level each comparison reached: the evidence a reviewer reads
         settings = {**model, "retain_matching_columns": True, "retain_intermediate_calculation_columns": False}
         linker = Linker(new, settings, log_level=None)
-        _register_term_frequencies(con, db_api, linker, "all_records", model)
-        con.execute("DROP TABLE all_records")
+        for column in TF_COLUMNS:
+            lookup = db_api.register(f"tf_{column}_lookup", table_name=f"tf_{column}_registered")
+            linker.table_management.register_term_frequency_lookup(lookup, column)
         parts = [linker.inference.predict_within(new, threshold_match_probability=threshold, warning_mode="never")]
         if not probe.all():
             rest = db_api.register("rest_records", table_name="rest")
@@ -253,8 +275,6 @@ def score(records: pd.DataFrame, probe: pd.Series, model: dict, threshold: float
             f"SELECT least(uid_l, uid_r) AS uid_l, greatest(uid_l, uid_r) AS uid_r, {columns} "
             f"FROM {part.physical_name}" for part in parts)
         pairs = con.sql(union).df()
-    finally:
-        con.close()
     if pairs.empty:
         return empty
     return pairs.astype({"uid_l": "int64", "uid_r": "int64"}).sort_values(["uid_l", "uid_r"]).reset_index(drop=True)

@@ -99,7 +99,7 @@ def standardise(raw: pd.DataFrame) -> pd.DataFrame:
     postcode = values.to_postcode(frame["postcode"])
     out["postcode"] = postcode
     out["postcode_sector"] = postcode.str.slice(0, -2)
-    out["postcode_district"] = postcode.str.split(" ").str[0]
+    out["postcode_district"] = postcode.str.replace(r" .*$", "", regex=True)
     out["address"] = standard_address(frame["address_line"])
     out["nhs_number"] = standard_nhs_number(frame["nhs_number"])
     out["upn"] = values.to_upn(frame["upn"])
