@@ -18,8 +18,8 @@ CHILDREN_MISSING_EDUCATION = TableContract(
     person_bearing=True,
     columns=(
         Column("cme_id", ID, True, ("CME ID", "CME Reference", "Case ID")),
-        *[c if c.name != "date_of_birth" else Column(c.name, c.kind, True, c.aliases)
-          for c in person_columns(first_required=True) if c.name != "nhs_number"],
+        *[c for c in person_columns(first_required=True, dob_required=True)
+          if c.name != "nhs_number"],
         Column("identified_date", DATE, True, ("Identified Date", "Date Identified", "Date Reported")),
         Column("resolved_date", DATE, False, ("Resolved Date", "Date Resolved", "Date Closed")),
         Column("reason", TEXT, True, ("Reason", "Reason Missing Education", "CME Reason")),

@@ -32,9 +32,8 @@ SUSPENSIONS = TableContract(
     person_bearing=True,
     columns=(
         Column("upn", UPN, True, ("UPN", "Unique Pupil Number", "Pupil UPN")),
-        *[c if c.name != "date_of_birth" else Column(c.name, c.kind, True, c.aliases)
-          for c in person_columns(first_required=False) if c.name in ("first_name", "last_name", "date_of_birth",
-                                                                      "sex")],
+        *[c for c in person_columns(first_required=False, dob_required=True)
+          if c.name in ("first_name", "last_name", "date_of_birth", "sex")],
         Column("school_urn", TEXT, True, ("School URN", "URN", "Establishment URN"), example="104567"),
         Column("school_phase", CODE, True, ("School Phase", "Phase"), PHASES),
         Column("category", CODE, True, ("Category", "Exclusion Category", "Exclusion Type"), CATEGORIES),

@@ -36,8 +36,8 @@ REFERRALS = TableContract(
     person_bearing=True,
     columns=(
         Column("referral_id", ID, True, ("Referral ID", "Referral Ref", "Safeguarding Referral ID")),
-        *[c if c.name != "date_of_birth" else Column(c.name, c.kind, True, c.aliases)
-          for c in person_columns(first_required=True) if c.name != "upn"],
+        *[c for c in person_columns(first_required=True, dob_required=True)
+          if c.name != "upn"],
         Column("provider_type", CODE, True, ("Provider Type", "Provider", "Service"), PROVIDER_TYPES),
         Column("referral_date", DATE, True, ("Referral Date", "Date of Referral")),
         Column("concern", CODE, True, ("Concern", "Primary Concern", "Category of Concern"), CONCERNS),
