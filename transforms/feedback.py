@@ -27,9 +27,9 @@ NEXT_STEPS = {
 }
 
 
-def report_content(result: dict) -> dict:
+def report_content(result: dict, issues: pd.DataFrame | None = None) -> dict:
     """The JSON twin: {'submission': {...}, 'issues': [...]}, every text value neutralised."""
-    issues = submission_issues(result)
+    issues = submission_issues(result) if issues is None else issues
     submission = {**{k: result.get(k) for k in SUBMISSION_FIELDS if k != "file"}, "file": result["file_name"]}
     submission = {k: neutralise(submission[k]) for k in SUBMISSION_FIELDS}
     records = [{k: (int(v) if k == "row" else neutralise(str(v))) for k, v in rec.items()}
@@ -126,12 +126,12 @@ def _write_xlsx(path: Path, result: dict, content: dict, changes: dict | None) -
     book.close()
 
 
-def changes_since_previous(result: dict, warehouse_url: str | None) -> dict | None:
+def changes_since_previous(result: dict, issues: pd.DataFrame, warehouse_url: str | None) -> dict | None:
     """For a resubmission: the file it replaces, earlier issues fixed, and NEW/STILL PRESENT per current issue."""
     previous = previous_submission(result, warehouse_url) if warehouse_url else None
     if previous is None:
         return None
-    fixed, status = compare(earlier_issues(previous["submission_id"], warehouse_url), submission_issues(result))
+    fixed, status = compare(earlier_issues(previous["submission_id"], warehouse_url), issues)
     return {"file": previous["file_name"], "received_at": previous["received_at"], "fixed": fixed,
             "status": status}
 
@@ -144,11 +144,12 @@ def write_feedback(result: dict, out_dir: str, warehouse_url: str | None = None)
     outbox = Path(out_dir) / "outbox" / safe_name(result["agency"])
     outbox.mkdir(parents=True, exist_ok=True)
     stem = f"{Path(safe_name(result['file_name'])).stem}_{result['submission_id'][:8]}.feedback"
-    content = report_content(result)
+    issues = submission_issues(result)  # read once: the report and the comparison with the last one share it
+    content = report_content(result, issues)
     json_path, xlsx_path = outbox / f"{stem}.json", outbox / f"{stem}.xlsx"
     # Both are written under temporary names and renamed only when both are complete: a failure (a full disk)
     # never leaves half a report, or a report without its twin, in the agency's outbox.
     with atomic_write(json_path) as json_partial, atomic_write(xlsx_path) as xlsx_partial:
         json_partial.write_text(json.dumps(content, indent=2, ensure_ascii=False), encoding="utf-8")
-        _write_xlsx(xlsx_partial, result, content, changes_since_previous(result, warehouse_url))
+        _write_xlsx(xlsx_partial, result, content, changes_since_previous(result, issues, warehouse_url))
     return {"xlsx": str(xlsx_path), "json": str(json_path)}

@@ -97,13 +97,18 @@ class Comparator:
     source: str
 
 
+def _comparator_rows(period_year: int) -> pd.DataFrame:
+    """reference/comparators.csv up to `period_year`, oldest first (later years overwrite earlier ones)."""
+    table = pd.read_csv(REFERENCE_DIR / "comparators.csv", dtype=str, keep_default_na=False)
+    return table[table["year"].astype(int) <= period_year].sort_values("year", kind="stable")
+
+
 def comparator_details(period_year: int) -> dict[tuple[str, str], Comparator]:
     """Per (indicator, breakdown): the England figure, else the West Midlands one; latest year not after `period_year`.
 
     Displays label the figure with its area: for some indicators (CSC-05, CSC-06) only a regional figure exists.
     """
-    table = pd.read_csv(REFERENCE_DIR / "comparators.csv", dtype=str, keep_default_na=False)
-    table = table[table["year"].astype(int) <= period_year].sort_values("year", kind="stable")
+    table = _comparator_rows(period_year)
     chosen = {}
     for row in table.itertuples():
         area, figure = ("England", row.england) if row.england else ("West Midlands", row.west_midlands)
@@ -114,8 +119,7 @@ def comparator_details(period_year: int) -> dict[tuple[str, str], Comparator]:
 
 def comparator_figures(period_year: int) -> dict[tuple[str, str], dict[str, float]]:
     """Per (indicator, breakdown): {'England': x, 'West Midlands': y} for the latest year not after `period_year`."""
-    table = pd.read_csv(REFERENCE_DIR / "comparators.csv", dtype=str, keep_default_na=False)
-    table = table[table["year"].astype(int) <= period_year].sort_values("year", kind="stable")
+    table = _comparator_rows(period_year)
     figures: dict[tuple[str, str], dict[str, float]] = {}
     for row in table.itertuples():
         for area, figure in (("England", row.england), ("West Midlands", row.west_midlands)):
