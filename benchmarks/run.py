@@ -1,100 +1,169 @@
-"""`make bench`: time the pipeline on a generated borough quarter and compare readers on the same files.
+"""`make bench`: the targets of DESIGN.md section 10, measured on this machine, written to benchmarks/results/.
 
-Writes benchmarks/results/<date>.md and prints it. Generated landing folders are cached by scale and seed
-under build/bench/.
+1. The whole pipeline (what `assure run` does, no Airflow start) at `--scale 1`, `4` and `14`, each in a fresh
+   process: wall time, rows per second and peak memory per stage and per step of ingestion; how each stage's
+   cost grows with the rows.
+2. Reading the landed workbooks of scale 1 and scale 14 with python-calamine and with pandas + openpyxl.
+3. Validation throughput on 1,000,000 rows of the widest return.
+4. Person reconciliation at 200,000 and 1,000,000 records (accuracy, review queue, time, memory).
+
+Generated landing folders are cached by scale and seed under build/bench/. `python benchmarks/run.py 1` measures
+one scale only (no growth, no linkage), for a quick look.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import resource
+import math
+import os
+import platform
 import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from benchmarks import linkage, validation  # noqa: E402
-from transforms import warehouse  # noqa: E402
-from transforms.generate import generate  # noqa: E402
-from transforms.pipeline import run  # noqa: E402
-from transforms.read import read_workbook  # noqa: E402
+from benchmarks import linkage, pipeline, readers, validation  # noqa: E402
 
-PERIOD = "2026-09"
-SEED = 7
+SCALES = (1.0, 4.0, 14.0)
+STAGES = ("ingest", "crosscheck", "reconcile", "indicators", "publish")
+TARGET_SCALE1_S, TARGET_SCALE14_S, TARGET_SCALE14_MB, TARGET_READ_RATIO = 60, 600, 4096, 5.0
+TARGET_LINK_S, TARGET_LINK_MB, TARGET_PRECISION, TARGET_RECALL = 60, 2048, 0.99, 0.95
 
 
-def landing_for(scale: float) -> Path:
-    """A generated landing folder, reused when it already exists for this scale and seed."""
-    folder = PROJECT / "build" / "bench" / f"scale{scale:g}-seed{SEED}"
-    if not (folder / "_truth" / "errors.csv").exists():
-        started = time.perf_counter()
-        generate(folder, PERIOD, scale=scale, seed=SEED)
-        print(f"generated scale {scale:g} in {time.perf_counter() - started:.1f}s")
-    return folder
+def _mb(value: float | None) -> str:
+    return f"{value:,.0f}" if value else "n/a"
 
 
-def compare_readers(landing: Path) -> list[dict]:
-    """Seconds to read every landed workbook with python-calamine and with pandas + openpyxl."""
-    rows = []
-    for path in sorted(p for p in landing.glob("*/*.xlsx") if not p.parts[-2].startswith("_")):
-        started = time.perf_counter()
-        sheets = read_workbook(path)
-        calamine = time.perf_counter() - started
-        started = time.perf_counter()
-        frames = pd.read_excel(path, sheet_name=None, header=None, engine="openpyxl")
-        openpyxl = time.perf_counter() - started
-        cells = sum(len(s.rows) for s in sheets)
-        assert cells >= sum(len(f) for f in frames.values()) - len(frames)  # the same sheets were read
-        rows.append({"file": str(path.relative_to(landing)), "rows": cells, "calamine_s": calamine,
-                     "openpyxl_s": openpyxl})
-    return rows
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**NOT MET**"
 
 
-def main() -> int:
-    """Run the measurements and write the results file."""
-    scale = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
-    landing = landing_for(scale)
-    out = PROJECT / "build" / "bench" / f"out-scale{scale:g}"
-    url = f"sqlite:///{out / 'warehouse.sqlite'}"
-    if out.exists():
-        for path in sorted(out.rglob("*"), reverse=True):
-            path.unlink() if path.is_file() else path.rmdir()
+def stage_table(run: dict) -> list[str]:
+    """Markdown table of one scale's stages and ingestion steps."""
+    lines = [f"### Scale {run['scale']:g}: {run['rows_read']:,} rows read, {run['person_records']:,} person records, "
+             f"{run['seconds']:.1f} s, peak {_mb(run['peak_mb'])} MB", "",
+             "| stage / step | seconds | items | items/s | peak memory MB |", "|---|---:|---:|---:|---:|"]
+    steps = run["steps"]
+    for stage in STAGES:
+        names = [stage] + [n for n in steps if n.startswith(stage + "/")]
+        for name in names:
+            s = steps.get(name)
+            if not s:
+                continue
+            label = f"&nbsp;&nbsp;{name.split('/', 1)[1]}" if "/" in name else f"**{name}**"
+            rate = f"{s['items'] / s['seconds']:,.0f}" if s["items"] and s["seconds"] else ""
+            lines.append(f"| {label} | {s['seconds']:.2f} | {s['items']:,} | {rate} | {_mb(s['peak_mb'])} |")
+    return lines
+
+
+def growth_table(runs: list[dict]) -> tuple[list[str], dict]:
+    """Markdown table of each stage's time at each scale against the rows, and the growth exponent 1 -> 14.
+
+    Exponent k in time ~ rows^k between the smallest and largest scale: 1 is linear, below 1 better than linear.
+    """
+    first, last = runs[0], runs[-1]
+    row_ratio = last["rows_read"] / first["rows_read"]
+    header = " | ".join(f"scale {r['scale']:g} s" for r in runs)
+    lines = ["Rows read: " + " -> ".join(f"{r['rows_read']:,}" for r in runs)
+             + f" ({row_ratio:.1f}x from scale {first['scale']:g} to {last['scale']:g}).", "",
+             f"| stage | {header} | time ratio {first['scale']:g} -> {last['scale']:g} | exponent | growth |",
+             "|---|" + "---:|" * (len(runs) + 3)]
+    exponents = {}
+    for stage in ("whole pipeline", *STAGES):
+        times = [r["seconds"] if stage == "whole pipeline" else r["steps"][stage]["seconds"] for r in runs]
+        ratio = times[-1] / times[0]
+        exponent = math.log(ratio) / math.log(row_ratio)
+        exponents[stage] = exponent
+        growth = "linear or better" if exponent <= 1.0 else "faster than linear"
+        if stage == "reconcile":
+            growth += " (reported, not bound)"
+        lines.append(f"| {stage} | " + " | ".join(f"{t:.1f}" for t in times)
+                     + f" | {ratio:.1f}x | {exponent:.2f} | {growth} |")
+    return lines, exponents
+
+
+def main(argv: list[str]) -> int:
+    """Run the measurements, write benchmarks/results/<date>.md and print it."""
+    scales = tuple(float(a) for a in argv) or SCALES
     started = time.perf_counter()
-    summary = run(str(landing), PERIOD, str(out), url, progress=lambda line: None)
-    total = time.perf_counter() - started
-    warehouse.dispose_all()
-    rows_read = summary.totals()["rows_read"]
-    readers = compare_readers(landing)
-    calamine = sum(r["calamine_s"] for r in readers)
-    openpyxl = sum(r["openpyxl_s"] for r in readers)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    runs = []
+    for scale in scales:
+        print(f"pipeline at scale {scale:g} ...", flush=True)
+        runs.append(pipeline.measure(scale))
+    reading = {}
+    for scale in sorted({scales[0], scales[-1]}):
+        print(f"readers on the scale {scale:g} files ...", flush=True)
+        reading[scale] = readers.compare(pipeline.landing_for(scale))
+    print("validation of 1,000,000 rows ...", flush=True)
     throughput = validation.measure(1_000_000)
+    linked = []
+    if len(scales) > 1:
+        for n in linkage.SIZES:
+            print(f"reconciliation of {n:,} records ...", flush=True)
+            linked.append(linkage.measure(n))
+    borough = linkage.generated_borough(pipeline.landing_for(scales[0]))
 
-    lines = [f"# Benchmark {dt.date.today().isoformat()} (scale {scale:g}, seed {SEED}, period {PERIOD})", "",
-             f"Whole pipeline (`assure run` path, SQLite): {total:.1f} s for {rows_read} rows "
-             f"({rows_read / total:,.0f} rows/s); peak memory of the process {peak_mb:,.0f} MB.", "",
-             "| stage | seconds | items/s |", "|---|---:|---:|"]
-    for stage, seconds in summary.seconds.items():
-        items = rows_read if stage == "ingest" else summary.person_records if stage == "reconcile" else 0
-        rate = f"{items / seconds:,.0f} rows/s" if items and seconds else ""
-        lines.append(f"| {stage} | {seconds:.2f} | {rate} |")
-    lines += ["", "Reading the landed workbooks (same files, same run):", "",
-              "| file | rows | calamine s | pandas+openpyxl s | ratio |", "|---|---:|---:|---:|---:|"]
-    for r in readers:
-        lines.append(f"| {r['file']} | {r['rows']} | {r['calamine_s']:.2f} | {r['openpyxl_s']:.2f} | "
-                     f"{r['openpyxl_s'] / r['calamine_s']:.1f}x |")
-    lines.append(f"| all | {sum(r['rows'] for r in readers)} | {calamine:.2f} | {openpyxl:.2f} | "
-                 f"{openpyxl / calamine:.1f}x |")
-    lines += ["", f"Validation of 1,000,000 rows of the widest return ({throughput['table']}, "
-              f"{throughput['columns']} columns, day-first text dates and labels): "
-              f"mapping {throughput['map_s']:.1f} s, rules {throughput['validate_s']:.1f} s, "
-              f"{throughput['rows_per_s']:,.0f} rows/s."]
-    lines += ["", *linkage.report([linkage.measure(n) for n in linkage.SIZES], linkage.generated_borough(landing))]
-    report = "\n".join(lines) + "\n"
+    by_scale = {r["scale"]: r for r in runs}
+    lines = [f"# Benchmark {dt.date.today().isoformat()}", "",
+             f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}; period "
+             f"{pipeline.PERIOD}, generator seed {pipeline.SEED}; SQLite warehouse; `make bench` took "
+             "{elapsed}.", "", "## Targets (DESIGN.md section 10)", "",
+             "| target | measured | verdict |", "|---|---|---|"]
+    if 1.0 in by_scale:
+        r = by_scale[1.0]
+        lines.append(f"| scale 1, whole pipeline, no Airflow start: at most {TARGET_SCALE1_S} s | {r['seconds']:.1f} s "
+                     f"| {_verdict(r['seconds'] <= TARGET_SCALE1_S)} |")
+    if 14.0 in by_scale:
+        r = by_scale[14.0]
+        lines.append(f"| scale 14: at most {TARGET_SCALE14_S} s and {TARGET_SCALE14_MB:,} MB peak | "
+                     f"{r['seconds']:.1f} s, {_mb(r['peak_mb'])} MB | "
+                     f"{_verdict(r['seconds'] <= TARGET_SCALE14_S and r['peak_mb'] <= TARGET_SCALE14_MB)} |")
+    for scale, rows in reading.items():
+        t = readers.totals(rows)
+        lines.append(f"| reading at least {TARGET_READ_RATIO:g}x faster than pandas + openpyxl (scale {scale:g} files) "
+                     f"| {t['ratio']:.1f}x | {_verdict(t['ratio'] >= TARGET_READ_RATIO)} |")
+    for r in linked:
+        if r["records"] == 1_000_000:
+            lines.append(f"| reconciliation: 1M records in about a minute, under {TARGET_LINK_MB:,} MB | "
+                         f"{r['seconds']:.1f} s, {r['peak_mb']:,.0f} MB | "
+                         f"{_verdict(r['seconds'] <= TARGET_LINK_S and r['peak_mb'] <= TARGET_LINK_MB)} |")
+        lines.append(f"| reconciliation at {r['records']:,}: precision at least {TARGET_PRECISION}, recall at least "
+                     f"{TARGET_RECALL} | {r['precision']:.4f}, {r['recall']:.4f} | "
+                     f"{_verdict(r['precision'] >= TARGET_PRECISION and r['recall'] >= TARGET_RECALL)} |")
+    growth_lines, exponents = growth_table(runs) if len(runs) > 1 else ([], {})
+    if exponents:
+        bound = [s for s in ("ingest", "crosscheck", "indicators", "publish") if exponents[s] > 1.0]
+        lines.append(f"| cost grows no worse than linearly, scale {runs[0]['scale']:g} -> {runs[-1]['scale']:g}, every "
+                     "stage but reconciliation | exponents " + ", ".join(f"{s} {exponents[s]:.2f}" for s in STAGES)
+                     + f" | {_verdict(not bound)}{' (' + ', '.join(bound) + ')' if bound else ''} |")
+
+    lines += ["", "## The pipeline at each scale", "",
+              "Each scale runs in a fresh process. Items are rows read (ingestion and its steps), Annex A rows "
+              "checked (crosscheck), person records (reconcile), indicator values (indicators). Peak memory is the "
+              "process's peak resident set during the stage or step (Linux VmHWM, reset as each starts).", ""]
+    for r in runs:
+        lines += [*stage_table(r), ""]
+    if growth_lines:
+        lines += ["## How cost grows with rows", "", *growth_lines, ""]
+    lines += ["## Reading the landed workbooks", "",
+              "python-calamine as the pipeline reads (screening, formula scan and all) against "
+              "`pandas.read_excel(engine='openpyxl')` on the same files in the same run.", ""]
+    for scale, rows in reading.items():
+        lines += [f"Scale {scale:g}:", "", "| file | rows | calamine s | pandas + openpyxl s | ratio |",
+                  "|---|---:|---:|---:|---:|"]
+        lines += [f"| {r['file']} | {r['rows']:,} | {r['calamine_s']:.2f} | {r['openpyxl_s']:.2f} | "
+                  f"{r['openpyxl_s'] / r['calamine_s']:.1f}x |" for r in rows]
+        t = readers.totals(rows)
+        lines += [f"| all | {t['rows']:,} | {t['calamine_s']:.2f} | {t['openpyxl_s']:.2f} | {t['ratio']:.1f}x |", ""]
+    lines += ["## Validation throughput", "",
+              f"1,000,000 rows of the widest return ({throughput['table']}, {throughput['columns']} columns, day-first "
+              f"text dates and labels), no file reading: mapping {throughput['map_s']:.1f} s, rules "
+              f"{throughput['validate_s']:.1f} s, {throughput['rows_per_s']:,.0f} rows/s.", ""]
+    lines += ["## Person reconciliation", "", *linkage.report(linked, borough), ""]
+    elapsed = time.perf_counter() - started
+    report = "\n".join(lines).replace("{elapsed}", f"{elapsed / 60:.1f} minutes")
     results = PROJECT / "benchmarks" / "results"
     results.mkdir(parents=True, exist_ok=True)
     (results / f"{dt.date.today().isoformat()}.md").write_text(report)
@@ -103,4 +172,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from schemas.rules import Rule
 
@@ -36,10 +37,10 @@ class Column:
     # A valid value as an agency would key it, where the kind's usual example does not fit ("" = left blank).
     example: str | None = None
 
-    @property
-    def header_keys(self) -> set[str]:
-        """Normalised headers that identify this column."""
-        return {normalise_header(h) for h in (self.name, *self.aliases)}
+    @cached_property
+    def header_keys(self) -> frozenset[str]:
+        """Normalised headers that identify this column (computed once: every header cell is scored against it)."""
+        return frozenset(normalise_header(h) for h in (self.name, *self.aliases))
 
 
 @dataclass(frozen=True)

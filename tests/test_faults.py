@@ -77,7 +77,7 @@ def test_warehouse_unreachable_when_loading_starts_and_mid_load(tmp_path, postgr
         # mid-load, no retry left: the connection dies after the old rows were deleted and before the new are in
         proxy.refusing = 0
         monkeypatch.setenv("ASSURE_WAREHOUSE_RETRIES", "1")
-        proxy.cut_on = b"INSERT INTO stg_police_ppn"
+        proxy.cut_on = b"COPY stg_police_ppn"  # rows go in by COPY on PostgreSQL
         with pytest.raises(warehouse.WarehouseUnavailable):
             load_submission(second, via_proxy)
         assert proxy.cuts == 1 and snapshot(postgres_url) == before, "the rolled-back delete left the rows as before"

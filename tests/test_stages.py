@@ -180,7 +180,7 @@ def test_crosscheck_queries_annex_a_children_missing_from_identity(tmp_path, sql
         results[path.name] = validate_submission(submission, str(out))
         write_feedback(results[path.name], str(out), sqlite_url)
         load_submission(results[path.name], sqlite_url)
-    assert crosscheck("2026-09", sqlite_url, str(out)) == {"queried": 1}
+    assert crosscheck("2026-09", sqlite_url, str(out)) == {"checked": 2, "queried": 1}
     dq = rows_of(sqlite_url, "dq_issue")
     assert dq[["record_id", "rule_id", "row", "column"]].values.tolist() == [["C2", "ANX-001Q", 3, "Child Unique ID"]]
     feedback = json.loads(next((out / "outbox" / "csc").glob("annex_*.json")).read_text())
@@ -188,7 +188,7 @@ def test_crosscheck_queries_annex_a_children_missing_from_identity(tmp_path, sql
     assert feedback["submission"]["rows_queried"] == 1
     referrals = rows_of(sqlite_url, "stg_csc_referral").set_index("child_id")
     assert referrals.loc["C2", "queried"] == 1 and referrals.loc["C1", "queried"] == 0
-    assert crosscheck("2026-09", sqlite_url, str(out)) == {"queried": 1}  # idempotent
+    assert crosscheck("2026-09", sqlite_url, str(out)) == {"checked": 2, "queried": 1}  # idempotent
     assert len(rows_of(sqlite_url, "dq_issue")) == 1
 
 

@@ -15,12 +15,13 @@ import sqlalchemy as sa
 import schemas
 from schemas.csc_annex_a import CROSS_RULES, NOT_IN_IDENTITY
 from schemas.rules import failing_rows
-from transforms import warehouse
+from transforms import bulk, warehouse
 from transforms.feedback import write_feedback
 from transforms.ingest import CROSS_ISSUES, work_dir
 from transforms.validate import ISSUE_COLUMNS
 
 ANNEX_TABLES = [t for t in schemas.TABLES if t.annex_list is not None]
+UPDATE_CHUNK = 5000
 
 
 def _identity_ids(conn: sa.Connection, period: str) -> set[str]:
@@ -29,31 +30,36 @@ def _identity_ids(conn: sa.Connection, period: str) -> set[str]:
 
 
 def crosscheck(period: str, warehouse_url: str, out_dir: str) -> dict:
-    """Query Annex A rows whose child is not in the identity return; refresh feedback; return counts."""
+    """Query Annex A rows whose child is not in the identity return; refresh feedback; return counts (rows
+    checked, rows queried)."""
     eng = warehouse.engine(warehouse_url)
     rule_ids = [rule.rule_id for rule in CROSS_RULES]
     found: dict[str, list[pd.DataFrame]] = {}
+    checked = 0
     with eng.begin() as conn:
         known = _identity_ids(conn, period)
         for contract in ANNEX_TABLES:
             stg = warehouse.STG_TABLES[contract.table_id]
-            rows = pd.DataFrame(conn.execute(
-                sa.select(stg.c.submission_id, stg.c.source_sheet, stg.c.source_row, stg.c.child_id)
-                .where(stg.c.period == period)).mappings().all(),
-                columns=["submission_id", "source_sheet", "source_row", "child_id"])
+            rows = bulk.read_frame(conn, sa.select(stg.c.submission_id, stg.c.source_sheet, stg.c.source_row,
+                                                   stg.c.child_id).where(stg.c.period == period))
             if rows.empty:
                 continue
+            checked += len(rows)
             for submission_id in rows["submission_id"].unique():
                 found.setdefault(submission_id, [])
             if not known:
                 continue  # no identity return this quarter: its absence is a submission matter, not a row query
-            rows["__in_identity"] = rows["child_id"].isin(known)
+            # as objects: pandas' isin on its arrow-backed strings converts every value of `known` one by one
+            rows["__in_identity"] = rows["child_id"].astype("object").isin(known)
             failed = failing_rows(rows, CROSS_RULES, "crosscheck")
             if failed.empty:
                 continue
             bad = rows.loc[failed["index"]]
-            conn.execute(stg.update().where(
-                stg.c.period == period, stg.c.child_id.in_(sorted(set(bad["child_id"])))).values(queried=1))
+            unknown = sorted(set(bad["child_id"]))
+            for start in range(0, len(unknown), UPDATE_CHUNK):  # bounded IN lists (SQLite caps bound parameters)
+                conn.execute(stg.update().where(stg.c.period == period,
+                                                stg.c.child_id.in_(unknown[start:start + UPDATE_CHUNK]))
+                             .values(queried=1))
             for submission_id, part in bad.groupby("submission_id"):
                 found[submission_id].append(part.assign(table_id=contract.table_id))
 
@@ -74,8 +80,8 @@ def crosscheck(period: str, warehouse_url: str, out_dir: str) -> dict:
             dq = warehouse.dq_issue
             conn.execute(dq.delete().where(dq.c.submission_id == submission_id, dq.c.rule_id.in_(rule_ids)))
             if len(issues):
-                conn.execute(dq.insert(), issues.assign(submission_id=submission_id, agency=result["agency"],
-                                                        return_id=result.get("return_id")).to_dict("records"))
+                bulk.insert_frame(conn, dq, issues.assign(submission_id=submission_id, agency=result["agency"],
+                                                          return_id=result.get("return_id")))
             result["rows_queried"] = sum(
                 conn.execute(sa.select(sa.func.count()).select_from(warehouse.STG_TABLES[t["table_id"]]).where(
                     warehouse.STG_TABLES[t["table_id"]].c.submission_id == submission_id,
@@ -89,4 +95,4 @@ def crosscheck(period: str, warehouse_url: str, out_dir: str) -> dict:
         result_path = work_dir(out_dir, submission_id) / "result.json"
         if result_path.exists():
             write_feedback(json.loads(result_path.read_text()), out_dir, warehouse_url)
-    return {"queried": queried}
+    return {"checked": checked, "queried": queried}

@@ -15,6 +15,7 @@ import pandas as pd
 
 from schemas.file_rules import UNREADABLE, WRONG_PERIOD
 from schemas.rules import FILE, RAW
+from transforms import stopwatch
 from transforms.files import atomic_write
 from transforms.mapping import SOURCE_ROW, Recognition, recognise
 from transforms.period_check import other_period
@@ -52,8 +53,12 @@ def _file_issue(sheet: str, message: str, rule_id: str) -> pd.DataFrame:
 def _recognise_file(submission: dict, return_id: str | None) -> tuple[Recognition | None, str | None, str | None]:
     """(recognition, FILE problem, FILE rule id): read, recognise and check the period of the archived file."""
     try:
-        sheets, read_notes = read_file(Path(submission["archive_path"]), submission["file_name"])
-        recognition = recognise(sheets, submission["agency"], return_id)
+        with stopwatch.step("ingest/read") as step:
+            sheets, read_notes = read_file(Path(submission["archive_path"]), submission["file_name"])
+            step.items += sum(len(sheet.rows) for sheet in sheets)
+        with stopwatch.step("ingest/map") as step:
+            recognition = recognise(sheets, submission["agency"], return_id)
+            step.items += sum(len(table.frame) for table in recognition.tables)
     except UnreadableFile as exc:
         return None, str(exc), exc.rule_id
     except Exception:  # untrusted input must never crash a run: whatever a file does to a parser, refuse the file
@@ -108,8 +113,9 @@ def validate_submission(submission: dict, out_dir: str, return_id: str | None = 
     else:
         counts = {"rows_read": 0, "rows_accepted": 0, "rows_rejected": 0, "rows_queried": 0}
         for table in recognition.tables:
-            checked = validate_table(table, period_end(submission["period"]).isoformat()
-                                     if submission.get("period") else None)
+            with stopwatch.step("ingest/validate", len(table.frame)):
+                checked = validate_table(table, period_end(submission["period"]).isoformat()
+                                         if submission.get("period") else None)
             accepted_path = folder / f"{table.contract.table_id}.accepted.parquet"
             with atomic_write(accepted_path) as partial:
                 checked.accepted.assign(source_sheet=table.sheet).to_parquet(partial, index=False)

@@ -18,19 +18,13 @@ import pandas as pd
 import sqlalchemy as sa
 
 import schemas
-from transforms import warehouse
+from transforms import bulk, warehouse
 
-INSERT_CHUNK = 5000
 LOAD_LOCK = 0x617373757265  # any fixed 64-bit number: the advisory lock every load takes ("assure")
 # Tests only: "<n>:<marker file>" makes the n-th load of this process write the marker and sleep inside its
 # transaction, so a test can kill the process mid-load and prove nothing of it was written.
 PAUSE_HOOK = "ASSURE_TEST_PAUSE_IN_LOAD"
 _loads_started = 0
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    frame = frame.astype("object").where(frame.notna(), None)
-    return frame.to_dict("records")
 
 
 def _newer_rows_loaded(conn: sa.Connection, stg: sa.Table, result: dict) -> bool:
@@ -79,17 +73,14 @@ def _load_once(result: dict, warehouse_url: str) -> dict:
                                    period=result["period"])
             rows = rows[[c.name for c in stg.columns]]
             conn.execute(stg.delete().where(stg.c.agency == result["agency"], stg.c.period == result["period"]))
-            records = _records(rows)
-            for start in range(0, len(records), INSERT_CHUNK):
-                conn.execute(stg.insert(), records[start:start + INSERT_CHUNK])
-            loaded[contract.table_id] = len(records)
+            loaded[contract.table_id] = bulk.insert_frame(conn, stg, rows)
 
         conn.execute(warehouse.dq_issue.delete().where(warehouse.dq_issue.c.submission_id == result["submission_id"]))
         issues = pd.read_parquet(result["issues_path"])
         if len(issues):
             issues = issues.assign(submission_id=result["submission_id"], agency=result["agency"],
                                    return_id=result.get("return_id"))
-            conn.execute(warehouse.dq_issue.insert(), _records(issues))
+            bulk.insert_frame(conn, warehouse.dq_issue, issues)
         if os.environ.get(PAUSE_HOOK):
             _pause_for_tests(result["submission_id"])
         conn.execute(registry.update().where(registry.c.submission_id == result["submission_id"]).values(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from transforms import warehouse
+from transforms import stopwatch, warehouse
 from transforms.crosscheck import crosscheck
 from transforms.feedback import write_feedback
 from transforms.indicators import compute_indicators
@@ -69,13 +69,16 @@ def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url
     landed = f"{agency}/{printable(Path(path).name)}"
     step = "registering"
     try:
-        submission = register(path, agency, period, out_dir, warehouse_url)
+        with stopwatch.step("ingest/register"):
+            submission = register(path, agency, period, out_dir, warehouse_url)
         step = "validating"
         result = validate_submission(submission, out_dir)
         step = "writing the feedback for"
-        feedback = write_feedback(result, out_dir, warehouse_url)
+        with stopwatch.step("ingest/feedback", result["rows_read"]):
+            feedback = write_feedback(result, out_dir, warehouse_url)
         step = "loading"
-        load_submission(result, warehouse_url)
+        with stopwatch.step("ingest/load", result["rows_accepted"]):
+            load_submission(result, warehouse_url)
     except SYSTEM_FAILURES as exc:
         raise RunFailed(f"{step} {landed} failed: {describe(exc)}. This file was not marked as loaded; "
                         "fix the cause and run again (files already loaded are not duplicated).") from exc
@@ -164,33 +167,44 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         clock = time.perf_counter()
 
     progress(f"[1/5] ingest: {len(files)} files (register, read, validate, feedback, load)")
-    for number, item in enumerate(files, start=1):
-        started = time.perf_counter()
-        result = ingest_file(item["path"], item["agency"], period, out_dir, url)
-        summary.submissions.append(result)
-        progress(f"      {number}/{len(files)} {result['landed']}: {result['status']}, "
-                 f"{result['rows_read']} rows read, {result['rows_rejected']} rejected "
-                 f"({time.perf_counter() - started:.1f}s)")
+    with stopwatch.step("ingest") as measured:
+        for number, item in enumerate(files, start=1):
+            started = time.perf_counter()
+            result = ingest_file(item["path"], item["agency"], period, out_dir, url)
+            summary.submissions.append(result)
+            progress(f"      {number}/{len(files)} {result['landed']}: {result['status']}, "
+                     f"{result['rows_read']} rows read, {result['rows_rejected']} rejected "
+                     f"({time.perf_counter() - started:.1f}s)")
+        measured.items += summary.totals()["rows_read"]
     finished("ingest", len(files))
     stage = "crosscheck"
     try:
         progress("[2/5] crosscheck: checks across returns (Annex A children in the identity return)")
-        finished("crosscheck", crosscheck(period, url, out_dir)["queried"])
+        with stopwatch.step("crosscheck") as measured:
+            checked = crosscheck(period, url, out_dir)
+            measured.items += checked["checked"]
+        queried = checked["queried"]
+        finished("crosscheck", queried)
         warehouse.refresh_statistics(url)
         for submission in summary.submissions:  # the cross-return queries changed some feedback counts
             submission["rows_queried"] = _queried(url, submission["submission_id"])
         stage = "reconcile"
         progress("[3/5] reconcile: person records -> master person index")
-        linked = reconcile(period, url)
+        with stopwatch.step("reconcile") as measured:
+            linked = reconcile(period, url)
+            measured.items += linked["records"]
         summary.people, summary.person_records = linked["people"], linked["records"]
         finished("reconcile", linked["records"])
         stage = "indicators"
         progress("[4/5] indicators: the partnership dataset")
-        summary.indicator_values = compute_indicators(period, url, summary.run_id)["values"]
+        with stopwatch.step("indicators") as measured:
+            summary.indicator_values = compute_indicators(period, url, summary.run_id)["values"]
+            measured.items += summary.indicator_values
         finished("indicators", summary.indicator_values)
         stage = "publish"
         progress("[5/5] publish: dataset CSV and dashboard")
-        summary.outputs = publish(period, url, out_dir)
+        with stopwatch.step("publish"):
+            summary.outputs = publish(period, url, out_dir)
         finished("publish", len(summary.outputs))
     except SYSTEM_FAILURES as exc:
         raise RunFailed(f"the {stage} stage failed: {describe(exc)}. Every file was loaded; fix the cause and "

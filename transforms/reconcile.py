@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 import schemas
-from transforms import warehouse
+from transforms import bulk, warehouse
 from transforms.linkage import index, reports
 from transforms.linkage.index import pseudonym_key
 from transforms.linkage.standardise import RAW_COLUMNS, standardise
@@ -33,7 +33,7 @@ def person_records(conn: sa.Connection, period: str) -> pd.DataFrame:
                   *[stg.c[c] for c in RAW_COLUMNS if c in stg.c and c != "agency"]]
         # source_row order: a record named by several rows (a pupil's suspensions) keeps its first row's details
         query = sa.select(*wanted).where(stg.c.period == period).order_by(stg.c.submission_id, stg.c.source_row)
-        frame = pd.DataFrame(conn.execute(query).mappings().all())
+        frame = bulk.read_frame(conn, query)
         if not frame.empty:
             frames.append(frame.assign(source=contract.table_id))
     if not frames:
@@ -43,7 +43,7 @@ def person_records(conn: sa.Connection, period: str) -> pd.DataFrame:
 
 
 def _frame(conn: sa.Connection, table: sa.Table) -> pd.DataFrame:
-    return pd.DataFrame(conn.execute(sa.select(table)).mappings().all(), columns=[c.name for c in table.columns])
+    return bulk.read_frame(conn, sa.select(table), [c.name for c in table.columns])
 
 
 def load_index(conn: sa.Connection) -> index.Index:
@@ -65,8 +65,7 @@ def load_index(conn: sa.Connection) -> index.Index:
 def _replace(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, where=None) -> None:
     conn.execute(table.delete() if where is None else table.delete().where(where))
     if len(frame):
-        rows = frame[[c.name for c in table.columns]].astype("object")
-        conn.execute(table.insert(), rows.where(rows.notna(), None).to_dict("records"))
+        bulk.insert_frame(conn, table, frame[[c.name for c in table.columns]])
 
 
 def reconcile(period: str, warehouse_url: str) -> dict:
@@ -87,7 +86,7 @@ def reconcile(period: str, warehouse_url: str) -> dict:
         _replace(conn, warehouse.core_person, result.people)
         _replace(conn, warehouse.dq_match_review, result.review)
         if len(result.events):
-            conn.execute(warehouse.core_person_history.insert(), result.events.to_dict("records"))
+            bulk.insert_frame(conn, warehouse.core_person_history, result.events)
         in_period = records.merge(current[["source", "record_id"]], on=["source", "record_id"])
         _replace(conn, warehouse.dq_person_duplicate,
                  reports.within_agency_duplicates(in_period).assign(period=period),

@@ -78,6 +78,9 @@ core_person_link = sa.Table(
     sa.Column("person_key", sa.String(32), nullable=False, index=True),
     sa.Column("match_probability", sa.Float, nullable=False),
     sa.Column("rule", sa.String(32), nullable=False),
+    # every indicator that counts people looks records up here by (source, record_id): on SQLite the key is the
+    # table itself, so a lookup reads person_key in one step (PostgreSQL ignores the option)
+    sqlite_with_rowid=False,
 )
 
 core_person_record = sa.Table(

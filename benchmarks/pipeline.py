@@ -1,0 +1,79 @@
+"""The whole pipeline on a generated landing folder, in a fresh process: wall time, rate and peak memory per stage.
+
+The child process runs what `assure run` runs (`transforms.pipeline.run`, SQLite warehouse), with
+`transforms.stopwatch` measuring every stage and the steps of ingestion (register, read, map, validate,
+feedback, load) and the peak resident memory of each. A fresh process per scale means a scale's memory figure
+is its own, never a leftover of a smaller run, and the time includes no warm cache of an earlier run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+BENCH = PROJECT / "build" / "bench"
+PERIOD = "2026-09"
+SEED = 7
+MARKER = "BENCH-RESULT "
+
+
+def landing_for(scale: float) -> Path:
+    """A generated landing folder, reused when it already exists for this scale and seed."""
+    from transforms.generate import generate
+
+    folder = BENCH / f"scale{scale:g}-seed{SEED}"
+    if not (folder / "_truth" / "errors.csv").exists():
+        started = time.perf_counter()
+        generate(folder, PERIOD, scale=scale, seed=SEED)
+        print(f"generated scale {scale:g} in {time.perf_counter() - started:.1f}s", flush=True)
+    return folder
+
+
+def _process_peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def child(scale: float) -> dict:
+    """In the child process: run the pipeline once on the scale's landing folder and measure it."""
+    from transforms import stopwatch, warehouse
+    from transforms.pipeline import run
+
+    landing = landing_for(scale)
+    out = BENCH / f"out-scale{scale:g}"
+    shutil.rmtree(out, ignore_errors=True)
+    before_mb = _process_peak_mb()  # interpreter and imports, before the run
+    stopwatch.reset()
+    memory = stopwatch.track_memory()
+    started = time.perf_counter()
+    summary = run(str(landing), PERIOD, str(out), f"sqlite:///{out / 'warehouse.sqlite'}", progress=lambda _: None)
+    seconds = time.perf_counter() - started
+    warehouse.dispose_all()
+    steps = {name: vars(step) for name, step in stopwatch.measurements().items()}
+    stage_peaks = [s["peak_mb"] for name, s in steps.items() if "/" not in name and s["peak_mb"]]
+    return {"scale": scale, "seconds": seconds, **summary.totals(), "person_records": summary.person_records,
+            "people": summary.people, "indicator_values": summary.indicator_values,
+            "peak_mb": max([before_mb, *stage_peaks]) if memory else _process_peak_mb(),
+            "memory_per_step": memory, "steps": steps}
+
+
+def measure(scale: float) -> dict:
+    """Run the pipeline on the scale in a child process; what it measured."""
+    landing_for(scale)  # generated here, so generation is never part of the measured run
+    done = subprocess.run([sys.executable, "-m", "benchmarks.pipeline", str(scale)], cwd=PROJECT,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the pipeline failed at scale {scale:g}:\n{done.stderr[-4000:]}")
+    line = next(line for line in reversed(done.stdout.splitlines()) if line.startswith(MARKER))
+    return json.loads(line[len(MARKER):])
+
+
+if __name__ == "__main__":
+    print(MARKER + json.dumps(child(float(sys.argv[1]))))
