@@ -9,7 +9,10 @@ An indicator whose source tables hold no rows for the period is published as no 
 from __future__ import annotations
 
 import csv
+import os
+import threading
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,6 +205,36 @@ def _lineage(conn: sa.Connection, indicator: Indicator, period: str) -> set[str]
 TREND_QUARTERS = 5  # the ARG pack and the dashboard show the last five quarters
 
 
+def evaluation_threads(eng: sa.Engine) -> int:
+    """How many indicator queries run at once: `ASSURE_INDICATOR_THREADS`, else one per core up to 4 (one for an
+    in-memory SQLite warehouse, which a second connection would not see)."""
+    if eng.dialect.name == "sqlite" and eng.url.database in (None, "", ":memory:"):
+        return 1
+    return max(1, int(os.environ.get("ASSURE_INDICATOR_THREADS") or min(4, os.cpu_count() or 1)))
+
+
+def _evaluate_all(eng: sa.Engine, jobs: list[tuple[Indicator, str]], period: str) -> list[dict[str, tuple]]:
+    """Every (indicator, quarter) evaluated, in order. The queries only read, and the database does the work
+    outside Python's lock, so they run on several connections at once: one per thread."""
+    local = threading.local()
+    connections: list[sa.Connection] = []
+    guard = threading.Lock()
+
+    def run(job: tuple[Indicator, str]) -> dict[str, tuple]:
+        if not hasattr(local, "conn"):
+            local.conn = eng.connect()
+            with guard:
+                connections.append(local.conn)
+        return evaluate(local.conn, job[0], period, job[1])
+
+    try:
+        with ThreadPoolExecutor(evaluation_threads(eng), thread_name_prefix="indicator") as pool:
+            return list(pool.map(run, jobs))
+    finally:
+        for conn in connections:
+            conn.close()
+
+
 def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
     """Replace the period's rows of `fct_indicator_value`, `fct_indicator_trend` and `fct_indicator_lineage`.
 
@@ -211,16 +244,23 @@ def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
     eng = warehouse.engine(warehouse_url)
     values, lineage, trend = [], [], []
     compare = comparators(int(period[:4]))
+    indicators = catalogue()
+    quarters = [previous_period(period, back) for back in range(TREND_QUARTERS)]
     with eng.begin() as conn:
         load_reference(conn)
-        for indicator in catalogue():
-            if not has_data(conn, indicator, period):
+    with eng.connect() as conn:
+        present = {indicator.id: has_data(conn, indicator, period) for indicator in indicators}
+        sources = {indicator.id: _lineage(conn, indicator, period) for indicator in indicators if present[indicator.id]}
+    jobs = [(indicator, quarter) for indicator in indicators if present[indicator.id] for quarter in quarters]
+    results = iter(_evaluate_all(eng, jobs, period))
+    with eng.begin() as conn:
+        for indicator in indicators:
+            if not present[indicator.id]:
                 values.append({"indicator_id": indicator.id, "period": period, "breakdown": "", "numerator": None,
                                "denominator": None, "value": None, "unit": indicator.unit, "comparator": None,
                                "rag": NO_DATA, "direction": "", "run_id": run_id})
                 continue
-            history = {previous_period(period, back): evaluate(conn, indicator, period, previous_period(period, back))
-                       for back in range(TREND_QUARTERS)}
+            history = {quarter: next(results) for quarter in quarters}
             current, before = history[period], history[previous_period(period)]
             trend.extend({"data_period": period, "indicator_id": indicator.id, "quarter": quarter,
                           "breakdown": breakdown, "numerator": numerator, "denominator": denominator,
@@ -238,7 +278,7 @@ def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
                                "rag": rag(value, comparator, indicator.rag),
                                "direction": direction(value, previous), "run_id": run_id})
             lineage.extend({"indicator_id": indicator.id, "period": period, "submission_id": s}
-                           for s in _lineage(conn, indicator, period))
+                           for s in sources[indicator.id])
         fct, lin = warehouse.fct_indicator_value, warehouse.fct_indicator_lineage
         conn.execute(fct.delete().where(fct.c.period == period))
         conn.execute(fct.insert(), values)
