@@ -7,13 +7,28 @@ table contract, and the return is recognised from headers, not from the file nam
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
+import numpy as np
 import pandas as pd
 
 import schemas
 from schemas.common import OVERLONG, overlong_column
-from schemas.contract import CODE, DATE, DATETIME, INT, NHS, POSTCODE, UPN, YESNO, TableContract, normalise_header
+from schemas.contract import (
+    CODE,
+    DATE,
+    DATETIME,
+    INT,
+    NHS,
+    POSTCODE,
+    UPN,
+    YESNO,
+    Column,
+    TableContract,
+    normalise_header,
+)
 from schemas.file_rules import (
     DUPLICATE_COLUMN,
     EMPTY,
@@ -137,54 +152,95 @@ def _best_header(sheet: Sheet, contracts: tuple[TableContract, ...]):
     return best
 
 
+_CONVERTERS = {DATE: values.date_of, DATETIME: values.datetime_of, UPN: values.upn_text, NHS: values.nhs_number_text,
+               POSTCODE: values.postcode_of, INT: values.int_of}
+# check digits are verified for the whole column after the per-value tidying, not one value at a time
+_COLUMN_CHECKS = {UPN: values.valid_upns, NHS: values.valid_nhs_numbers}
+
+
+def _converter(column: Column) -> Callable[[object], str | None] | None:
+    """The per-value conversion of a column's kind; None for text (ids, names, free text)."""
+    if column.kind in (CODE, YESNO):
+        return values.code_converter(column.codes)
+    return _CONVERTERS.get(column.kind)
+
+
+def _map_cells(cells: dict[str, values.Cells], index: pd.Index, contract: TableContract,
+               converters: dict[str, Callable[[object], str | None] | None]) -> pd.DataFrame:
+    """Canonical and `<column>__raw` columns of the contract from its columns' encoded cells (absent: NA)."""
+    columns = {}
+    for column in contract.columns:
+        encoded = cells.get(column.name)
+        if encoded is None:  # a column the table does not have
+            columns[column.name] = columns[column.name + RAW] = pd.Series(pd.NA, index=index, dtype="str")
+            continue
+        text = encoded.convert()
+        convert = converters[column.name]
+        mapped = text if convert is None else encoded.convert(convert)
+        columns[column.name] = _COLUMN_CHECKS[column.kind](mapped) if column.kind in _COLUMN_CHECKS else mapped
+        columns[column.name + RAW] = text
+    return pd.DataFrame(columns, index=index)
+
+
 def map_values(raw: pd.DataFrame, contract: TableContract) -> pd.DataFrame:
     """Canonical columns from raw cell values, keeping each raw value beside it as `<column>__raw`."""
-    frame = pd.DataFrame(index=raw.index)
-    for column in contract.columns:
-        submitted = values.blank_to_na(raw[column.name]) if column.name in raw else \
-            pd.Series(pd.NA, index=raw.index, dtype="object")
-        if column.kind == DATE:
-            mapped = values.to_date(submitted)
-        elif column.kind == DATETIME:
-            mapped = values.to_datetime(submitted)
-        elif column.kind == UPN:
-            mapped = values.to_upn(submitted)
-        elif column.kind in (CODE, YESNO):
-            mapped = values.to_code(submitted, column.codes)
-        elif column.kind == NHS:
-            mapped = values.to_nhs_number(submitted)
-        elif column.kind == POSTCODE:
-            mapped = values.to_postcode(submitted)
-        elif column.kind == INT:
-            mapped = values.to_int(submitted)
-        else:
-            mapped = values.to_text(submitted)
-        frame[column.name] = mapped
-        frame[column.name + RAW] = values.to_text(submitted)
-    return frame
+    converters = {column.name: _converter(column) for column in contract.columns}
+    # text is only tidied, and nearly every id or name differs: de-duplicating it first would cost more than it saves
+    cells = {column.name: values.Cells(raw[column.name], distinct=converters[column.name] is not None)
+             for column in contract.columns if column.name in raw}
+    return _map_cells(cells, raw.index, contract, converters)
+
+
+def _filled_rows(rows: list[list[object]]) -> np.ndarray:
+    """Positions of the rows with a cell that is neither None nor ''."""
+    # None and "" are falsy, so a row with a truthy cell is filled; only rows of falsy cells (0, False) need a look
+    filled = np.fromiter(map(any, rows), dtype=bool, count=len(rows))
+    for i in np.flatnonzero(~filled):
+        row = rows[i]
+        filled[i] = row.count(None) + row.count("") < len(row)
+    return np.flatnonzero(filled)
 
 
 def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
                       positions: dict[str, int]) -> MappedTable:
     header = sheet.rows[header_index]
     body = sheet.rows[header_index + 1:]
-    width = max((len(r) for r in body), default=0)
-    records = [(header_index + 2 + offset, row) for offset, row in enumerate(body)
-               if any(cell not in (None, "") for cell in row)]
-    raw = pd.DataFrame({name: [row[pos] if pos < len(row) else None for _, row in records]
-                        for name, pos in positions.items()}, dtype="object")
-    untrusted = pd.Series(pd.NA, index=raw.index, dtype="object")
+    width = max(map(len, body), default=0)
+    kept = _filled_rows(body)
+    rows = body if len(kept) == len(body) else [body[i] for i in kept]
+    needed = max(positions.values()) + 1
+    short = np.flatnonzero(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)) < needed)
+    if len(short):  # pad short rows (CSV lines) so every column can be read by position
+        rows = list(rows)
+        for i in short:
+            rows[i] = [*rows[i], *[None] * (needed - len(rows[i]))]
+    index = pd.RangeIndex(len(rows))
+    formulas = {}
+    if sheet.untrusted:  # usually empty, and small when not: look each cell up rather than scan the rows
+        kept_at = np.full(len(body), -1)
+        kept_at[kept] = np.arange(len(kept))
+        names = {pos: name for name, pos in positions.items()}
+        for row, col in sheet.untrusted:
+            offset = row - header_index - 1
+            if col in names and 0 <= offset < len(body) and kept_at[offset] >= 0:
+                formulas.setdefault(names[col], np.zeros(len(rows), dtype=bool))[kept_at[offset]] = True
+    converters = {column.name: _converter(column) for column in contract.columns}
+    cells = {}
+    untrusted = np.full(len(rows), None, dtype=object)
+    queried = np.zeros(len(rows), dtype=bool)
     for name, pos in positions.items():  # formulas and error values (also typed as text) are blank, and queried
-        error_text = raw[name].map(lambda v: isinstance(v, str) and v.strip().upper() in values.EXCEL_ERRORS)
-        hit = error_text.to_numpy(dtype=bool, copy=True)
-        if sheet.untrusted:
-            hit |= [(excel_row - 1, pos) in sheet.untrusted for excel_row, _ in records]
-        raw.loc[hit, name] = None
-        untrusted[hit & untrusted.isna().to_numpy()] = name
-    frame = map_values(raw, contract)
-    frame[UNTRUSTED] = untrusted.astype("str")
+        submitted = np.fromiter(map(itemgetter(pos), rows), dtype=object, count=len(rows))
+        cells[name] = values.Cells(pd.Series(submitted, index=index, dtype="object"),
+                                   distinct=converters[name] is not None)
+        hit = cells[name].errors | formulas.get(name, False)
+        if hit.any():
+            cells[name].blank(hit)
+            untrusted[hit & ~queried] = name
+            queried |= hit
+    frame = _map_cells(cells, index, contract, converters)
+    frame[UNTRUSTED] = pd.Series(untrusted, index=index, dtype="str")
     frame[OVERLONG] = overlong_column(frame)
-    frame[SOURCE_ROW] = pd.Series([excel_row for excel_row, _ in records], dtype="int64")
+    frame[SOURCE_ROW] = pd.Series(header_index + 2 + kept, index=index, dtype="int64")
     used = set(positions.values())
     extras = [str(header[i]).strip() for i in range(min(len(header), width or len(header)))
               if i not in used and header[i] not in (None, "")]
