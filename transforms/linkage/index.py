@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from transforms.linkage import cluster, deterministic, model
 from transforms.linkage.standardise import COLUMNS, KEY
@@ -73,12 +75,12 @@ class Update:
     vetoed: int = 0
 
 
-def _signature(frame: pd.DataFrame) -> pd.Series:
-    parts = [frame[c].astype("str").fillna("") for c in ATTRIBUTES]
-    out = parts[0]
-    for part in parts[1:]:
-        out = out + "|" + part
-    return out
+def _signature(frame: pd.DataFrame) -> pa.Array:
+    """Every attribute of each record as one text, to tell a changed record from one held as it was."""
+    parts = [pc.fill_null(pa.array(frame[c].astype("str"), type=pa.large_string(), from_pandas=True), "")
+             for c in ATTRIBUTES]
+    # one Arrow pass, not one pandas concatenation per column
+    return pc.binary_join_element_wise(*parts, pa.scalar("|", pa.large_string()))
 
 
 DEMO_KEY = "demo-only-pseudonym-key"
@@ -118,7 +120,7 @@ def _combine(current: pd.DataFrame, index: Index) -> tuple[pd.DataFrame, pd.Seri
     held = held[~held.index.duplicated()]
     known = held.index.get_indexer(cur_key.to_numpy()) >= 0
     before = held.reindex(cur_key.to_numpy())
-    changed = _signature(before).to_numpy() != _signature(cur).to_numpy()
+    changed = pc.not_equal(_signature(before), _signature(cur)).to_numpy(zero_copy_only=False)
     cur["probe"] = ~known | changed
     for column in ("person_key", "first_period", "last_period"):
         cur[column] = before[column].to_numpy()
