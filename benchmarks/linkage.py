@@ -34,20 +34,13 @@ def people_file(n: int) -> Path:
     return path
 
 
-def _peak_mb() -> float:
-    """This process's peak resident memory (VmHWM: of this program only, not of the process that started it)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def child(source: str, out: str, review: str) -> None:
     """In the child process: what `assure link --in source --out out --review review` does; then its peak memory."""
+    from transforms import stopwatch
     from transforms.linkage.link import link_file
 
     summary = link_file(source, out, review)
-    print(json.dumps({"link_seconds": summary["seconds"], "peak_mb": _peak_mb()}))
+    print(json.dumps({"link_seconds": summary["seconds"], "peak_mb": stopwatch.high_water_mb()}))
 
 
 def measure(n: int) -> dict:

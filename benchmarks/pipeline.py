@@ -34,13 +34,6 @@ def landing_for(scale: float) -> Path:
     return folder
 
 
-def _process_peak_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def child(scale: float) -> dict:
     """In the child process: run the pipeline once on the scale's landing folder and measure it."""
     from transforms import stopwatch, warehouse
@@ -49,7 +42,7 @@ def child(scale: float) -> dict:
     landing = landing_for(scale)
     out = BENCH / f"out-scale{scale:g}"
     shutil.rmtree(out, ignore_errors=True)
-    before_mb = _process_peak_mb()  # interpreter and imports, before the run
+    before_mb = stopwatch.high_water_mb()  # interpreter and imports, before the run
     stopwatch.reset()
     memory = stopwatch.track_memory()
     started = time.perf_counter()
@@ -60,7 +53,7 @@ def child(scale: float) -> dict:
     stage_peaks = [s["peak_mb"] for name, s in steps.items() if "/" not in name and s["peak_mb"]]
     return {"scale": scale, "seconds": seconds, **summary.totals(), "person_records": summary.person_records,
             "people": summary.people, "indicator_values": summary.indicator_values,
-            "peak_mb": max([before_mb, *stage_peaks]) if memory else _process_peak_mb(),
+            "peak_mb": max([before_mb, *stage_peaks]) if memory else stopwatch.high_water_mb(),
             "memory_per_step": memory, "steps": steps}
 
 

@@ -41,11 +41,14 @@ def track_memory(enabled: bool = True) -> bool:
     return _memory
 
 
-def _high_water_mb() -> float:
+def high_water_mb() -> float:
+    """The process's peak resident memory in MB since it started or the last reset (VmHWM); NaN if unknown."""
+    if not _STATUS.exists():
+        return float("nan")
     for line in _STATUS.read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
-    return 0.0
+    return float("nan")
 
 
 def _reset_high_water() -> None:
@@ -65,7 +68,7 @@ def step(name: str, items: int = 0) -> Iterator[Step]:
     measured.items += items
     if _memory:
         if _open_peaks:  # what the enclosing step reached so far, before the counter is reset for this one
-            _open_peaks[-1] = max(_open_peaks[-1], _high_water_mb())
+            _open_peaks[-1] = max(_open_peaks[-1], high_water_mb())
         _reset_high_water()
         _open_peaks.append(0.0)
     started = time.perf_counter()
@@ -75,7 +78,7 @@ def step(name: str, items: int = 0) -> Iterator[Step]:
         measured.seconds += time.perf_counter() - started
         measured.calls += 1
         if _memory and _open_peaks:
-            peak = max(_open_peaks.pop(), _high_water_mb())
+            peak = max(_open_peaks.pop(), high_water_mb())
             measured.peak_mb = max(measured.peak_mb or 0.0, peak)
             if _open_peaks:
                 _open_peaks[-1] = max(_open_peaks[-1], peak)
