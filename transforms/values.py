@@ -243,7 +243,8 @@ class Cells:
         return pd.Series(pd.array(taken, dtype="str"), index=self.index)
 
 
-def _per_distinct(values: pd.Series, convert: Callable[[object], str | None]) -> pd.Series:
+def per_distinct(values: pd.Series, convert: Callable[[object], str | None]) -> pd.Series:
+    """`convert` of each value as a `str` Series (NA stays NA), called once per distinct value."""
     return Cells(values, clean=False).convert(convert)
 
 
@@ -273,7 +274,7 @@ def date_of(value: object) -> str | None:
 
 def to_date(values: pd.Series) -> pd.Series:
     """ISO `YYYY-MM-DD` strings from date cells, Excel serials and day-first text; NA if unreadable."""
-    return _per_distinct(values, date_of)
+    return per_distinct(values, date_of)
 
 
 def code_key(text: object) -> str:
@@ -312,7 +313,7 @@ def code_converter(codes: dict[str, tuple[str, ...]]) -> Callable[[object], str 
 
 def to_code(values: pd.Series, codes: dict[str, tuple[str, ...]]) -> pd.Series:
     """Canonical codes; NA where the value is not in the list."""
-    return _per_distinct(values, code_converter(codes))
+    return per_distinct(values, code_converter(codes))
 
 
 def nhs_number_is_valid(digits: str) -> bool:
@@ -338,7 +339,7 @@ def valid_nhs_numbers(texts: pd.Series) -> pd.Series:
 
 def to_nhs_number(values: pd.Series) -> pd.Series:
     """10-digit NHS numbers passing the check digit; NA otherwise."""
-    return valid_nhs_numbers(_per_distinct(values, nhs_number_text))
+    return valid_nhs_numbers(per_distinct(values, nhs_number_text))
 
 
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
@@ -352,7 +353,7 @@ def postcode_of(value: object) -> str | None:
 
 def to_postcode(values: pd.Series) -> pd.Series:
     """UK postcodes in upper case with one space; NA if not a UK postcode shape."""
-    return _per_distinct(values, postcode_of)
+    return per_distinct(values, postcode_of)
 
 
 def int_of(value: object) -> str | None:
@@ -366,7 +367,7 @@ def int_of(value: object) -> str | None:
 
 def to_int(values: pd.Series) -> pd.Series:
     """Whole numbers as text (portable); NA if not a whole number."""
-    return _per_distinct(values, int_of)
+    return per_distinct(values, int_of)
 
 
 def text_of(value: object) -> str:
@@ -408,7 +409,7 @@ def datetime_of(value: object) -> str | None:
 
 def to_datetime(values: pd.Series) -> pd.Series:
     """ISO `YYYY-MM-DDTHH:MM` strings (midnight when only a date was given); NA if unreadable."""
-    return _per_distinct(values, datetime_of)
+    return per_distinct(values, datetime_of)
 
 
 UPN_LETTERS = checkdigits.UPN_LETTERS
@@ -438,4 +439,4 @@ def valid_upns(texts: pd.Series) -> pd.Series:
 
 def to_upn(values: pd.Series) -> pd.Series:
     """Upper-case UPNs passing the DfE check letter; NA otherwise."""
-    return valid_upns(_per_distinct(values, upn_text))
+    return valid_upns(per_distinct(values, upn_text))

@@ -35,26 +35,22 @@ def _plain_letters(value: object) -> str | None:
 
 def standard_name(names: pd.Series) -> pd.Series:
     """Upper-case ASCII letters only (`O'Neil-Smith ` -> `ONEILSMITH`, `Zoë` -> `ZOE`); NA when nothing is left."""
-    present = names.dropna()
-    lookup = {v: _plain_letters(v) for v in pd.unique(present)}
-    out = pd.Series(pd.NA, index=names.index, dtype="str")
-    out.loc[present.index] = present.map(lookup)
-    return out.astype("str")
+    return values.per_distinct(names, _plain_letters)
 
 
 def first_name_canon(first: pd.Series) -> pd.Series:
     """The formal name a standardised first name stands for (TOMMY -> THOMAS); the name itself otherwise."""
-    forms = canonical_forms()
-    return first.map(lambda n: forms.get(n, n) if isinstance(n, str) else n).astype("str")
+    return first.map(canonical_forms()).fillna(first).astype("str")
 
 
-def standard_dob(dates: pd.Series) -> pd.Series:
+def standard_dob(dates: pd.Series, iso: pd.Series | None = None) -> pd.Series:
     """ISO dates of birth, NA when unreadable or a placeholder (1 January 1900 or earlier).
 
     A 1 January birthday is also how systems record "year known, day not" (children arriving from abroad are often
-    given one), so those keep their year in `birth_year` but count as an unknown date.
+    given one), so those keep their year in `birth_year` but count as an unknown date. `iso`: the dates already
+    read with `values.to_date`, when the caller has them.
     """
-    iso = values.to_date(dates)
+    iso = values.to_date(dates) if iso is None else iso
     return iso.where(iso.isna() | ((iso >= EARLIEST_BIRTH) & ~iso.str.endswith("-01-01")))
 
 
@@ -66,11 +62,7 @@ def standard_nhs_number(numbers: pd.Series) -> pd.Series:
 
 def standard_address(lines: pd.Series) -> pd.Series:
     """Upper case, letters and digits separated by single spaces (`12,  Oak Rd.` -> `12 OAK RD`)."""
-    present = lines.dropna()
-    lookup = {v: re.sub(r"[^A-Z0-9]+", " ", str(v).upper()).strip() or None for v in pd.unique(present)}
-    out = pd.Series(pd.NA, index=lines.index, dtype="str")
-    out.loc[present.index] = present.map(lookup)
-    return out.astype("str")
+    return values.per_distinct(lines, lambda v: re.sub(r"[^A-Z0-9]+", " ", str(v).upper()).strip() or None)
 
 
 def standardise(raw: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +83,7 @@ def standardise(raw: pd.DataFrame) -> pd.DataFrame:
     out["first_canon"] = first_name_canon(out["first_name"])
     out["last_name"] = standard_name(frame["last_name"])
     iso = values.to_date(frame["date_of_birth"])
-    out["dob"] = standard_dob(frame["date_of_birth"])
+    out["dob"] = standard_dob(frame["date_of_birth"], iso)
     year = iso.where(iso >= EARLIEST_BIRTH).str.slice(0, 4)
     out["birth_year"] = pd.to_numeric(year, errors="coerce").astype("Int64")
     sex = values.to_code(frame["sex"], codes.SEX)
