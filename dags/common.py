@@ -110,3 +110,24 @@ def ingest(files):
 
     return crosscheck(load.expand(result=feedback.expand(result=validate.expand(submission=register.expand(
         item=files)))))
+
+
+def dataset(after=None):
+    """Wire `indicators` -> `publish` for the run's period, after `after` (an XComArg) when given."""
+    from airflow.sdk import task
+
+    @task(pool=WAREHOUSE_POOL)
+    def indicators(upstream: dict | None = None) -> dict:
+        from transforms.indicators import compute_indicators
+
+        s = settings()
+        return compute_indicators(s["period"], s["url"], get_current_context()["run_id"])
+
+    @task
+    def publish(computed: dict) -> dict:
+        from transforms.publish import publish as publish_outputs
+
+        s = settings()
+        return publish_outputs(s["period"], s["url"], s["out"])
+
+    return publish(indicators(after))

@@ -13,10 +13,10 @@ that has one, and every DAG here is tested that way).
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Param, dag, task
+from airflow.sdk import Param, dag
 from airflow.timetables.trigger import CronTriggerTimetable
 
-from dags.common import WAREHOUSE_POOL, default_args, settings
+from dags.common import dataset, default_args
 
 
 @dag(
@@ -31,23 +31,7 @@ from dags.common import WAREHOUSE_POOL, default_args, settings
     params={"period": Param("", type="string"), "out": Param("", type="string")},
 )
 def partnership_dataset():
-    @task(pool=WAREHOUSE_POOL)
-    def indicators() -> dict:
-        from airflow.sdk import get_current_context
-
-        from transforms.indicators import compute_indicators
-
-        s = settings()
-        return compute_indicators(s["period"], s["url"], get_current_context()["run_id"])
-
-    @task
-    def publish(computed: dict) -> dict:
-        from transforms.publish import publish as publish_outputs
-
-        s = settings()
-        return publish_outputs(s["period"], s["url"], s["out"])
-
-    publish(indicators())
+    dataset()
 
 
 partnership_dataset()

@@ -13,9 +13,9 @@ The scheduled DAGs split the same work: `agency_returns` (files as they land), `
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import Param, dag, task
 
-from dags.common import WAREHOUSE_POOL, default_args, ingest, settings
+from dags.common import WAREHOUSE_POOL, dataset, default_args, ingest, settings
 
 
 @dag(
@@ -49,21 +49,7 @@ def partnership_pipeline():
         s = settings()
         return reconcile_people(s["period"], s["url"])
 
-    @task(pool=WAREHOUSE_POOL)
-    def indicators(people: dict) -> dict:
-        from transforms.indicators import compute_indicators
-
-        s = settings()
-        return compute_indicators(s["period"], s["url"], get_current_context()["run_id"])
-
-    @task
-    def publish(computed: dict) -> dict:
-        from transforms.publish import publish as publish_outputs
-
-        s = settings()
-        return publish_outputs(s["period"], s["url"], s["out"])
-
-    publish(indicators(reconcile(ingest(discover()))))
+    dataset(reconcile(ingest(discover())))
 
 
 partnership_pipeline()

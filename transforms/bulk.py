@@ -11,11 +11,11 @@ import pandas as pd
 import sqlalchemy as sa
 
 
-def plain_rows(frame: pd.DataFrame) -> list[list]:
-    """The frame's rows as lists of plain Python values, None for every missing value (NaN, NA, NaT)."""
+def plain_rows(frame: pd.DataFrame) -> list[tuple]:
+    """The frame's rows as tuples of plain Python values, None for every missing value (NaN, NA, NaT)."""
     values = frame.astype("object")
     values = values.where(frame.notna(), None)
-    return values.to_numpy(dtype=object).tolist()
+    return list(map(tuple, values.to_numpy(dtype=object).tolist()))
 
 
 def insert_frame(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> int:
@@ -30,14 +30,13 @@ def insert_frame(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> i
     if conn.dialect.name == "postgresql":
         _copy(conn, f"COPY {target} ({names}) FROM STDIN", rows)
     elif conn.dialect.paramstyle == "qmark":  # SQLite: the driver loops over the rows in C
-        conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({', '.join('?' for _ in columns)})",
-                             list(map(tuple, rows)))
+        conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({', '.join('?' for _ in columns)})", rows)
     else:
         conn.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
     return len(rows)
 
 
-def _copy(conn: sa.Connection, statement: str, rows: list[list]) -> None:
+def _copy(conn: sa.Connection, statement: str, rows: list[tuple]) -> None:
     """COPY rows in through the connection's psycopg cursor. Driver errors are raised as SQLAlchemy's, as any
     other statement's would be, so a dropped connection is retried (`warehouse.retrying`) and reported alike."""
     dbapi = conn.dialect.dbapi

@@ -18,6 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from transforms.mapping import column_letter
+
 # cellXfs indexes in STYLES_XML
 PLAIN, BOLD, TITLE, HEADER, DATE, DATETIME = range(6)
 NUMBER_STYLES = {"dd/mm/yyyy": DATE, "dd/mm/yyyy hh:mm": DATETIME}
@@ -55,16 +57,6 @@ STYLES_XML = DECL + (
 def escape(text: str) -> str:
     """Text safe inside an XML element or a double-quoted attribute."""
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
-
-
-def column_letters(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 class SharedStrings:
@@ -124,7 +116,7 @@ def sheet_xml(title_rows: list[str], header_row: int, headers: list[str], column
     parts = [DECL, f'<worksheet xmlns="{NS}" xmlns:r="{REL_NS}">']
     n_rows = len(columns[0]) if columns else 0
     last_row = max(len(title_rows), header_row + n_rows, 1)
-    last_col = column_letters(max(len(headers), 1) - 1)
+    last_col = column_letter(max(len(headers), 1) - 1)
     parts.append(f'<dimension ref="A1:{last_col}{last_row}"/>')
     parts.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
     if widths:
@@ -136,12 +128,12 @@ def sheet_xml(title_rows: list[str], header_row: int, headers: list[str], column
         parts.append(f'<row r="{r}"><c r="A{r}" s="{first_style if r == 1 else TITLE}" t="s"><v>{index}</v></c></row>')
     if header_row:
         ids = strings.add(np.array(headers, dtype=object))
-        cells = "".join(f'<c r="{column_letters(c)}{header_row}" s="{HEADER}" t="s"><v>{i}</v></c>'
+        cells = "".join(f'<c r="{column_letter(c)}{header_row}" s="{HEADER}" t="s"><v>{i}</v></c>'
                         for c, i in enumerate(ids))
         parts.append(f'<row r="{header_row}">{cells}</row>')
     if n_rows:
         numbers = pc.cast(pa.array(np.arange(header_row + 1, header_row + 1 + n_rows)), pa.string())
-        cells = [column_xml(column_letters(c), numbers, col, styles[c], strings) for c, col in enumerate(columns)]
+        cells = [column_xml(column_letter(c), numbers, col, styles[c], strings) for c, col in enumerate(columns)]
         body = pc.binary_join_element_wise(*cells, "")
         filled = pc.not_equal(body, "")  # a row with no value at all is not written (Excel does not either)
         rows = pc.binary_join_element_wise('<row r="', pc.filter(numbers, filled), '">', pc.filter(body, filled),
