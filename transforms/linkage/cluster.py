@@ -16,7 +16,8 @@ class Groups:
 
     def __init__(self, nhs_numbers: list[object], cannot_link: Iterable[tuple[int, int]] = ()):
         self.parent = list(range(len(nhs_numbers)))
-        self.nhs: dict[int, frozenset] = {i: frozenset({n}) for i, n in enumerate(nhs_numbers) if isinstance(n, str)}
+        # a group holds at most one NHS number (the veto sees to it), so the number itself stands for the group's set
+        self.nhs: dict[int, str] = {i: n for i, n in enumerate(nhs_numbers) if isinstance(n, str)}
         self.apart: dict[int, set[int]] = {}
         for a, b in cannot_link:
             self.apart.setdefault(a, set()).add(b)
@@ -54,7 +55,7 @@ class Groups:
             ra, rb = rb, ra
         self.parent[rb] = ra
         if rb in self.nhs:
-            self.nhs[ra] = self.nhs.get(ra, frozenset()) | self.nhs.pop(rb)
+            self.nhs.setdefault(ra, self.nhs.pop(rb))
         if rb in self.apart:
             self.apart.setdefault(ra, set()).update(self.apart.pop(rb))
         return True

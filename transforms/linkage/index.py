@@ -14,7 +14,6 @@ same input gives the same keys on any machine holding the same secret.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import sys
@@ -100,7 +99,7 @@ def new_key(secret: bytes, source: str, record_id: str, taken: set[str]) -> str:
     n = 1
     while True:
         text = f"{source}|{record_id}" if n == 1 else f"{source}|{record_id}|{n}"
-        key = hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()[:20]
+        key = hmac.digest(secret, text.encode(), "sha256").hex()[:20]  # one-shot: the same HMAC, made faster
         if key not in taken:
             return key
         n += 1
@@ -115,6 +114,14 @@ def _combine(current: pd.DataFrame, index: Index) -> tuple[pd.DataFrame, pd.Seri
     """Every record (the index's, updated with this period's) in key order, and which ones are new or changed."""
     old = index.records
     cur = current[COLUMNS]  # copy-on-write: new columns below do not copy the record details
+    if old.empty:  # the first run: every record is new, nothing to compare with
+        for column in ("person_key", "first_period", "last_period"):
+            cur[column] = np.full(len(cur), np.nan, dtype=object)
+        cur["current"] = True
+        every = cur.reset_index(drop=True)
+        if not _in_key_order(every):
+            every = every.sort_values(KEY, kind="stable").reset_index(drop=True)
+        return every, pd.Series(True, index=every.index)
     cur_key = _record_key(cur["source"], cur["record_id"])
     held = old.set_index(_record_key(old["source"], old["record_id"]).to_numpy())
     held = held[~held.index.duplicated()]
@@ -145,6 +152,8 @@ def _in_key_order(frame: pd.DataFrame) -> bool:
 
 def _with_uids(every: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     """`pairs` keyed by (source, record_id) on both sides, with uid_l/uid_r; pairs naming unknown records dropped."""
+    if pairs.empty:
+        return pairs.assign(uid_l=pd.Series(dtype="int64"), uid_r=pd.Series(dtype="int64"))
     position = pd.Series(range(len(every)), index=_record_key(every["source"], every["record_id"]).to_numpy())
     out = pairs.copy()
     for side in ("l", "r"):
@@ -228,11 +237,15 @@ def update(current: pd.DataFrame, index: Index, period: str, secret: bytes, mode
     key_of, events = _keys(every, edges, index, broken, period, secret)
     every["person_key"] = every["group"].map(key_of)
     current_rows = every["current"].to_numpy(dtype=bool)
-    every.loc[current_rows, "first_period"] = [p if isinstance(p, str) and p <= period else period
-                                               for p in every.loc[current_rows, "first_period"]]
-    every.loc[current_rows, "last_period"] = [p if isinstance(p, str) and p >= period else period
-                                              for p in every.loc[current_rows, "last_period"]]
+    for column, keep in (("first_period", np.less_equal), ("last_period", np.greater_equal)):
+        held = every[column].to_numpy(dtype=object)
+        known = np.array([isinstance(p, str) for p in held], dtype=bool)
+        kept = known.copy()
+        kept[known] = keep(held[known].astype(str), period)
+        every[column] = np.where(current_rows & ~kept, period, held)
     _strongest_link(every, edges)
+    # rows are in (source, record_id) order, so ordering by position is ordering by key
+    edges = edges.sort_values(["uid_l", "uid_r"])
     for side in ("l", "r"):
         edges[f"source_{side}"] = every["source"].to_numpy()[edges[f"uid_{side}"]]
         edges[f"record_id_{side}"] = every["record_id"].to_numpy()[edges[f"uid_{side}"]]
@@ -240,7 +253,7 @@ def update(current: pd.DataFrame, index: Index, period: str, secret: bytes, mode
     return Update(
         records=every[RECORD_COLUMNS].reset_index(drop=True),
         people=_people(every, since),
-        edges=edges[EDGE_COLUMNS].sort_values(KEY_PAIR).reset_index(drop=True),
+        edges=edges[EDGE_COLUMNS].reset_index(drop=True),
         review=_review(every, index.review, grey, labels, period),
         events=pd.DataFrame(events, columns=EVENT_COLUMNS),
         probe=int(probe.sum()), scored_pairs=len(scored), vetoed=groups.vetoed,
@@ -276,32 +289,41 @@ def _keys(every: pd.DataFrame, edges: pd.DataFrame, index: Index, broken: dict[s
             events += [{"period": period, "event": "MERGE", "person_key": ordered[0], "other_key": other,
                         "records": int(counts[other]), "reason": reason} for other in ordered[1:]]
     taken = set(index.retired_keys) | set(heir["old_key"])
-    pieces = overlap.groupby("group")
-    firsts = every.loc[~every["group"].duplicated(), ["group", "source", "record_id"]]
-    for group, source, record_id in zip(firsts["group"], firsts["source"], firsts["record_id"], strict=True):
+    # each group's largest piece of an old person (overlap's order), should the group need a new key
+    piece_of = overlap.drop_duplicates("group").set_index("group")
+    piece_key, piece_n = piece_of["old_key"].to_dict(), piece_of["n"].to_dict()
+    firsts = ~every["group"].duplicated().to_numpy()
+    for group, source, record_id in zip(every["group"].to_numpy()[firsts].tolist(),
+                                        every["source"].to_numpy()[firsts].tolist(),
+                                        every["record_id"].to_numpy()[firsts].tolist(), strict=True):
         if group in key_of:
             continue
         key = new_key(secret, source, record_id, taken)
         taken.add(key)
         key_of[group] = key
-        if group in pieces.groups:  # records of an old person that did not keep its key: a split
-            piece = pieces.get_group(group).iloc[0]
-            events.append({"period": period, "event": "SPLIT", "person_key": piece["old_key"], "other_key": key,
-                           "records": int(piece["n"]), "reason": broken.get(piece["old_key"], "")})
+        if group in piece_key:  # records of an old person that did not keep its key: a split
+            old = piece_key[group]
+            events.append({"period": period, "event": "SPLIT", "person_key": old, "other_key": key,
+                           "records": int(piece_n[group]), "reason": broken.get(old, "")})
     return key_of, events
 
 
 def _strongest_link(every: pd.DataFrame, edges: pd.DataFrame) -> None:
     """Set each record's match_probability and rule from its strongest link inside its person (SINGLE if alone)."""
-    ends = pd.concat([edges[["uid_l", "match_probability", "rule"]].rename(columns={"uid_l": "uid"}),
-                      edges[["uid_r", "match_probability", "rule"]].rename(columns={"uid_r": "uid"})])
-    ends["order"] = ends["rule"].map(RULE_ORDER)
-    best = ends.sort_values(["uid", "match_probability", "order"], ascending=[True, False, True]) \
-        .drop_duplicates("uid").set_index("uid")
-    every["match_probability"] = best["match_probability"].reindex(range(len(every))).to_numpy()
-    every["rule"] = best["rule"].reindex(range(len(every))).to_numpy()
+    uid = np.concatenate([edges["uid_l"].to_numpy(), edges["uid_r"].to_numpy()])
+    probability = np.tile(edges["match_probability"].to_numpy(dtype="float64"), 2)
+    rule = np.tile(edges["rule"].to_numpy(dtype=object), 2)
+    order = pd.Series(rule).map(RULE_ORDER).to_numpy(dtype="float64")
+    ranked = np.lexsort((order, -probability, uid))  # by record, strongest link first, rule order breaking ties
+    best = ranked[np.r_[True, uid[ranked][1:] != uid[ranked][:-1]]] if len(ranked) else ranked
+    strongest = np.full(len(every), np.nan)
+    strongest[uid[best]] = probability[best]
+    named = np.full(len(every), None, dtype=object)
+    named[uid[best]] = rule[best]
+    every["match_probability"] = strongest
+    every["rule"] = named
     alone = every["rule"].isna().to_numpy()
-    size = every.groupby("group")["group"].transform("size").to_numpy()
+    size = np.bincount(every["group"].to_numpy())[every["group"].to_numpy()]
     # a person carried over from before links were kept has no link to show: INDEX says "as the index had it"
     every.loc[alone, "rule"] = np.where(size[alone] == 1, "SINGLE", "INDEX")
     every.loc[alone, "match_probability"] = 1.0
@@ -349,17 +371,26 @@ def _review(every: pd.DataFrame, review: pd.DataFrame, grey: pd.DataFrame, label
 
 def _people(every: pd.DataFrame, since: dict[str, str]) -> pd.DataFrame:
     """One row per person: records, the sources they come from, the periods they were first and last seen."""
-    frame = every[["person_key", "source", "first_period", "last_period"]].astype("str")
-    grouped = frame.groupby("person_key", sort=True)
-    people = pd.DataFrame({"record_count": grouped.size(), "first_period": grouped["first_period"].min(),
-                           "last_period": grouped["last_period"].max()})
+    # integer codes throughout: a million records reduce to people without grouping by text
+    person, keys = pd.factorize(every["person_key"].to_numpy(dtype=object))
+    source, names = pd.factorize(every["source"].astype("str"), sort=True)
+    seen = pd.concat([every["first_period"], every["last_period"]], ignore_index=True).astype("str")
+    period_code, periods = pd.factorize(seen, sort=True)  # sorted: the smallest code is the earliest period
+    first_code, last_code = period_code[:len(every)], period_code[len(every):]
+    unknown = len(periods)  # a period not recorded (-1) never wins a minimum or a maximum
+    first = pd.Series(np.where(first_code < 0, unknown, first_code)).groupby(person).min().to_numpy()
+    last = pd.Series(last_code).groupby(person).max().to_numpy()
+    labels = np.append(periods.to_numpy(dtype=object), np.nan)
     # the set of sources as a bit mask per person, spelled out once per distinct set (a handful), not per person
-    names = sorted(frame["source"].unique())
-    present = frame[["person_key", "source"]].drop_duplicates()
-    bits = present["source"].map({name: 1 << i for i, name in enumerate(names)}).astype("int64")
-    masks = bits.groupby(present["person_key"]).sum()  # distinct sources, so the sum of bits is their union
-    people["sources"] = masks.map({m: ",".join(n for i, n in enumerate(names) if m >> i & 1) for m in set(masks)})
-    people = people.reset_index()
-    people["first_period"] = [min(p, since.get(k, p)) for k, p in zip(people["person_key"], people["first_period"],
-                                                                      strict=True)]
-    return people[PERSON_COLUMNS]
+    pairs = np.unique(person.astype("int64") * len(names) + source)
+    masks = np.bincount(pairs // len(names), weights=2.0 ** (pairs % len(names)), minlength=len(keys)).astype("int64")
+    spelled = {m: ",".join(n for i, n in enumerate(names) if m >> i & 1) for m in np.unique(masks).tolist()}
+    people = pd.DataFrame({
+        "person_key": pd.Series(keys, dtype="str"),
+        "record_count": np.bincount(person, minlength=len(keys)),
+        "sources": pd.Series(masks).map(spelled),
+        "first_period": labels[first], "last_period": labels[np.where(last < 0, unknown, last)]})
+    if since:
+        earlier = people["person_key"].map(since)
+        people["first_period"] = earlier.where(earlier < people["first_period"], people["first_period"])
+    return people.sort_values("person_key").reset_index(drop=True)[PERSON_COLUMNS]

@@ -97,8 +97,6 @@ DESCRIPTIONS = {c["output_column_name"]: c["comparison_description"] for c in CO
 
 # Candidate pairs: each rule lets through the pairs whose other details may have drifted. Every rule keeps an
 # exact date of birth or a postcode or a birth year beside a name, so blocks stay small at a million records.
-# `name_key` is first name (nickname read as the formal name) and surname; `name_without_dob` the same, only on
-# records without a date of birth.
 BLOCKING_RULES = [
     "l.dob = r.dob AND l.last_name = r.last_name",
     "l.dob = r.dob AND l.first_canon = r.first_canon",
@@ -107,9 +105,10 @@ BLOCKING_RULES = [
     "l.postcode = r.postcode AND l.first_canon = r.first_canon",
     "l.postcode = r.postcode AND l.dob = r.dob",
     "l.first_canon = r.first_canon AND l.last_name = r.last_name AND l.postcode_district = r.postcode_district",
-    # a record without a date of birth meets every record of the same names (two rules: one for each side)
-    "l.name_without_dob = r.name_key",
-    "l.name_key = r.name_without_dob",
+    # a record without a date of birth meets every record of the same names (two rules: one for each side); the
+    # condition on one side is a filter DuckDB applies before the join, so no extra key column is carried
+    "l.first_canon = r.first_canon AND l.last_name = r.last_name AND l.dob IS NULL",
+    "l.first_canon = r.first_canon AND l.last_name = r.last_name AND r.dob IS NULL",
 ]
 
 
@@ -168,11 +167,9 @@ def duckdb_session(memory_limit: str = MEMORY_LIMIT,
 
 
 def splink_input(records: pd.DataFrame) -> pd.DataFrame:
-    """The columns Splink reads, with `uid` = row position and the name keys the blocking rules use."""
-    frame = records[SPLINK_COLUMNS[1:]]  # copy-on-write: the added columns below do not copy these
+    """The columns Splink reads, with `uid` = row position."""
+    frame = records[SPLINK_COLUMNS[1:]]  # copy-on-write: the added column below does not copy these
     frame.insert(0, "uid", range(len(frame)))
-    frame["name_key"] = frame["first_canon"] + "|" + frame["last_name"]
-    frame["name_without_dob"] = frame["name_key"].where(frame["dob"].isna())
     return frame
 
 
