@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -66,6 +67,25 @@ def measure(scale: float) -> dict:
         raise RuntimeError(f"the pipeline failed at scale {scale:g}:\n{done.stderr[-4000:]}")
     line = next(line for line in reversed(done.stdout.splitlines()) if line.startswith(MARKER))
     return json.loads(line[len(MARKER):])
+
+
+def measure_median(scale: float, repeats: int) -> dict:
+    """The scale run `repeats` times, each in a fresh process: the median time of each stage and step (a short
+    run on a shared machine is noisy, and one slow or fast run should not decide a growth figure), the highest
+    peak memory of any run, and every run's total time under `runs_seconds`."""
+    runs = [measure(scale) for _ in range(repeats)]
+    median = dict(runs[0])
+    median["seconds"] = statistics.median(r["seconds"] for r in runs)
+    median["runs_seconds"] = [r["seconds"] for r in runs]
+    peaks = [r["peak_mb"] for r in runs if r["peak_mb"]]
+    median["peak_mb"] = max(peaks) if peaks else None
+    median["steps"] = {}
+    for name, step in runs[0]["steps"].items():
+        taken = [r["steps"][name] for r in runs if name in r["steps"]]
+        step_peaks = [t["peak_mb"] for t in taken if t["peak_mb"]]
+        median["steps"][name] = {**step, "seconds": statistics.median(t["seconds"] for t in taken),
+                                 "peak_mb": max(step_peaks) if step_peaks else None}
+    return median
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ sys.path.insert(0, str(PROJECT))
 from benchmarks import linkage, pipeline, readers, validation  # noqa: E402
 
 SCALES = (1.0, 4.0, 14.0)
+REPEATS = int(os.environ.get("ASSURE_BENCH_REPEATS", "3"))  # pipeline runs per scale; stage times are medians
 STAGES = ("ingest", "crosscheck", "reconcile", "indicators", "publish")
 TARGET_SCALE1_S, TARGET_SCALE14_S, TARGET_SCALE14_MB, TARGET_READ_RATIO = 60, 600, 4096, 5.0
 TARGET_LINK_S, TARGET_LINK_MB, TARGET_PRECISION, TARGET_RECALL = 60, 2048, 0.99, 0.95
@@ -42,8 +43,10 @@ def _verdict(ok: bool) -> str:
 
 def stage_table(run: dict) -> list[str]:
     """Markdown table of one scale's stages and ingestion steps."""
+    each = ", ".join(f"{s:.1f}" for s in run.get("runs_seconds", [run["seconds"]]))
     lines = [f"### Scale {run['scale']:g}: {run['rows_read']:,} rows read, {run['person_records']:,} person records, "
              f"{run['seconds']:.1f} s, peak {_mb(run['peak_mb'])} MB", "",
+             f"Runs: {each} s. Times below are the median of the runs, peak memory the highest.", "",
              "| stage / step | seconds | items | items/s | peak memory MB |", "|---|---:|---:|---:|---:|"]
     steps = run["steps"]
     for stage in STAGES:
@@ -91,7 +94,7 @@ def main(argv: list[str]) -> int:
     runs = []
     for scale in scales:
         print(f"pipeline at scale {scale:g} ...", flush=True)
-        runs.append(pipeline.measure(scale))
+        runs.append(pipeline.measure_median(scale, REPEATS))
     reading = {}
     for scale in sorted({scales[0], scales[-1]}):
         print(f"readers on the scale {scale:g} files ...", flush=True)
@@ -111,15 +114,18 @@ def main(argv: list[str]) -> int:
              f"{pipeline.PERIOD}, generator seed {pipeline.SEED}; SQLite warehouse; `make bench` took "
              "{elapsed}.", "", "## Targets (DESIGN.md section 10)", "",
              "| target | measured | verdict |", "|---|---|---|"]
+    # a time target is judged on the slowest run, memory on the highest peak
     if 1.0 in by_scale:
         r = by_scale[1.0]
-        lines.append(f"| scale 1, whole pipeline, no Airflow start: at most {TARGET_SCALE1_S} s | {r['seconds']:.1f} s "
-                     f"| {_verdict(r['seconds'] <= TARGET_SCALE1_S)} |")
+        slowest = max(r["runs_seconds"])
+        lines.append(f"| scale 1, whole pipeline, no Airflow start: at most {TARGET_SCALE1_S} s | slowest run "
+                     f"{slowest:.1f} s | {_verdict(slowest <= TARGET_SCALE1_S)} |")
     if 14.0 in by_scale:
         r = by_scale[14.0]
-        lines.append(f"| scale 14: at most {TARGET_SCALE14_S} s and {TARGET_SCALE14_MB:,} MB peak | "
-                     f"{r['seconds']:.1f} s, {_mb(r['peak_mb'])} MB | "
-                     f"{_verdict(r['seconds'] <= TARGET_SCALE14_S and r['peak_mb'] <= TARGET_SCALE14_MB)} |")
+        slowest = max(r["runs_seconds"])
+        lines.append(f"| scale 14: at most {TARGET_SCALE14_S} s and {TARGET_SCALE14_MB:,} MB peak | slowest run "
+                     f"{slowest:.1f} s, {_mb(r['peak_mb'])} MB | "
+                     f"{_verdict(slowest <= TARGET_SCALE14_S and r['peak_mb'] <= TARGET_SCALE14_MB)} |")
     for scale, rows in reading.items():
         t = readers.totals(rows)
         lines.append(f"| reading at least {TARGET_READ_RATIO:g}x faster than pandas + openpyxl (scale {scale:g} files) "
@@ -136,13 +142,15 @@ def main(argv: list[str]) -> int:
     if exponents:
         bound = [s for s in ("ingest", "crosscheck", "indicators", "publish") if exponents[s] > 1.0]
         lines.append(f"| cost grows no worse than linearly, scale {runs[0]['scale']:g} -> {runs[-1]['scale']:g}, every "
-                     "stage but reconciliation | exponents " + ", ".join(f"{s} {exponents[s]:.2f}" for s in STAGES)
+                     "stage but reconciliation (median times) | exponents "
+                     + ", ".join(f"{s} {exponents[s]:.2f}" for s in STAGES)
                      + f" | {_verdict(not bound)}{' (' + ', '.join(bound) + ')' if bound else ''} |")
 
     lines += ["", "## The pipeline at each scale", "",
-              "Each scale runs in a fresh process. Items are rows read (ingestion and its steps), Annex A rows "
-              "checked (crosscheck), person records (reconcile), indicator values (indicators). Peak memory is the "
-              "process's peak resident set during the stage or step (Linux VmHWM, reset as each starts).", ""]
+              f"Each scale runs {REPEATS} times, each in a fresh process. Items are rows read (ingestion and its "
+              "steps), Annex A rows checked (crosscheck), person records (reconcile), indicator values (indicators). "
+              "Peak memory is the process's peak resident set during the stage or step (Linux VmHWM, reset as each "
+              "starts).", ""]
     for r in runs:
         lines += [*stage_table(r), ""]
     if growth_lines:

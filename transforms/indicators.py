@@ -172,12 +172,21 @@ def _has_rows(conn: sa.Connection, table_id: str, period: str) -> bool:
     if table_id == REGISTRY:
         return True  # the registry answers even when nothing arrived: that is what DQ-01 reports
     stg = warehouse.STG_TABLES[table_id]
-    return conn.execute(sa.select(sa.func.count()).select_from(stg).where(stg.c.period == period)).scalar() > 0
+    # one row is enough: the answer costs the same for a borough and for a region
+    return conn.execute(sa.select(stg.c.period).where(stg.c.period == period).limit(1)).first() is not None
 
 
-def has_data(conn: sa.Connection, indicator: Indicator, period: str) -> bool:
-    """True when the indicator's sources hold rows for the period (all of them, or any when `needs` says so)."""
-    present = [_has_rows(conn, source, period) for source in indicator.sources]
+def has_data(conn: sa.Connection, indicator: Indicator, period: str, known: dict[str, bool] | None = None) -> bool:
+    """True when the indicator's sources hold rows for the period (all of them, or any when `needs` says so).
+
+    `known`: answers already found per source (filled in as sources are looked at), so a source shared by several
+    indicators is looked at once.
+    """
+    known = {} if known is None else known
+    for source in indicator.sources:
+        if source not in known:
+            known[source] = _has_rows(conn, source, period)
+    present = [known[source] for source in indicator.sources]
     return any(present) if indicator.needs == "any" else all(present)
 
 
@@ -193,12 +202,15 @@ def evaluate(conn: sa.Connection, indicator: Indicator, data_period: str, as_of:
             for r in rows}
 
 
-def _lineage(conn: sa.Connection, indicator: Indicator, period: str) -> set[str]:
-    """The submissions an indicator's value was computed from."""
+def _lineage(conn: sa.Connection, indicator: Indicator, period: str, known: dict[str, set[str]]) -> set[str]:
+    """The submissions an indicator's value was computed from (`known`: submissions per source already found)."""
     ids = set()
     for source in indicator.sources:
-        table = warehouse.raw_submission if source == REGISTRY else warehouse.STG_TABLES[source]
-        ids |= set(conn.execute(sa.select(table.c.submission_id).where(table.c.period == period).distinct()).scalars())
+        if source not in known:
+            table = warehouse.raw_submission if source == REGISTRY else warehouse.STG_TABLES[source]
+            known[source] = set(conn.execute(sa.select(table.c.submission_id)
+                                             .where(table.c.period == period).distinct()).scalars())
+        ids |= known[source]
     return ids
 
 
@@ -249,8 +261,10 @@ def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
     with eng.begin() as conn:
         load_reference(conn)
     with eng.connect() as conn:
-        present = {indicator.id: has_data(conn, indicator, period) for indicator in indicators}
-        sources = {indicator.id: _lineage(conn, indicator, period) for indicator in indicators if present[indicator.id]}
+        rows_in, submissions_in = {}, {}  # per source, looked up once for every indicator reading it
+        present = {indicator.id: has_data(conn, indicator, period, rows_in) for indicator in indicators}
+        sources = {indicator.id: _lineage(conn, indicator, period, submissions_in)
+                   for indicator in indicators if present[indicator.id]}
     jobs = [(indicator, quarter) for indicator in indicators if present[indicator.id] for quarter in quarters]
     results = iter(_evaluate_all(eng, jobs, period))
     with eng.begin() as conn:
