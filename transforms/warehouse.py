@@ -358,11 +358,13 @@ def record_stage(url: str, run_id: str, period: str, stage: str, items: int, fin
 
 
 def refresh_statistics(url: str) -> None:
-    """ANALYZE the staging tables on PostgreSQL after loading: without planner statistics the indicator queries
-    on freshly loaded tables take seconds instead of milliseconds. SQLite needs nothing."""
+    """ANALYZE the staging tables after loading, so the planner knows what each index is worth.
+
+    Without statistics PostgreSQL takes seconds instead of milliseconds over freshly loaded tables, and SQLite
+    walks the period index (which every row of a one-period table matches) instead of the submission index or a
+    plain scan: measured at scale 14, the indicator queries took 36 s without and 28 s with (0.7 s to ANALYZE).
+    """
     eng = engine(url)
-    if eng.dialect.name != "postgresql":
-        return
     with eng.begin() as conn:
         for table in STG_TABLES.values():
             conn.execute(sa.text(f"ANALYZE {table.name}"))
