@@ -165,6 +165,17 @@ def _converter(column: Column) -> Callable[[object], str | None] | None:
     return _CONVERTERS.get(column.kind)
 
 
+def _converters(contract: TableContract) -> dict[str, Callable[[object], str | None] | None]:
+    """Each column's per-value conversion (None: text)."""
+    return {column.name: _converter(column) for column in contract.columns}
+
+
+def _encode(submitted: pd.Series, convert: Callable[[object], str | None] | None) -> values.Cells:
+    """A column's cells encoded once, ready for `convert` (None: text)."""
+    # text is only tidied, and nearly every id or name differs: de-duplicating it first would cost more than it saves
+    return values.Cells(submitted, distinct=convert is not None)
+
+
 def _map_cells(cells: dict[str, values.Cells], index: pd.Index, contract: TableContract,
                converters: dict[str, Callable[[object], str | None] | None]) -> pd.DataFrame:
     """Canonical and `<column>__raw` columns of the contract from its columns' encoded cells (absent: NA)."""
@@ -184,9 +195,8 @@ def _map_cells(cells: dict[str, values.Cells], index: pd.Index, contract: TableC
 
 def map_values(raw: pd.DataFrame, contract: TableContract) -> pd.DataFrame:
     """Canonical columns from raw cell values, keeping each raw value beside it as `<column>__raw`."""
-    converters = {column.name: _converter(column) for column in contract.columns}
-    # text is only tidied, and nearly every id or name differs: de-duplicating it first would cost more than it saves
-    cells = {column.name: values.Cells(raw[column.name], distinct=converters[column.name] is not None)
+    converters = _converters(contract)
+    cells = {column.name: _encode(raw[column.name], converters[column.name])
              for column in contract.columns if column.name in raw}
     return _map_cells(cells, raw.index, contract, converters)
 
@@ -224,14 +234,13 @@ def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
             offset = row - header_index - 1
             if col in names and 0 <= offset < len(body) and kept_at[offset] >= 0:
                 formulas.setdefault(names[col], np.zeros(len(rows), dtype=bool))[kept_at[offset]] = True
-    converters = {column.name: _converter(column) for column in contract.columns}
+    converters = _converters(contract)
     cells = {}
     untrusted = np.full(len(rows), None, dtype=object)
     queried = np.zeros(len(rows), dtype=bool)
     for name, pos in positions.items():  # formulas and error values (also typed as text) are blank, and queried
         submitted = np.fromiter(map(itemgetter(pos), rows), dtype=object, count=len(rows))
-        cells[name] = values.Cells(pd.Series(submitted, index=index, dtype="object"),
-                                   distinct=converters[name] is not None)
+        cells[name] = _encode(pd.Series(submitted, index=index, dtype="object"), converters[name])
         hit = cells[name].errors | formulas.get(name, False)
         if hit.any():
             cells[name].blank(hit)

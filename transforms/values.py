@@ -38,16 +38,11 @@ _TEXT = pa.large_string()
 _NUMBERS = {"integer", "floating", "mixed-integer-float", "boolean", "complex"}
 
 
-def _clean(value: object) -> object:
-    """`blank_to_na` of one value."""
-    if value is None:
-        return pd.NA
-    if isinstance(value, str):
-        text = value.strip()
-        return pd.NA if text == "" or text.upper() in EXCEL_ERRORS else text
-    if isinstance(value, float) and value != value:
-        return pd.NA
-    return value
+def _tidy_text(text: str) -> tuple[str | None, bool]:
+    """One text cell stripped (None when blank or an Excel error value), and whether it was an error value."""
+    text = text.strip()
+    error = text.upper() in EXCEL_ERRORS
+    return (None if error or text == "" else text), error
 
 
 def _text_cells(cells: np.ndarray) -> tuple[pa.Array, np.ndarray | None]:
@@ -117,21 +112,9 @@ def _collapse(texts: pa.Array) -> pa.Array:
 
 
 def blank_to_na(values: pd.Series) -> pd.Series:
-    """Empty strings, whitespace and Excel error values become NA; other values are kept as submitted."""
-    cells = values.to_numpy(dtype=object)
-    out = cells.copy()
-    at = np.flatnonzero(pd.isna(cells))
-    # None and NaN become NA; other missing markers (pd.NA, NaT) are kept as they were
-    out[at[np.fromiter(map(isinstance, cells[at], repeat((float, type(None)))), dtype=bool, count=len(at))]] = pd.NA
-    texts, others = _text_cells(cells)
-    stripped = _strip(texts)
-    blank, error = _blank_or_error(stripped)
-    is_text = texts.is_valid().to_numpy(zero_copy_only=False)
-    cleaned = stripped.to_numpy(zero_copy_only=False)
-    cleaned[blank | error] = pd.NA
-    out[is_text] = cleaned[is_text]
-    if others is not None:  # non-text values are kept; text Arrow could not hold is cleaned one value at a time
-        out[others] = np.fromiter(map(_clean, cells[others]), dtype=object, count=int(others.sum()))
+    """Empty strings, whitespace and Excel error values become NA; text is stripped; other values are kept as
+    submitted (every missing marker becomes NA; numbers equal as numbers, 1 and 1.0, are read as one value)."""
+    out = Cells(values).objects()
     # the dtype inference of Series.map, which this function used to call: all-number columns come back as one
     # number type, all-text columns with NaN for NA, and date-times as Timestamps
     if infer_dtype(out, skipna=False) in _NUMBERS:
@@ -211,12 +194,20 @@ class Cells:
         gone = np.zeros(len(others), dtype=bool)
         error = np.zeros(len(others), dtype=bool)
         for i in at:
-            text = others[i].strip()
-            error[i] = text.upper() in EXCEL_ERRORS
-            gone[i] = text == "" or error[i]
-            others[i] = None if gone[i] else text
+            others[i], error[i] = _tidy_text(others[i])
+            gone[i] = others[i] is None
         self.errors[rows] |= error[codes]
         return np.where(gone[codes], -1, codes), others
+
+    def objects(self) -> np.ndarray:
+        """Each row's value as a Python object (text as `str`, other values as submitted), pd.NA where NA."""
+        distinct = np.empty(len(self._texts) + len(self._others), dtype=object)
+        distinct[:len(self._texts)] = self._texts.to_pylist()
+        distinct[len(self._texts):] = self._others
+        out = np.full(len(self.codes), pd.NA, dtype=object)
+        present = self.codes >= 0
+        out[present] = distinct[self.codes[present]]
+        return out
 
     def blank(self, rows: np.ndarray) -> None:
         """Make the cells of `rows` (a boolean mask) NA, as if they had been left blank."""

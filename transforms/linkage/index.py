@@ -239,7 +239,7 @@ def update(current: pd.DataFrame, index: Index, period: str, secret: bytes, mode
     current_rows = every["current"].to_numpy(dtype=bool)
     for column, keep in (("first_period", np.less_equal), ("last_period", np.greater_equal)):
         held = every[column].to_numpy(dtype=object)
-        known = np.array([isinstance(p, str) for p in held], dtype=bool)
+        known = pd.notna(held)  # a period (text) or missing
         kept = known.copy()
         kept[known] = keep(held[known].astype(str), period)
         every[column] = np.where(current_rows & ~kept, period, held)
