@@ -12,7 +12,9 @@ import csv
 import os
 import threading
 import tomllib
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +26,16 @@ from transforms.periods import calendar_rows, previous_period, windows
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = PROJECT_ROOT / "sql" / "indicators"
+WORKING_SQL_DIR = PROJECT_ROOT / "sql" / "working"
 REFERENCE_DIR = PROJECT_ROOT / "reference"
 NO_DATA = "NO_DATA"
 UNIT_SCALE = {"percent": 100.0, "rate_per_10000": 10000.0, "count": None}
 REGISTRY = "raw_submission"  # the file registry: a source that is always there (DQ-01)
+
+
+def statement(sql: str) -> sa.TextClause:
+    """SQL text ready to run: whole-line comments dropped, so a colon in the prose is never a parameter."""
+    return sa.text("\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--")))
 
 
 @dataclass(frozen=True)
@@ -54,8 +62,13 @@ class Indicator:
 
     @property
     def query(self) -> sa.TextClause:
-        """The SQL ready to run: whole-line comments dropped, so a colon in the prose is never a parameter."""
-        return sa.text("\n".join(line for line in self.sql.splitlines() if not line.lstrip().startswith("--")))
+        """The SQL ready to run (see `statement`)."""
+        return statement(self.sql)
+
+    @property
+    def reads_working_tables(self) -> bool:
+        """True when the query reads `wrk_` tables, which `working_tables` fills first."""
+        return "wrk_" in self.sql
 
 
 def catalogue() -> list[Indicator]:
@@ -191,7 +204,10 @@ def has_data(conn: sa.Connection, indicator: Indicator, period: str, known: dict
 
 
 def evaluate(conn: sa.Connection, indicator: Indicator, data_period: str, as_of: str) -> dict[str, tuple]:
-    """breakdown -> (numerator, denominator, unit) from the period's submissions, with the windows of `as_of`."""
+    """breakdown -> (numerator, denominator, unit) from the period's submissions, with the windows of `as_of`.
+
+    An indicator that reads working tables needs them filled in `conn` first (see `working_tables`).
+    """
     params = {"data_period": data_period, **windows(as_of)}
     rows = conn.execute(indicator.query, params).all()
 
@@ -214,6 +230,32 @@ def _lineage(conn: sa.Connection, indicator: Indicator, period: str, known: dict
     return ids
 
 
+@contextmanager
+def working_tables(conn: sa.Connection, data_period: str) -> Iterator[None]:
+    """The period's records resolved to people once, in temporary tables of `conn` (sql/working/), for the body.
+
+    The quarters of an indicator ask the same question of every record (which person is it, what is their
+    youngest birth date); asked once here, each quarter reads the answers in person order instead of looking
+    every record up again. Temporary tables are the connection's own: writing them takes no lock other
+    connections wait for, and they are dropped (and the drop committed) when the body ends.
+    """
+    tables = warehouse.WORKING_METADATA.sorted_tables
+    try:
+        for table in tables:
+            table.drop(conn, checkfirst=True)  # what an interrupted computation on this connection left
+            table.create(conn)
+        for name in ("person_involvement", "person_birth"):
+            conn.execute(statement((WORKING_SQL_DIR / f"{name}.sql").read_text()), {"data_period": data_period})
+        yield
+    except BaseException:
+        conn.rollback()  # a failed statement may have spoilt the transaction the drops would run in
+        raise
+    finally:
+        for table in reversed(tables):
+            table.drop(conn, checkfirst=True)
+        conn.commit()
+
+
 TREND_QUARTERS = 5  # the ARG pack and the dashboard show the last five quarters
 
 
@@ -225,23 +267,27 @@ def evaluation_threads(eng: sa.Engine) -> int:
     return max(1, int(os.environ.get("ASSURE_INDICATOR_THREADS") or min(4, os.cpu_count() or 1)))
 
 
-def _evaluate_all(eng: sa.Engine, jobs: list[tuple[Indicator, str]], period: str) -> list[dict[str, tuple]]:
-    """Every (indicator, quarter) evaluated, in order. The queries only read, and the database does the work
-    outside Python's lock, so they run on several connections at once: one per thread."""
+def _evaluate_all(eng: sa.Engine, indicators: list[Indicator], quarters: list[str],
+                  period: str) -> list[dict[str, dict[str, tuple]]]:
+    """quarter -> results, for every indicator, in order. The queries only read (working tables are each
+    connection's own), and the database does the work outside Python's lock, so indicators run on several
+    connections at once: one per thread, an indicator's quarters on one connection."""
     local = threading.local()
     connections: list[sa.Connection] = []
     guard = threading.Lock()
 
-    def run(job: tuple[Indicator, str]) -> dict[str, tuple]:
+    def run(indicator: Indicator) -> dict[str, dict[str, tuple]]:
         if not hasattr(local, "conn"):
             local.conn = eng.connect()
             with guard:
                 connections.append(local.conn)
-        return evaluate(local.conn, job[0], period, job[1])
+        conn = local.conn
+        with working_tables(conn, period) if indicator.reads_working_tables else nullcontext():
+            return {quarter: evaluate(conn, indicator, period, quarter) for quarter in quarters}
 
     try:
         with ThreadPoolExecutor(evaluation_threads(eng), thread_name_prefix="indicator") as pool:
-            return list(pool.map(run, jobs))
+            return list(pool.map(run, indicators))
     finally:
         for conn in connections:
             conn.close()
@@ -265,8 +311,7 @@ def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
         present = {indicator.id: has_data(conn, indicator, period, rows_in) for indicator in indicators}
         sources = {indicator.id: _lineage(conn, indicator, period, submissions_in)
                    for indicator in indicators if present[indicator.id]}
-    jobs = [(indicator, quarter) for indicator in indicators if present[indicator.id] for quarter in quarters]
-    results = iter(_evaluate_all(eng, jobs, period))
+    results = iter(_evaluate_all(eng, [i for i in indicators if present[i.id]], quarters, period))
     with eng.begin() as conn:
         for indicator in indicators:
             if not present[indicator.id]:
@@ -274,7 +319,7 @@ def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
                                "denominator": None, "value": None, "unit": indicator.unit, "comparator": None,
                                "rag": NO_DATA, "direction": "", "run_id": run_id})
                 continue
-            history = {quarter: next(results) for quarter in quarters}
+            history = next(results)
             current, before = history[period], history[previous_period(period)]
             trend.extend({"data_period": period, "indicator_id": indicator.id, "quarter": quarter,
                           "breakdown": breakdown, "numerator": numerator, "denominator": denominator,

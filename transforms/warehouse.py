@@ -2,7 +2,8 @@
 
 Table prefixes say the layer: `raw_` file registry, `stg_` accepted rows, `core_` persons, `fct_`/`dim_`
 indicators and catalogue, `dq_` data quality, `ops_` runs. `stg_` tables are generated from the return
-contracts in `schemas/`, so a column is declared once.
+contracts in `schemas/`, so a column is declared once. `wrk_` tables are temporary: one connection's working rows,
+never part of the warehouse's files or schema.
 """
 
 from __future__ import annotations
@@ -248,6 +249,32 @@ ops_failure = sa.Table(
     sa.Column("run_id", sa.String(256), nullable=False),
     sa.Column("error", TEXT),
 )
+
+# Temporary working tables of the indicators stage (sql/working/): the period's records resolved to people once,
+# so the quarters of an indicator that ask the same question of every record share one look-up. Created in the
+# connection that computes the indicator and dropped when it is done: other connections never see them, and no
+# person-level row outlives the computation.
+WORKING_METADATA = sa.MetaData()
+
+wrk_person_involvement = sa.Table(
+    "wrk_person_involvement", WORKING_METADATA,  # an agency's involvement with a person as an interval
+    sa.Column("person_key", sa.String(32), nullable=False),
+    sa.Column("agency", sa.String(32), nullable=False),
+    sa.Column("start_date", TEXT, nullable=False),
+    sa.Column("end_date", TEXT),  # NULL: still open
+    # covering, in person order: a quarter's count reads the index alone and groups people without sorting
+    sa.Index("ix_wrk_person_involvement", "person_key", "agency", "start_date", "end_date"),
+    prefixes=["TEMPORARY"],
+)
+
+wrk_person_birth = sa.Table(
+    "wrk_person_birth", WORKING_METADATA,  # the youngest date of birth held for each person
+    sa.Column("person_key", sa.String(32), primary_key=True),
+    sa.Column("date_of_birth", TEXT),
+    prefixes=["TEMPORARY"],
+    sqlite_with_rowid=False,
+)
+
 
 STG_COMMON = ("submission_id", "agency", "period", "source_sheet", "source_row", "queried")
 
