@@ -205,6 +205,28 @@ def test_a_bad_limit_setting_is_a_clear_error(monkeypatch, tmp_path):
         screen(ppn_book(tmp_path / "p.xlsx", ppn_rows()))
 
 
+def test_the_screen_names_the_sheets_holding_formulas_and_the_reader_flags_their_cells(tmp_path):
+    """The screen reads every part anyway: it notes which sheets hold a formula or an error value, and the
+    reader looks for untrusted cells in those only (a clean sheet's XML is not decompressed twice)."""
+    import xlsxwriter
+
+    from transforms.read import read_file
+
+    path = tmp_path / "two_sheets.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    clean, mixed = book.add_worksheet("Clean"), book.add_worksheet("Mixed")
+    for row in range(5):
+        clean.write_row(row, 0, ["text", row])
+        mixed.write_row(row, 0, ["text", row])
+    mixed.write_formula(3, 1, "=1+1", None, 2)
+    mixed.write_formula(4, 2, "=1/0", None, "#DIV/0!")
+    book.close()
+    assert screen(path).formula_parts == {"xl/worksheets/sheet2.xml"}
+    sheets, _ = read_file(path)
+    assert {sheet.name: sheet.untrusted for sheet in sheets} == {"Clean": set(), "Mixed": {(3, 1), (4, 2)}}
+    assert screen(ppn_book(tmp_path / "p.xlsx", ppn_rows())).formula_parts == frozenset()
+
+
 def test_row_limit_refuses_the_file_in_the_pipeline(tmp_path, sqlite_url, monkeypatch):
     from transforms.pipeline import ingest_file
 

@@ -54,8 +54,11 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def untrusted_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
-    """Per sheet name, the cells of an xlsx that hold a formula or an error value (read from the XML)."""
+def untrusted_cells(path: Path, parts: frozenset[str] | None = None) -> dict[str, set[tuple[int, int]]]:
+    """Per sheet name, the cells of an xlsx that hold a formula or an error value (read from the XML).
+
+    `parts`: the only sheet parts that may hold any (the screen saw the others hold none); None: look at all.
+    """
     found: dict[str, set[tuple[int, int]]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
@@ -69,7 +72,7 @@ def untrusted_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
             for name, rel in re.findall(r'<sheet [^>]*name="([^"]*)"[^>]*r:id="([^"]+)"', workbook):
                 target = targets.get(rel, "").lstrip("/")
                 member = target if target.startswith("xl/") else str(PurePosixPath("xl") / target)
-                if member not in names:
+                if member not in names or (parts is not None and member not in parts):
                     continue
                 xml = archive.read(member)
                 if b"<f" not in xml and b't="e"' not in xml:
@@ -124,7 +127,7 @@ def read_csv(path: Path, sheet_name: str) -> tuple[Sheet, str]:
     return Sheet(sheet_name, rows), f"Read as a CSV file ({encoding}, {shown}-separated)."
 
 
-def _read_calamine(path: Path) -> list[Sheet]:
+def _read_calamine(path: Path, formula_parts: frozenset[str] | None = None) -> list[Sheet]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = [Sheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
@@ -134,7 +137,7 @@ def _read_calamine(path: Path) -> list[Sheet]:
         if "password" in text or "encrypt" in text:
             raise UnreadableFile(ENCRYPTED.message, ENCRYPTED.rule_id) from exc
         raise UnreadableFile(f"{UNREADABLE.message} ({type(exc).__name__})") from exc
-    flagged = untrusted_cells(path)
+    flagged = untrusted_cells(path, formula_parts)
     for sheet in sheets:
         sheet.untrusted = flagged.get(sheet.name, set())
     return sheets
@@ -155,7 +158,7 @@ def read_file(path: Path, name: str | None = None) -> tuple[list[Sheet], list[st
         sheets = [sheet]
         notes.append(note)
     else:
-        sheets = _read_calamine(path)
+        sheets = _read_calamine(path, screened.formula_parts)
     limit = limits().max_rows
     for sheet in sheets:  # the exact count, once parsed (the screen counts xlsx rows and CSV lines)
         if len(sheet.rows) > limit:

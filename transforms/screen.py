@@ -63,10 +63,15 @@ def limits() -> Limits:
 
 @dataclass
 class Screened:
-    """What the file is (`workbook` or `csv`) and notes for the sender (e.g. a name that does not match)."""
+    """What the file is (`workbook` or `csv`) and notes for the sender (e.g. a name that does not match).
+
+    `formula_parts`: the zip members (sheets) whose XML holds a formula or an error value, seen while every part
+    was read for the screen, so the reader looks for untrusted cells there only; None when not known.
+    """
 
     kind: str
     notes: list[str] = field(default_factory=list)
+    formula_parts: frozenset[str] | None = None
 
 
 def _mb(size: int) -> str:
@@ -83,19 +88,20 @@ def _looks_like_text(head: bytes) -> bool:
     return controls <= len(head) * 0.01
 
 
-def _count_in_stream(handle, needles: tuple[bytes, ...], budget: int) -> tuple[int, int]:
-    """(total bytes, occurrences of any needle) reading `handle` in chunks; stops past `budget` bytes."""
-    total, found = 0, 0
-    tails = dict.fromkeys(needles, b"")
+def _count_in_stream(handle, needles: tuple[bytes, ...], budget: int) -> tuple[int, dict[bytes, int]]:
+    """(total bytes, occurrences of each needle) reading `handle` in chunks; stops past `budget` bytes."""
+    total, found = 0, dict.fromkeys(needles, 0)
+    keep = max(len(needle) for needle in needles) - 1  # enough of a chunk's end to complete a needle it cuts
+    tail = b""
     while chunk := handle.read(CHUNK):
         total += len(chunk)
         if total > budget:
             break
-        for needle, tail in tails.items():
-            window = tail + chunk
-            found += window.count(needle)
-            # a tail one byte shorter than the needle cannot hold a whole one: nothing is counted twice
-            tails[needle] = window[-(len(needle) - 1):] if len(needle) > 1 else b""
+        window = tail + chunk
+        for needle in needles:
+            # a needle wholly inside the tail was counted with the chunk before (none of them overlaps itself)
+            found[needle] += window.count(needle) - tail.count(needle)
+        tail = window[-keep:] if keep else b""
     return total, found
 
 
@@ -103,7 +109,12 @@ def _is_sheet(name: str) -> bool:
     return (name.startswith("xl/worksheets/") and name.endswith(".xml")) or name == "content.xml"
 
 
-def _screen_zip(path: Path, limit: Limits) -> None:
+ROW_TAGS = (b"</row>", b":row>", b"</table:table-row>")  # xlsx, xlsx with a namespace prefix, ods
+FORMULA_TAGS = (b"<f", b't="e"')  # an xlsx cell's formula, an error value
+
+
+def _screen_zip(path: Path, limit: Limits) -> frozenset[str]:
+    """Refuse the archive if it is unsafe or too big; the sheets holding formulas or error values."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -125,13 +136,15 @@ def _screen_zip(path: Path, limit: Limits) -> None:
                 raise FileProblem(ZIP_BOMB, f"Part '{member.filename}' expands {ratio:,.0f} times "
                                             f"(the limit is {limit.max_ratio:g}).")
         # Declared sizes can lie: read every part once, within the budget, so the CRC and the real sizes are
-        # checked by us before a parser trusts them. Rows with cells are counted on the way (`</row>`).
+        # checked by us before a parser trusts them. Rows with cells are counted on the way (`</row>`), and
+        # formulas and error values noticed, so the reader scans only the sheets that hold any.
         budget = limit.max_uncompressed
+        formula_parts = set()
         for member in members:
+            sheet = _is_sheet(member.filename)
             try:
                 with archive.open(member) as handle:
-                    needles = (b"</row>", b":row>", b"</table:table-row>") if _is_sheet(member.filename) else (b"\0",)
-                    size, found = _count_in_stream(handle, needles, budget)
+                    size, counts = _count_in_stream(handle, ROW_TAGS + FORMULA_TAGS if sheet else (b"\0",), budget)
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
                 raise FileProblem(ZIP_BOMB if "CRC" in str(exc) else UNREADABLE,
                                   f"Part '{member.filename}' is damaged or its size is not what it says.") from exc
@@ -142,13 +155,19 @@ def _screen_zip(path: Path, limit: Limits) -> None:
             budget -= size
             if budget < 0:
                 raise FileProblem(ZIP_BOMB, f"It expands to more than {_mb(limit.max_uncompressed)}.")
-            if _is_sheet(member.filename) and found > limit.max_rows:
-                raise FileProblem(TOO_MANY_ROWS, f"A sheet has {found:,} rows; the limit is {limit.max_rows:,}.")
+            if not sheet:
+                continue
+            rows = sum(counts[tag] for tag in ROW_TAGS)
+            if rows > limit.max_rows:
+                raise FileProblem(TOO_MANY_ROWS, f"A sheet has {rows:,} rows; the limit is {limit.max_rows:,}.")
+            if any(counts[tag] for tag in FORMULA_TAGS):
+                formula_parts.add(member.filename)
+    return frozenset(formula_parts)
 
 
 def _stream_has(path: Path, needles: tuple[bytes, ...]) -> bool:
     with open(path, "rb") as handle:
-        return _count_in_stream(handle, needles, 1 << 62)[1] > 0
+        return any(_count_in_stream(handle, needles, 1 << 62)[1].values())
 
 
 def _utf16(name: str) -> bytes:
@@ -165,7 +184,7 @@ def _screen_ole(path: Path) -> None:
 
 def _csv_rows(path: Path) -> int:
     with open(path, "rb") as handle:
-        return _count_in_stream(handle, (b"\n",), 1 << 62)[1] + 1
+        return _count_in_stream(handle, (b"\n",), 1 << 62)[1][b"\n"] + 1
 
 
 def screen(path: Path, name: str | None = None) -> Screened:
@@ -181,10 +200,10 @@ def screen(path: Path, name: str | None = None) -> Screened:
     suffix = Path(name or path.name).suffix.lower()
     notes = []
     if head.startswith(ZIP_MAGIC):
-        _screen_zip(path, limit)
+        formula_parts = _screen_zip(path, limit)
         if suffix in (".csv", ".txt"):
             notes.append(f"The file is named '{suffix}' but is an Excel or OpenDocument workbook: it was read as one.")
-        return Screened(WORKBOOK, notes)
+        return Screened(WORKBOOK, notes, formula_parts)
     if head.startswith(OLE_MAGIC):
         _screen_ole(path)
         return Screened(WORKBOOK, notes)
