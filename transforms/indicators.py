@@ -68,7 +68,7 @@ class Indicator:
     @property
     def reads_working_tables(self) -> bool:
         """True when the query reads `wrk_` tables, which `working_tables` fills first."""
-        return "wrk_" in self.sql
+        return "wrk_" in self.query.text  # the query itself, not its comments
 
 
 def catalogue() -> list[Indicator]:
