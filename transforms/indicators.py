@@ -241,11 +241,11 @@ def working_tables(conn: sa.Connection, data_period: str) -> Iterator[None]:
     """
     tables = warehouse.WORKING_METADATA.sorted_tables
     try:
-        for table in tables:
+        for table in tables:  # each filled by the file named after it: wrk_<name> by sql/working/<name>.sql
             table.drop(conn, checkfirst=True)  # what an interrupted computation on this connection left
             table.create(conn)
-        for name in ("person_involvement", "person_birth"):
-            conn.execute(statement((WORKING_SQL_DIR / f"{name}.sql").read_text()), {"data_period": data_period})
+            fill = WORKING_SQL_DIR / f"{table.name.removeprefix('wrk_')}.sql"
+            conn.execute(statement(fill.read_text()), {"data_period": data_period})
         yield
     except BaseException:
         conn.rollback()  # a failed statement may have spoilt the transaction the drops would run in

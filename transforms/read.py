@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 import python_calamine
 
 from schemas.file_rules import ENCRYPTED, TOO_MANY_ROWS, UNREADABLE, FileProblem
-from transforms.screen import CSV, limits, screen
+from transforms.screen import CSV, FORMULA_TAGS, limits, screen
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_LINES = 50
@@ -75,7 +75,7 @@ def untrusted_cells(path: Path, parts: frozenset[str] | None = None) -> dict[str
                 if member not in names or (parts is not None and member not in parts):
                     continue
                 xml = archive.read(member)
-                if b"<f" not in xml and b't="e"' not in xml:
+                if not any(tag in xml for tag in FORMULA_TAGS):
                     continue  # the common case: no formulas and no error values, nothing to scan
                 cells = set()
                 for letters, row, attributes, body in _CELL.findall(xml):
