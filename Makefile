@@ -13,7 +13,7 @@ SEED ?= 7
 
 .venv/.synced: pyproject.toml uv.lock
 	$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
-	$(UV) sync --locked
+	$(UV) sync --locked --reinstall-package assure  # the project itself too: its entry points may have changed
 	touch $@
 
 setup: .venv/.synced

@@ -1,6 +1,6 @@
 """Person reconciliation at 200,000 and 1,000,000 records: accuracy, review queue, time and peak memory.
 
-Records come from `transforms.linkage.synthetic` (households, twins, typos, nicknames, moves, surname changes, NHS
+Records come from `synthetic.linkage.records` (households, twins, typos, nicknames, moves, surname changes, NHS
 numbers at each agency's rate), written once to parquet under build/bench/linkage/. Each size is reconciled by
 `assure link`'s code (`link_file`) in its own process, so the time is the wall time of a fresh process (start-up,
 reading, writing included) and the memory is that process's peak resident set (VmHWM), nothing of the benchmark's.
@@ -25,19 +25,19 @@ SIZES = (200_000, 1_000_000)
 
 def people_file(n: int) -> Path:
     """The labelled person file of n records (written once, then reused)."""
-    from transforms.linkage import synthetic
+    from synthetic.linkage.person_records import person_records
 
     path = FOLDER / f"people-{n}-seed{SEED}.parquet"
     if not path.exists():
         FOLDER.mkdir(parents=True, exist_ok=True)
-        synthetic.person_records(n, SEED).to_parquet(path, index=False)
+        person_records(n, SEED).to_parquet(path, index=False)
     return path
 
 
 def child(source: str, out: str, review: str) -> None:
     """In the child process: what `assure link --in source --out out --review review` does; then its peak memory."""
-    from transforms import stopwatch
-    from transforms.linkage.link import link_file
+    from transforms.operations import stopwatch
+    from transforms.people.link import link_file
 
     summary = link_file(source, out, review)
     print(json.dumps({"link_seconds": summary["seconds"], "peak_mb": stopwatch.high_water_mb()}))
@@ -45,7 +45,7 @@ def child(source: str, out: str, review: str) -> None:
 
 def measure(n: int) -> dict:
     """Reconcile n records in a child process; accuracy against the truth, time, peak memory."""
-    from transforms.linkage import accuracy
+    from synthetic.linkage import accuracy
 
     source = people_file(n)
     out, review = FOLDER / f"keys-{n}.parquet", FOLDER / f"review-{n}.parquet"
@@ -64,7 +64,7 @@ def measure(n: int) -> dict:
 
 def generated_borough(landing: Path) -> dict:
     """Accuracy on the person records of an `assure generate` landing folder (the pipeline's own generator)."""
-    from transforms.linkage import train
+    from synthetic.linkage import train
 
     return train.check(train.landing_records(landing))
 

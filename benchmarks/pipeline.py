@@ -1,7 +1,7 @@
 """The whole pipeline on a generated landing folder, in a fresh process: wall time, rate and peak memory per stage.
 
 The child process runs what `assure run` runs (`transforms.pipeline.run`, SQLite warehouse), with
-`transforms.stopwatch` measuring every stage and the steps of ingestion (register, read, map, validate,
+`transforms.operations.stopwatch` measuring every stage and the steps of ingestion (register, read, map, validate,
 feedback, load) and the peak resident memory of each. A fresh process per scale means a scale's memory figure
 is its own, never a leftover of a smaller run, and the time includes no warm cache of an earlier run.
 """
@@ -25,7 +25,7 @@ MARKER = "BENCH-RESULT "
 
 def landing_for(scale: float) -> Path:
     """A generated landing folder, reused when it already exists for this scale and seed."""
-    from transforms.generate import generate
+    from synthetic.generate import generate
 
     folder = BENCH / f"scale{scale:g}-seed{SEED}"
     if not (folder / "_truth" / "errors.csv").exists():
@@ -37,7 +37,8 @@ def landing_for(scale: float) -> Path:
 
 def child(scale: float) -> dict:
     """In the child process: run the pipeline once on the scale's landing folder and measure it."""
-    from transforms import stopwatch, warehouse
+    from transforms import warehouse
+    from transforms.operations import stopwatch
     from transforms.pipeline import run
 
     landing = landing_for(scale)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from transforms.read import read_workbook
+from transforms.ingest.read import read_workbook
 
 
 def landed_workbooks(landing: Path) -> list[Path]:

@@ -33,7 +33,7 @@ def agency_returns():
     def discover() -> list[dict]:
         from pathlib import Path
 
-        from transforms.register import pending
+        from transforms.ingest import pending
 
         s = settings()
         return pending(Path(s["landing"]), s["url"])

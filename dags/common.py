@@ -7,7 +7,6 @@ connection `assure_warehouse`, then the environment (ASSURE_*), then defaults.
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pendulum
 from airflow.sdk import Asset, get_current_context
@@ -25,14 +24,15 @@ def default_args() -> dict:
 
 def settings() -> dict:
     """period, landing, out and url for the running task."""
-    from transforms.periods import reporting_period
+    from transforms import settings as assure_settings
+    from transforms.dataset import reporting_period
 
     context = get_current_context()
     params = context.get("params") or {}
-    out = params.get("out") or os.environ.get("ASSURE_OUTPUT_DIR", "output")
+    out = assure_settings.output_dir(params.get("out"))
     day = (context.get("logical_date") or context.get("run_after") or pendulum.now("UTC")).date()
     return {"period": params.get("period") or reporting_period(day), "out": out, "url": warehouse_url(out),
-            "landing": params.get("landing") or os.environ.get("ASSURE_LANDING_DIR", "landing"),
+            "landing": assure_settings.landing_dir(params.get("landing")),
             "today": dt.date.fromisoformat(params["today"]) if params.get("today") else day}
 
 
@@ -50,11 +50,12 @@ def warehouse_url(out: str) -> str:
 
 def record_failure(context) -> None:
     """Record a failed task in `ops_failure`, and e-mail when an SMTP connection `assure_smtp` is configured."""
-    from transforms.ops import notify_failure
+    from transforms import settings as assure_settings
+    from transforms.operations import notify_failure
 
     ti = context.get("task_instance") or context.get("ti")
     params = context.get("params") or {}
-    out = params.get("out") or os.environ.get("ASSURE_OUTPUT_DIR", "output")
+    out = assure_settings.output_dir(params.get("out"))
     smtp = None
     try:
         from airflow.sdk import Connection
@@ -73,7 +74,7 @@ def ingest(files):
 
     @task(map_index_template="{{ item['agency'] }}/{{ item['path'].split('/')[-1] }}")
     def register(item: dict) -> dict:
-        from transforms.register import register as register_file
+        from transforms.ingest import register as register_file
 
         s = settings()
         return register_file(item["path"], item["agency"], s["period"], s["out"], s["url"])
@@ -100,7 +101,7 @@ def ingest(files):
 
     @task(pool=WAREHOUSE_POOL)
     def crosscheck(loaded: list[dict]) -> dict:
-        from transforms.crosscheck import crosscheck as check_across_returns
+        from transforms.load import crosscheck as check_across_returns
         from transforms.warehouse import refresh_statistics
 
         s = settings()
@@ -118,7 +119,7 @@ def dataset(after=None):
 
     @task(pool=WAREHOUSE_POOL)
     def indicators(upstream: dict | None = None) -> dict:
-        from transforms.indicators import compute_indicators
+        from transforms.dataset import compute_indicators
 
         s = settings()
         return compute_indicators(s["period"], s["url"], get_current_context()["run_id"])

@@ -38,13 +38,13 @@ def partnership_pipeline():
     def discover() -> list[dict]:
         from pathlib import Path
 
-        from transforms.register import discover as discover_files
+        from transforms.ingest import discover as discover_files
 
         return discover_files(Path(settings()["landing"]))
 
     @task(pool=WAREHOUSE_POOL)
     def reconcile(checked: dict) -> dict:
-        from transforms.reconcile import reconcile as reconcile_people
+        from transforms.people import reconcile as reconcile_people
 
         s = settings()
         return reconcile_people(s["period"], s["url"])

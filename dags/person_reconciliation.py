@@ -27,7 +27,7 @@ from dags.common import STAGING, WAREHOUSE_POOL, default_args, settings
 def person_reconciliation():
     @task(pool=WAREHOUSE_POOL)
     def reconcile() -> dict:
-        from transforms.reconcile import reconcile as reconcile_people
+        from transforms.people import reconcile as reconcile_people
 
         s = settings()
         return reconcile_people(s["period"], s["url"])

@@ -28,7 +28,7 @@ from dags.common import WAREHOUSE_POOL, default_args, settings
 def retention():
     @task(pool=WAREHOUSE_POOL)
     def purge() -> dict:
-        from transforms.retention import purge as purge_expired
+        from transforms.operations import purge as purge_expired
 
         s = settings()
         return purge_expired(s["out"], s["url"], s["today"])

@@ -30,15 +30,15 @@ from dags.common import default_args, settings
 def submission_monitor():
     @task
     def chase_late_returns() -> list[str]:
-        from transforms.monitor import chase
+        from transforms.operations import chase
 
         s = settings()
         return chase(s["period"], s["today"], s["url"], s["out"])
 
     @task
     def check_dataset_published() -> bool:
-        from transforms.monitor import dataset_late
-        from transforms.periods import previous_period
+        from transforms.dataset import previous_period
+        from transforms.operations import dataset_late
 
         s = settings()
         # the quarter before the one being collected is the last whose dataset should be out by now

@@ -7,7 +7,6 @@ Authorization header or Airflow's session cookie): Airflow does not authenticate
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -22,7 +21,9 @@ app = FastAPI(title="Partnership dataset", dependencies=[Depends(get_user)])
 
 
 def _published() -> Path:
-    return Path(os.environ.get("ASSURE_OUTPUT_DIR", "output")).resolve() / "published"
+    from transforms import settings
+
+    return Path(settings.output_dir()).resolve() / "published"
 
 
 def _serve(folder: Path, page: str) -> FileResponse:

@@ -53,6 +53,12 @@ def postgres_available() -> bool:
         return False
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def warehouse_url(request):
+    """The warehouse on each backend the pipeline supports: a fresh SQLite file, then a fresh PostgreSQL schema."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+
+
 @pytest.fixture
 def postgres_url():
     """A fresh schema in the test PostgreSQL; fails (not skips) under CI when the server is down."""

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 import schemas
 from schemas.contract import ID
 from schemas.file_rules import FILE_RULES
+from synthetic.generate import generate
 from tests.bad_inputs import (
     CASES,
     CP1252_PEOPLE,
@@ -40,12 +41,11 @@ from tests.bad_inputs import (
     write_csv,
 )
 from transforms import cli, warehouse
-from transforms.generate import generate
-from transforms.monitor import chase
-from transforms.neutralise import FORMULA_TRIGGERS
-from transforms.periods import previous_period, windows
-from transforms.register import register
-from transforms.screen import screen
+from transforms.dataset.periods import previous_period, windows
+from transforms.feedback.neutralise import FORMULA_TRIGGERS
+from transforms.ingest.register import register
+from transforms.ingest.screen import screen
+from transforms.operations.monitor import chase
 
 PROJECT = Path(__file__).resolve().parents[1]
 BY_ID = {case.case_id: case for case in CASES}
@@ -192,7 +192,7 @@ def test_limits_come_from_the_environment_and_are_checked_before_parsing(tmp_pat
     screen(book)  # within the defaults
     monkeypatch.setenv(variable, value)
     if variable == "ASSURE_MAX_ZIP_RATIO":
-        monkeypatch.setattr("transforms.screen.RATIO_FLOOR_BYTES", 0)
+        monkeypatch.setattr("transforms.ingest.screen.RATIO_FLOOR_BYTES", 0)
     for path in (book, text) if variable in ("ASSURE_MAX_FILE_MB", "ASSURE_MAX_ROWS") else (book,):
         with pytest.raises(FileProblem) as refused:
             screen(path)
@@ -210,7 +210,7 @@ def test_the_screen_names_the_sheets_holding_formulas_and_the_reader_flags_their
     reader looks for untrusted cells in those only (a clean sheet's XML is not decompressed twice)."""
     import xlsxwriter
 
-    from transforms.read import read_file
+    from transforms.ingest.read import read_file
 
     path = tmp_path / "two_sheets.xlsx"
     book = xlsxwriter.Workbook(str(path))

@@ -19,9 +19,9 @@ import sqlalchemy as sa
 
 import schemas
 from schemas.contract import normalise_header
+from synthetic.generate import generate
 from transforms import warehouse
-from transforms.generate import generate
-from transforms.indicators import catalogue
+from transforms.dataset.indicators import catalogue
 from transforms.pipeline import run
 
 PERIOD = "2026-09"

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
+from transforms import settings
 
-def _generate(args: argparse.Namespace) -> int:
-    from transforms.generate import generate
-
-    summary = generate(Path(args.out), args.period, quarters=args.quarters, scale=args.scale, seed=args.seed)
-    print(f"Generated period {summary['period']} (scale {summary['scale']:g}, seed {summary['seed']}) in {args.out}")
-    for file in summary["files"]:
-        print(f"  {file}")
-    print("  rows: " + ", ".join(f"{table} {n}" for table, n in summary["rows"].items()))
-    print(f"  injected errors: {summary['errors_total']} (ground truth in {Path(args.out) / summary['truth']})")
-    return 0
+# Sub-commands that live outside the product (the synthetic data generator and the model's training) register
+# themselves under this entry-point group (pyproject.toml), so no product module imports them.
+COMMAND_PLUG_INS = "assure.commands"
 
 
 def _run(args: argparse.Namespace) -> int:
     from transforms import pipeline, warehouse
 
-    landing = args.landing or os.environ.get("ASSURE_LANDING_DIR")
-    out = args.out or os.environ.get("ASSURE_OUTPUT_DIR") or "output"
+    landing = settings.landing_dir(args.landing, default=None)
+    out = settings.output_dir(args.out)
     if not landing:
         print("assure run: give --landing DIR or set ASSURE_LANDING_DIR", file=sys.stderr)
         return 2
@@ -48,8 +42,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     import schemas
     from transforms.feedback import report_content, write_feedback
-    from transforms.ingest import validate_submission
-    from transforms.register import sha256_of
+    from transforms.ingest import sha256_of, validate_submission
 
     path = Path(args.file)
     if not path.is_file():
@@ -60,7 +53,7 @@ def _validate(args: argparse.Namespace) -> int:
     submission = {"submission_id": sha[:16], "sha256": sha, "file_name": path.name, "archive_path": str(path),
                   "agency": folder if folder in schemas.AGENCIES else None, "period": args.period or "",
                   "received_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
-    out = args.out or os.environ.get("ASSURE_OUTPUT_DIR") or "output"
+    out = settings.output_dir(args.out)
     result = validate_submission(submission, out, args.return_id)
     paths = write_feedback(result, out)
     if args.json:
@@ -76,14 +69,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from transforms.rule_catalogue import render, rule_catalogue
+    from transforms.feedback.rule_catalogue import render, rule_catalogue
 
     sys.stdout.write(render(rule_catalogue(args.return_id), args.format))
     return 0
 
 
 def _templates(args: argparse.Namespace) -> int:
-    from transforms.templates import write_templates
+    from transforms.feedback.templates import write_templates
 
     for path in write_templates(Path(args.out)):
         print(path)
@@ -91,7 +84,7 @@ def _templates(args: argparse.Namespace) -> int:
 
 
 def _link(args: argparse.Namespace) -> int:
-    from transforms.linkage.link import link_file
+    from transforms.people.link import link_file
 
     summary = link_file(args.in_path, args.out_path, args.review, memory_limit=args.memory_limit)
     print(f"Linked {summary['records']} records into {summary['people']} people in {summary['seconds']:.1f}s "
@@ -99,30 +92,10 @@ def _link(args: argparse.Namespace) -> int:
     return 0
 
 
-def _link_train(args: argparse.Namespace) -> int:
-    from transforms.linkage.train import retrain
-
-    summary = retrain(Path(args.out), records=args.records, seed=args.seed,
-                      landing=Path(args.landing) if args.landing else None)
-    print(f"Trained on {summary['records']} generated records ({summary['people']} people) in "
-          f"{summary['seconds']:.0f}s -> {args.out}")
-    print(f"  on {summary['check_records']} other generated records: precision {summary['precision']:.4f}, "
-          f"recall {summary['recall']:.4f}, review queue {summary['review']}")
-    return 0
-
-
 def parser() -> argparse.ArgumentParser:
     """The argument parser (one sub-command per action, `--help` on each)."""
     top = argparse.ArgumentParser(prog="assure", description="Partnership data assurance pipeline.")
     commands = top.add_subparsers(dest="command", required=True)
-
-    gen = commands.add_parser("generate", help="write synthetic landing folders and their ground truth")
-    gen.add_argument("--out", required=True, help="folder to write landing/<agency>/ files and _truth/ into")
-    gen.add_argument("--period", required=True, help="quarter, named by its last month, e.g. 2026-09")
-    gen.add_argument("--quarters", type=int, default=1, help="number of quarters to write (default 1)")
-    gen.add_argument("--scale", type=float, default=1.0, help="1 = a borough of about 48,000 children")
-    gen.add_argument("--seed", type=int, default=1, help="random seed (same seed, same files)")
-    gen.set_defaults(handler=_generate)
 
     run = commands.add_parser("run", help="run the whole pipeline on a landing folder")
     run.add_argument("--landing", help="landing folder with one sub-folder per agency (or ASSURE_LANDING_DIR)")
@@ -155,17 +128,11 @@ def parser() -> argparse.ArgumentParser:
     link.add_argument("--out", dest="out_path", required=True,
                       help="csv or parquet to write: record_id, person_key, match_probability, source, rule")
     link.add_argument("--review", help="also write the grey-band pairs, with their evidence, to this csv or parquet")
-    link.add_argument("--memory-limit", default="512MB", help="DuckDB memory limit while matching (default 512MB)")
+    link.add_argument("--memory-limit", help="DuckDB memory limit while matching (default ASSURE_LINK_MEMORY_LIMIT or "
+                                           "512MB)")
     link.set_defaults(handler=_link)
-
-    train = commands.add_parser("link-train",
-                                help="retrain the matching model on generated records and freeze it as JSON")
-    train.add_argument("--out", default=str(Path(__file__).with_name("linkage") / "model.json"),
-                       help="model file to write (default: the project's transforms/linkage/model.json)")
-    train.add_argument("--records", type=int, default=200_000, help="generated records to train on (default 200000)")
-    train.add_argument("--seed", type=int, default=11, help="random seed of the generated records (default 11)")
-    train.add_argument("--landing", help="train on the person records of a folder written by `assure generate`")
-    train.set_defaults(handler=_link_train)
+    for plug_in in entry_points(group=COMMAND_PLUG_INS):  # development commands (`synthetic/`), when installed
+        plug_in.load()(commands)
     return top
 
 

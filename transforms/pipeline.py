@@ -16,16 +16,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from transforms import stopwatch, warehouse
-from transforms.crosscheck import crosscheck
+from transforms import warehouse
+from transforms.dataset import compute_indicators, parse_period
 from transforms.feedback import write_feedback
-from transforms.indicators import compute_indicators
-from transforms.ingest import validate_submission
-from transforms.load import load_submission
-from transforms.periods import parse_period
+from transforms.ingest import discover, register, validate_submission
+from transforms.load import crosscheck, load_submission
+from transforms.operations import stopwatch
+from transforms.people import reconcile
 from transforms.publish import publish
-from transforms.reconcile import reconcile
-from transforms.register import discover, register
 
 COUNTS = ("rows_read", "rows_accepted", "rows_rejected", "rows_queried")
 # System failures (not bad input): the run stops with a message for the operator, never a traceback.

@@ -1,0 +1,1 @@
+"""Labelled person records for the matching model: generation, training and pairwise accuracy."""

@@ -1,0 +1,16 @@
+"""The partnership dataset (DESIGN.md section 6): the indicator catalogue and its SQL in `sql/`, financial
+quarters and their windows, and the computation of every indicator for a period into `fct_indicator_value`.
+"""
+
+from transforms.dataset.indicators import catalogue, comparator_details, comparator_figures, compute_indicators
+from transforms.dataset.periods import (
+    due_date,
+    parse_period,
+    period_end,
+    previous_period,
+    reporting_period,
+    shift_months,
+)
+
+__all__ = ["catalogue", "comparator_details", "comparator_figures", "compute_indicators", "due_date",
+           "parse_period", "period_end", "previous_period", "reporting_period", "shift_months"]

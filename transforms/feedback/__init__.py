@@ -1,0 +1,13 @@
+"""Feedback: what each agency reads about its own submission (DESIGN.md section 4).
+
+The report (xlsx and its JSON twin) in `outbox/<agency>/`, the comparison with the submission it replaces, the
+rule catalogue and the blank templates generated from the rules in `schemas/`, and the formula-injection defence
+applied to every value written to a report.
+"""
+
+from transforms.feedback.neutralise import neutralise
+from transforms.feedback.report import report_content, write_feedback
+from transforms.feedback.rule_catalogue import render, rule_catalogue
+from transforms.feedback.templates import write_templates
+
+__all__ = ["neutralise", "render", "report_content", "rule_catalogue", "write_feedback", "write_templates"]

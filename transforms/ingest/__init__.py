@@ -1,0 +1,15 @@
+"""Ingest: a landed file becomes a validated submission (DESIGN.md section 2: register, read, map, validate).
+
+register (archive by sha256, `raw_submission`) -> screen (before parsing) -> read (calamine or CSV) -> mapping
+(find the table, headers and values to canonical columns) -> validate (the rules in `schemas/`) -> the
+submission's results as plain files in `work/<submission_id>/`.
+"""
+
+from transforms.ingest import values
+from transforms.ingest.files import atomic_write
+from transforms.ingest.register import discover, pending, register, safe_name, sha256_of
+from transforms.ingest.submission import CROSS_ISSUES, submission_issues, validate_submission, work_dir
+from transforms.ingest.validate import ISSUE_COLUMNS
+
+__all__ = ["CROSS_ISSUES", "ISSUE_COLUMNS", "atomic_write", "discover", "pending", "register", "safe_name",
+           "sha256_of", "submission_issues", "validate_submission", "values", "work_dir"]

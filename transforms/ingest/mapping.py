@@ -1,0 +1,322 @@
+"""Find each table in a workbook and map it to canonical columns and codes.
+
+The header is found, not assumed to be row 1: the first rows of each sheet are scored against every
+table contract, and the return is recognised from headers, not from the file name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from operator import itemgetter
+
+import numpy as np
+import pandas as pd
+
+import schemas
+from schemas.common import OVERLONG, overlong_column
+from schemas.contract import (
+    CODE,
+    DATE,
+    DATETIME,
+    INT,
+    NHS,
+    POSTCODE,
+    UPN,
+    YESNO,
+    Column,
+    TableContract,
+    normalise_header,
+)
+from schemas.file_rules import (
+    DUPLICATE_COLUMN,
+    EMPTY,
+    MISSING_COLUMN,
+    MONTH_FIRST_DATES,
+    NO_ROWS,
+    NO_TABLE,
+    WRONG_FOLDER,
+    FileRule,
+)
+from schemas.rules import RAW
+from transforms.ingest import values
+from transforms.ingest.read import Sheet
+
+HEADER_SEARCH_ROWS = 30
+SOURCE_ROW = "source_row"
+UNTRUSTED = "__untrusted"  # the first column of the row whose cell held a formula or an Excel error
+ANNEX_LIST = re.compile(r"^\s*list\s*(\d{1,2})\b", re.I)
+
+
+@dataclass
+class MappedTable:
+    """One recognised table: canonical columns, `<column>__raw` as submitted, and the Excel row of each record."""
+
+    contract: TableContract
+    sheet: str
+    header_row: int
+    headers: dict[str, str]
+    frame: pd.DataFrame
+    extra_headers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Recognition:
+    """What a workbook holds: its tables, sheets ignored (with why) and, if unusable, the FILE problem."""
+
+    tables: list[MappedTable]
+    notes: list[str]
+    file_problem: str | None = None
+    file_rule: str | None = None  # the FILE rule id of `file_problem`
+
+
+def _refuse(notes: list[str], rule: FileRule, detail: str = "") -> Recognition:
+    return Recognition([], notes, f"{rule.message} {detail}".strip(), rule.rule_id)
+
+
+def column_letter(index: int) -> str:
+    """Excel's letter for a 0-based column index (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _duplicated_columns(header: list[object], contract: TableContract, positions: dict[str, int]) -> list[str]:
+    """Columns of the contract named by more than one header cell: which one to load would be a guess."""
+    keys = [normalise_header(cell) if cell not in (None, "") else "" for cell in header]
+    taken = set(positions.values())
+    found = []
+    for column in contract.columns:
+        hits = [i for i, key in enumerate(keys) if key and key in column.header_keys
+                and (i not in taken or positions.get(column.name) == i)]
+        if len(hits) > 1:
+            found.append(" and ".join(f"'{str(header[i]).strip()}' (column {column_letter(i)})" for i in hits))
+    return found
+
+
+_SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+
+
+def month_first_evidence(texts: pd.Series) -> tuple[int, int]:
+    """(day-first only, month-first only): text dates readable only one way round (13-31 in one of the parts)."""
+    parts = texts.dropna().astype("str").str.extract(_SLASH_DATE).dropna().astype("int64")
+    if parts.empty:
+        return 0, 0
+    first, second = parts[0], parts[1]
+    day_first = int(((first >= 13) & (first <= 31) & (second <= 12)).sum())
+    month_first = int(((second >= 13) & (second <= 31) & (first <= 12)).sum())
+    return day_first, month_first
+
+
+def _month_first_columns(table: MappedTable) -> list[str]:
+    """Headers of date columns whose text dates are month first (US style) and never day first."""
+    day_first, month_first, headers = 0, 0, []
+    for column in table.contract.columns:
+        if column.kind in (DATE, DATETIME) and column.name in table.headers:
+            d, m = month_first_evidence(table.frame[column.name + RAW])
+            day_first += d
+            month_first += m
+            if m:
+                headers.append(table.headers[column.name])
+    # two dates that only read month first and none that only reads day first: the whole file is US style
+    return headers if month_first >= 2 and day_first == 0 else []
+
+
+def _score(row: list[object], contract: TableContract) -> tuple[int, list[str], dict[str, int]]:
+    keys = [normalise_header(cell) if cell not in (None, "") else "" for cell in row]
+    positions: dict[str, int] = {}
+    for column in contract.columns:
+        for index, key in enumerate(keys):
+            if key and key in column.header_keys and index not in positions.values():
+                positions[column.name] = index
+                break
+    missing = [c for c in contract.required if c not in positions]
+    return len(positions), missing, positions
+
+
+def _best_header(sheet: Sheet, contracts: tuple[TableContract, ...]):
+    """(score, header_index, contract, positions, missing) of the best header candidate in the sheet."""
+    best = None
+    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        for contract in contracts:
+            score, missing, positions = _score(row, contract)
+            if score == 0:
+                continue
+            rank = (not missing, score / len(contract.columns), score)
+            if best is None or rank > best[0]:
+                best = (rank, index, contract, positions, missing)
+    return best
+
+
+_CONVERTERS = {DATE: values.date_of, DATETIME: values.datetime_of, UPN: values.upn_text, NHS: values.nhs_number_text,
+               POSTCODE: values.postcode_of, INT: values.int_of}
+# check digits are verified for the whole column after the per-value tidying, not one value at a time
+_COLUMN_CHECKS = {UPN: values.valid_upns, NHS: values.valid_nhs_numbers}
+
+
+def _converter(column: Column) -> Callable[[object], str | None] | None:
+    """The per-value conversion of a column's kind; None for text (ids, names, free text)."""
+    if column.kind in (CODE, YESNO):
+        return values.code_converter(column.codes)
+    return _CONVERTERS.get(column.kind)
+
+
+def _converters(contract: TableContract) -> dict[str, Callable[[object], str | None] | None]:
+    """Each column's per-value conversion (None: text)."""
+    return {column.name: _converter(column) for column in contract.columns}
+
+
+def _encode(submitted: pd.Series, convert: Callable[[object], str | None] | None) -> values.Cells:
+    """A column's cells encoded once, ready for `convert` (None: text)."""
+    # text is only tidied, and nearly every id or name differs: de-duplicating it first would cost more than it saves
+    return values.Cells(submitted, distinct=convert is not None)
+
+
+def _map_cells(cells: dict[str, values.Cells], index: pd.Index, contract: TableContract,
+               converters: dict[str, Callable[[object], str | None] | None]) -> pd.DataFrame:
+    """Canonical and `<column>__raw` columns of the contract from its columns' encoded cells (absent: NA)."""
+    columns = {}
+    for column in contract.columns:
+        encoded = cells.get(column.name)
+        if encoded is None:  # a column the table does not have
+            columns[column.name] = columns[column.name + RAW] = pd.Series(pd.NA, index=index, dtype="str")
+            continue
+        text = encoded.convert()
+        convert = converters[column.name]
+        mapped = text if convert is None else encoded.convert(convert)
+        columns[column.name] = _COLUMN_CHECKS[column.kind](mapped) if column.kind in _COLUMN_CHECKS else mapped
+        columns[column.name + RAW] = text
+    return pd.DataFrame(columns, index=index)
+
+
+def map_values(raw: pd.DataFrame, contract: TableContract) -> pd.DataFrame:
+    """Canonical columns from raw cell values, keeping each raw value beside it as `<column>__raw`."""
+    converters = _converters(contract)
+    cells = {column.name: _encode(raw[column.name], converters[column.name])
+             for column in contract.columns if column.name in raw}
+    return _map_cells(cells, raw.index, contract, converters)
+
+
+def _filled_rows(rows: list[list[object]]) -> np.ndarray:
+    """Positions of the rows with a cell that is neither None nor ''."""
+    # None and "" are falsy, so a row with a truthy cell is filled; only rows of falsy cells (0, False) need a look
+    filled = np.fromiter(map(any, rows), dtype=bool, count=len(rows))
+    for i in np.flatnonzero(~filled):
+        row = rows[i]
+        filled[i] = row.count(None) + row.count("") < len(row)
+    return np.flatnonzero(filled)
+
+
+def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
+                      positions: dict[str, int]) -> MappedTable:
+    header = sheet.rows[header_index]
+    body = sheet.rows[header_index + 1:]
+    width = max(map(len, body), default=0)
+    kept = _filled_rows(body)
+    rows = body if len(kept) == len(body) else [body[i] for i in kept]
+    needed = max(positions.values()) + 1
+    short = np.flatnonzero(np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)) < needed)
+    if len(short):  # pad short rows (CSV lines) so every column can be read by position
+        rows = list(rows)
+        for i in short:
+            rows[i] = [*rows[i], *[None] * (needed - len(rows[i]))]
+    index = pd.RangeIndex(len(rows))
+    formulas = {}
+    if sheet.untrusted:  # usually empty, and small when not: look each cell up rather than scan the rows
+        kept_at = np.full(len(body), -1)
+        kept_at[kept] = np.arange(len(kept))
+        names = {pos: name for name, pos in positions.items()}
+        for row, col in sheet.untrusted:
+            offset = row - header_index - 1
+            if col in names and 0 <= offset < len(body) and kept_at[offset] >= 0:
+                formulas.setdefault(names[col], np.zeros(len(rows), dtype=bool))[kept_at[offset]] = True
+    converters = _converters(contract)
+    cells = {}
+    untrusted = np.full(len(rows), None, dtype=object)
+    queried = np.zeros(len(rows), dtype=bool)
+    for name, pos in positions.items():  # formulas and error values (also typed as text) are blank, and queried
+        submitted = np.fromiter(map(itemgetter(pos), rows), dtype=object, count=len(rows))
+        cells[name] = _encode(pd.Series(submitted, index=index, dtype="object"), converters[name])
+        hit = cells[name].errors | formulas.get(name, False)
+        if hit.any():
+            cells[name].blank(hit)
+            untrusted[hit & ~queried] = name
+            queried |= hit
+    frame = _map_cells(cells, index, contract, converters)
+    frame[UNTRUSTED] = pd.Series(untrusted, index=index, dtype="str")
+    frame[OVERLONG] = overlong_column(frame)
+    frame[SOURCE_ROW] = pd.Series(header_index + 2 + kept, index=index, dtype="int64")
+    used = set(positions.values())
+    extras = [str(header[i]).strip() for i in range(min(len(header), width or len(header)))
+              if i not in used and header[i] not in (None, "")]
+    headers = {name: str(header[pos]).strip() for name, pos in positions.items()}
+    return MappedTable(contract, sheet.name, header_index + 1, headers, frame, extras)
+
+
+def recognise(sheets: list[Sheet], agency: str | None, return_id: str | None = None) -> Recognition:
+    """Find the tables of the workbook; refuse it (FILE) if none is recognisable or the folder is wrong.
+
+    `agency` is the landing folder the file came from (None: accept any agency); `return_id` limits the search
+    to that return's tables.
+    """
+    candidates = tuple(t for t in schemas.TABLES if return_id in (None, t.return_id))
+    if not candidates:
+        return _refuse([], NO_TABLE, f"Unknown return '{return_id}'.")
+    tables: list[MappedTable] = []
+    notes: list[str] = []
+    partial: list[str] = []
+    duplicated: list[str] = []
+    if not any(cell not in (None, "") for sheet in sheets for row in sheet.rows for cell in row):
+        return _refuse(notes, EMPTY)
+    for sheet in sheets:
+        listed = ANNEX_LIST.match(sheet.name)
+        sheet_candidates = candidates
+        if listed:  # an Annex A list sheet: read only the list it names, ignore lists we do not use
+            number = int(listed.group(1))
+            sheet_candidates = tuple(t for t in candidates if t.annex_list == number)
+            if not sheet_candidates:
+                notes.append(f"Sheet '{sheet.name}' was ignored: Annex A list {number} is not used by the "
+                             "partnership dataset.")
+                continue
+        best = _best_header(sheet, sheet_candidates)
+        if best is None or best[0][2] < 2:
+            notes.append(f"Sheet '{sheet.name}' was ignored: it holds no table this pipeline uses.")
+            continue
+        (complete, _, _), index, contract, positions, missing = best
+        if not complete:
+            partial.append(f"Sheet '{sheet.name}' looks like {contract.title} but has no column for "
+                           + ", ".join(missing) + f" (header row {index + 1}).")
+            continue
+        if any(t.contract.table_id == contract.table_id for t in tables):
+            notes.append(f"Sheet '{sheet.name}' was ignored: {contract.title} was already read from another sheet.")
+            continue
+        duplicated += [f"Sheet '{sheet.name}': {both}." for both in
+                       _duplicated_columns(sheet.rows[index], contract, positions)]
+        tables.append(_table_from_sheet(sheet, index, contract, positions))
+    if not tables:
+        if partial:
+            return _refuse(notes, MISSING_COLUMN, " ".join(partial))
+        return _refuse(notes, NO_TABLE)
+    wrong = sorted({t.contract.agency for t in tables} - {agency}) if agency else []
+    if wrong:
+        return _refuse(notes, WRONG_FOLDER, f"This file holds {tables[0].contract.title}, which comes from "
+                                            f"'{wrong[0]}', but it was dropped in the '{agency}' folder.")
+    if duplicated:
+        return _refuse(notes, DUPLICATE_COLUMN, " ".join(duplicated))
+    month_first = [f"Sheet '{t.sheet}': " + ", ".join(f"'{h}'" for h in headers) + "."
+                   for t in tables if (headers := _month_first_columns(t))]
+    if month_first:
+        return _refuse(notes, MONTH_FIRST_DATES, " ".join(month_first))
+    notes.extend(partial)
+    for table in tables:
+        if table.extra_headers:
+            notes.append(f"Sheet '{table.sheet}': columns not used and kept aside: " + ", ".join(table.extra_headers))
+        if table.frame.empty:
+            notes.append(f"Sheet '{table.sheet}' has a header but no data rows.")
+    if all(t.frame.empty for t in tables):
+        return _refuse(notes, NO_ROWS)
+    return Recognition(tables, notes)

@@ -1,0 +1,208 @@
+"""Screen a landed file before any parser sees it: its size, what it really is (judged by its bytes, never by its
+name), encryption, macros, zip bombs and its number of rows. A file that fails is refused with a FILE rule.
+
+Limits come from the environment so an operator can tune them without a release:
+`ASSURE_MAX_FILE_MB` (default 100), `ASSURE_MAX_ROWS` (rows per sheet, default 1,048,576: Excel's own maximum),
+`ASSURE_MAX_UNCOMPRESSED_MB` (what an xlsx/ods may expand to, default 1024) and `ASSURE_MAX_ZIP_RATIO`
+(expansion of one compressed member, default 100; real workbooks expand 3 to 20 times).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemas.file_rules import EMPTY, ENCRYPTED, MACROS, TOO_LARGE, TOO_MANY_ROWS, UNREADABLE, ZIP_BOMB, FileProblem
+from transforms import settings
+
+WORKBOOK, CSV = "workbook", "csv"
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: .xls, and the wrapper of an encrypted .xlsx
+CHUNK = 1 << 20
+MB = 1 << 20
+# A member smaller than this is never called a bomb, whatever its ratio (tiny XML parts compress very well).
+RATIO_FLOOR_BYTES = MB
+NOT_SPREADSHEETS = ((b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+                    (b"GIF8", "a GIF image"), (b"{\\rtf", "a Word (RTF) document"), (b"Rar!", "a RAR archive"),
+                    (b"\x1f\x8b", "a gzip archive"), (b"7z\xbc\xaf", "a 7-Zip archive"))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size and row limits for one landed file."""
+
+    max_bytes: int
+    max_rows: int
+    max_uncompressed: int
+    max_ratio: float
+
+
+def limits() -> Limits:
+    """The limits in force (read from the environment on every call, so tests and operators can change them)."""
+    given = settings.file_limits()
+    return Limits(max_bytes=int(given["max_file_mb"] * MB), max_rows=int(given["max_rows"]),
+                  max_uncompressed=int(given["max_uncompressed_mb"] * MB), max_ratio=given["max_zip_ratio"])
+
+
+@dataclass
+class Screened:
+    """What the file is (`workbook` or `csv`) and notes for the sender (e.g. a name that does not match).
+
+    `formula_parts`: the zip members (sheets) whose XML holds a formula or an error value, seen while every part
+    was read for the screen, so the reader looks for untrusted cells there only; None when not known.
+    """
+
+    kind: str
+    notes: list[str] = field(default_factory=list)
+    formula_parts: frozenset[str] | None = None
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:,.1f} MB"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """True for text a CSV could hold: a Unicode BOM, or no NUL and hardly any control characters."""
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if b"\x00" in head:
+        return False
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls <= len(head) * 0.01
+
+
+def _count_in_stream(handle, needles: tuple[bytes, ...], budget: int) -> tuple[int, dict[bytes, int]]:
+    """(total bytes, occurrences of each needle) reading `handle` in chunks; stops past `budget` bytes."""
+    total, found = 0, dict.fromkeys(needles, 0)
+    keep = max(len(needle) for needle in needles) - 1  # enough of a chunk's end to complete a needle it cuts
+    tail = b""
+    while chunk := handle.read(CHUNK):
+        total += len(chunk)
+        if total > budget:
+            break
+        window = tail + chunk
+        for needle in needles:
+            # a needle wholly inside the tail was counted with the chunk before (none of them overlaps itself)
+            found[needle] += window.count(needle) - tail.count(needle)
+        tail = window[-keep:] if keep else b""
+    return total, found
+
+
+def _is_sheet(name: str) -> bool:
+    return (name.startswith("xl/worksheets/") and name.endswith(".xml")) or name == "content.xml"
+
+
+ROW_TAGS = (b"</row>", b":row>", b"</table:table-row>")  # xlsx, xlsx with a namespace prefix, ods
+FORMULA_TAGS = (b"<f", b't="e"')  # an xlsx cell's formula, an error value
+
+
+def _screen_zip(path: Path, limit: Limits) -> frozenset[str]:
+    """Refuse the archive if it is unsafe or too big; the sheets holding formulas or error values."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileProblem(UNREADABLE, "It is a damaged or incomplete zip archive.") from exc
+    with archive:
+        members = archive.infolist()
+        names = {m.filename.lower() for m in members}
+        if any(n.endswith("vbaproject.bin") for n in names):
+            raise FileProblem(MACROS, "It holds a VBA project.")
+        if any(m.flag_bits & 0x1 for m in members):
+            raise FileProblem(ENCRYPTED, "Parts of it are encrypted.")
+        declared = sum(m.file_size for m in members)
+        if declared > limit.max_uncompressed:
+            raise FileProblem(ZIP_BOMB, f"It would expand to {_mb(declared)}; the limit is "
+                                        f"{_mb(limit.max_uncompressed)}.")
+        for member in members:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > RATIO_FLOOR_BYTES and ratio > limit.max_ratio:
+                raise FileProblem(ZIP_BOMB, f"Part '{member.filename}' expands {ratio:,.0f} times "
+                                            f"(the limit is {limit.max_ratio:g}).")
+        # Declared sizes can lie: read every part once, within the budget, so the CRC and the real sizes are
+        # checked by us before a parser trusts them. Rows with cells are counted on the way (`</row>`), and
+        # formulas and error values noticed, so the reader scans only the sheets that hold any.
+        budget = limit.max_uncompressed
+        formula_parts = set()
+        for member in members:
+            sheet = _is_sheet(member.filename)
+            try:
+                with archive.open(member) as handle:
+                    size, counts = _count_in_stream(handle, ROW_TAGS + FORMULA_TAGS if sheet else (b"\0",), budget)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise FileProblem(ZIP_BOMB if "CRC" in str(exc) else UNREADABLE,
+                                  f"Part '{member.filename}' is damaged or its size is not what it says.") from exc
+            except NotImplementedError as exc:  # an unusual compression method (e.g. deflate64)
+                raise FileProblem(UNREADABLE, f"Part '{member.filename}' uses an unsupported compression.") from exc
+            except RuntimeError as exc:  # zipfile: "password required"
+                raise FileProblem(ENCRYPTED, "Parts of it are encrypted.") from exc
+            budget -= size
+            if budget < 0:
+                raise FileProblem(ZIP_BOMB, f"It expands to more than {_mb(limit.max_uncompressed)}.")
+            if not sheet:
+                continue
+            rows = sum(counts[tag] for tag in ROW_TAGS)
+            if rows > limit.max_rows:
+                raise FileProblem(TOO_MANY_ROWS, f"A sheet has {rows:,} rows; the limit is {limit.max_rows:,}.")
+            if any(counts[tag] for tag in FORMULA_TAGS):
+                formula_parts.add(member.filename)
+    return frozenset(formula_parts)
+
+
+def _stream_has(path: Path, needles: tuple[bytes, ...]) -> bool:
+    with open(path, "rb") as handle:
+        return any(_count_in_stream(handle, needles, 1 << 62)[1].values())
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def _screen_ole(path: Path) -> None:
+    # Encrypted xlsx files are Compound Files holding these two streams (MS-OFFCRYPTO); stream names are UTF-16.
+    if _stream_has(path, (_utf16("EncryptedPackage"), _utf16("EncryptionInfo"))):
+        raise FileProblem(ENCRYPTED, "It is an encrypted Office document.")
+    if _stream_has(path, (_utf16("_VBA_PROJECT"), _utf16("_VBA_PROJECT_CUR"))):
+        raise FileProblem(MACROS, "It is an .xls workbook holding VBA macros.")
+
+
+def _csv_rows(path: Path) -> int:
+    with open(path, "rb") as handle:
+        return _count_in_stream(handle, (b"\n",), 1 << 62)[1][b"\n"] + 1
+
+
+def screen(path: Path, name: str | None = None) -> Screened:
+    """Check the file at `path` (sent as `name`) before parsing; raise FileProblem if it must be refused."""
+    limit = limits()
+    size = path.stat().st_size
+    if size == 0:
+        raise FileProblem(EMPTY, "It is 0 bytes long.")
+    if size > limit.max_bytes:
+        raise FileProblem(TOO_LARGE, f"It is {_mb(size)}; the limit is {_mb(limit.max_bytes)}.")
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
+    suffix = Path(name or path.name).suffix.lower()
+    notes = []
+    if head.startswith(ZIP_MAGIC):
+        formula_parts = _screen_zip(path, limit)
+        if suffix in (".csv", ".txt"):
+            notes.append(f"The file is named '{suffix}' but is an Excel or OpenDocument workbook: it was read as one.")
+        return Screened(WORKBOOK, notes, formula_parts)
+    if head.startswith(OLE_MAGIC):
+        _screen_ole(path)
+        return Screened(WORKBOOK, notes)
+    for magic, what in NOT_SPREADSHEETS:
+        if head.startswith(magic):
+            raise FileProblem(UNREADABLE, f"It is {what}.")
+    if re.match(rb"\s*<(!doctype html|html|\?xml)", head[:200], re.I):
+        raise FileProblem(UNREADABLE, "It is a web page or an XML file, not a spreadsheet.")
+    if not _looks_like_text(head):
+        raise FileProblem(UNREADABLE, "Its content is neither a spreadsheet nor text.")
+    rows = _csv_rows(path)
+    if rows > limit.max_rows:
+        raise FileProblem(TOO_MANY_ROWS, f"It has {rows:,} lines; the limit is {limit.max_rows:,}.")
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        notes.append(f"The file is named '{suffix}' but holds plain text (CSV): it was read as CSV.")
+    return Screened(CSV, notes)

@@ -1,0 +1,276 @@
+"""The probabilistic model (Fellegi-Sunter, Splink on DuckDB): its comparisons, training, the frozen JSON, scoring.
+
+Comparisons, each a few levels from strongest to weakest agreement:
+- first name: exact (term-frequency adjusted), nickname (Tom/Thomas), one keying slip, similar, different;
+- surname: exact (term-frequency adjusted), one slip, similar, one part of a double-barrelled name, different;
+- date of birth: exact, day and month swapped, one character slip, different;
+- location, one comparison because postcode and address are one fact (counted twice, siblings would merge): same
+  postcode and address, same postcode, same address, same postcode sector, same district, elsewhere;
+- sex; identifiers (NHS number or UPN: agree, or both present and different).
+The model is trained once on generated labelled records (`assure link-train`) and frozen as `model.json` beside
+this file: m from the true pairs, u from random pairs, the prior from the truth. Scoring reads the JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from transforms import settings
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+# What Splink reads of a standardised record (`uid` is the record's row position, a compact join key).
+SPLINK_COLUMNS = ["uid", "first_name", "first_canon", "last_name", "dob", "birth_year", "sex", "postcode",
+                  "postcode_sector", "postcode_district", "address", "nhs_number", "upn"]
+TF_COLUMNS = ("first_name", "last_name")
+TF_PRIOR_RECORDS = 2000
+
+
+def _null(*columns: str) -> dict:
+    either = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in columns)
+    return {"sql_condition": either, "label_for_charts": "missing", "is_null_level": True}
+
+
+def _level(sql: str, label: str, tf: str | None = None) -> dict:
+    level = {"sql_condition": sql, "label_for_charts": label}
+    if tf:
+        level |= {"tf_adjustment_column": tf, "tf_adjustment_weight": 1.0}
+    return level
+
+
+ELSE = {"sql_condition": "ELSE", "label_for_charts": "different"}
+
+COMPARISONS = [
+    {"output_column_name": "first_name", "comparison_description": "first name", "comparison_levels": [
+        _null("first_name"),
+        _level('"first_name_l" = "first_name_r"', "exact", "first_name"),
+        _level('"first_canon_l" = "first_canon_r"', "nickname"),
+        _level('damerau_levenshtein("first_name_l", "first_name_r") <= 1', "one slip"),
+        _level('jaro_winkler_similarity("first_name_l", "first_name_r") >= 0.88', "similar"),
+        ELSE]},
+    {"output_column_name": "last_name", "comparison_description": "surname", "comparison_levels": [
+        _null("last_name"),
+        _level('"last_name_l" = "last_name_r"', "exact", "last_name"),
+        _level('damerau_levenshtein("last_name_l", "last_name_r") <= 1', "one slip"),
+        _level('jaro_winkler_similarity("last_name_l", "last_name_r") >= 0.88', "similar"),
+        _level('(length("last_name_l") >= 3 AND length("last_name_r") >= 3) AND '
+               '(contains("last_name_l", "last_name_r") OR contains("last_name_r", "last_name_l"))',
+               "part of a double-barrelled name"),
+        ELSE]},
+    {"output_column_name": "dob", "comparison_description": "date of birth", "comparison_levels": [
+        _null("dob"),
+        _level('"dob_l" = "dob_r"', "exact"),
+        _level('substr("dob_l", 1, 5) || substr("dob_l", 9, 2) || \'-\' || substr("dob_l", 6, 2) = "dob_r"',
+               "day and month swapped"),
+        _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "one character slip"),
+        ELSE]},
+    {"output_column_name": "location", "comparison_description": "postcode and address", "comparison_levels": [
+        {"sql_condition": 'NOT (("postcode_l" IS NOT NULL AND "postcode_r" IS NOT NULL) OR '
+                          '("address_l" IS NOT NULL AND "address_r" IS NOT NULL))',
+         "label_for_charts": "missing", "is_null_level": True},
+        _level('"postcode_l" = "postcode_r" AND "address_l" = "address_r"', "same postcode and address"),
+        _level('"postcode_l" = "postcode_r"', "same postcode"),
+        _level('"address_l" = "address_r"', "same address, other postcode"),
+        _level('"postcode_sector_l" = "postcode_sector_r"', "same postcode sector"),
+        _level('"postcode_district_l" = "postcode_district_r"', "same postcode district"),
+        ELSE]},
+    {"output_column_name": "sex", "comparison_description": "sex", "comparison_levels": [
+        _null("sex"), _level('"sex_l" = "sex_r"', "same"), ELSE]},
+    {"output_column_name": "identifier", "comparison_description": "NHS number or UPN", "comparison_levels": [
+        {"sql_condition": 'NOT (("nhs_number_l" IS NOT NULL AND "nhs_number_r" IS NOT NULL) OR '
+                          '("upn_l" IS NOT NULL AND "upn_r" IS NOT NULL))',
+         "label_for_charts": "missing", "is_null_level": True},
+        _level('"nhs_number_l" = "nhs_number_r" OR "upn_l" = "upn_r"', "same"),
+        ELSE]},
+]
+
+DESCRIPTIONS = {c["output_column_name"]: c["comparison_description"] for c in COMPARISONS}
+
+# Candidate pairs: each rule lets through the pairs whose other details may have drifted. Every rule keeps an
+# exact date of birth or a postcode or a birth year beside a name, so blocks stay small at a million records.
+BLOCKING_RULES = [
+    "l.dob = r.dob AND l.last_name = r.last_name",
+    "l.dob = r.dob AND l.first_canon = r.first_canon",
+    "l.first_canon = r.first_canon AND l.last_name = r.last_name AND l.birth_year = r.birth_year",
+    "l.postcode = r.postcode AND l.last_name = r.last_name",
+    "l.postcode = r.postcode AND l.first_canon = r.first_canon",
+    "l.postcode = r.postcode AND l.dob = r.dob",
+    "l.first_canon = r.first_canon AND l.last_name = r.last_name AND l.postcode_district = r.postcode_district",
+    # a record without a date of birth meets every record of the same names (two rules: one for each side); the
+    # condition on one side is a filter DuckDB applies before the join, so no extra key column is carried
+    "l.first_canon = r.first_canon AND l.last_name = r.last_name AND l.dob IS NULL",
+    "l.first_canon = r.first_canon AND l.last_name = r.last_name AND r.dob IS NULL",
+]
+
+
+def untrained_settings(prior: float = 1e-4) -> dict:
+    """The Splink settings before training: comparisons, blocking rules, ids."""
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "uid",
+        "probability_two_random_records_match": prior,
+        "comparisons": COMPARISONS,
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in BLOCKING_RULES],
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+    }
+
+
+def load(path: Path | str = MODEL_PATH) -> dict:
+    """The frozen model (a Splink settings dict with trained m and u)."""
+    return json.loads(Path(path).read_text())
+
+
+def level_labels(model: dict) -> dict[str, dict[int, str]]:
+    """comparison -> {comparison vector value (gamma) -> label}: what a pair's evidence says in words."""
+    out = {}
+    for comparison in model["comparisons"]:
+        levels = comparison["comparison_levels"]
+        labels, value = {}, len([lv for lv in levels if not lv.get("is_null_level")]) - 1
+        for level in levels:
+            if level.get("is_null_level"):
+                labels[-1] = level["label_for_charts"]
+            else:
+                labels[value] = level["label_for_charts"]
+                value -= 1
+        out[comparison["output_column_name"]] = labels
+    return out
+
+
+@contextmanager
+def duckdb_session(memory_limit: str | None = None,
+                   temp_dir: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB with a memory limit and its own spill folder (removed afterwards).
+
+    The limit keeps a million records within the machine (DuckDB spills the rest to disk); the folder of its own
+    keeps two runs at once from sharing spill files.
+    """
+    base = Path(temp_dir or settings.linkage_temp_dir() or tempfile.gettempdir())
+    base.mkdir(parents=True, exist_ok=True)
+    spill = tempfile.mkdtemp(prefix="assure-duckdb-", dir=base)
+    con = duckdb.connect(config={"memory_limit": memory_limit or settings.linkage_memory_limit(),
+                                 "temp_directory": spill, "threads": settings.linkage_threads(),
+                                 "preserve_insertion_order": False})
+    try:
+        yield con
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def splink_input(records: pd.DataFrame) -> pd.DataFrame:
+    """The columns Splink reads, with `uid` = row position."""
+    frame = records[SPLINK_COLUMNS[1:]]  # copy-on-write: the added column below does not copy these
+    frame.insert(0, "uid", range(len(frame)))
+    return frame
+
+
+def _exact_u(model: dict, column: str) -> float:
+    """u probability of the exact level adjusted by `column`'s term frequencies: the frequency that adjusts nothing."""
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("tf_adjustment_column") == column:
+                return float(level.get("u_probability") or 0.0)
+    return 0.0
+
+
+def _term_frequency_tables(con: duckdb.DuckDBPyConnection, table: str, model: dict) -> None:
+    """Term frequencies of the names over every record (index and new alike), as tables tf_<column>_lookup.
+
+    Splink's predict_within / predict_between do not derive them from the records they are given, and the
+    frequencies of the whole index are the right ones: a surname common in the borough is weak evidence. Each
+    frequency is smoothed towards the neutral value (the exact level's u) by `TF_PRIOR_RECORDS` pseudo-records, so
+    a file of twenty records does not decide that every name in it is common.
+    """
+    for column in TF_COLUMNS:
+        u = _exact_u(model, column)
+        con.execute(f"CREATE TABLE tf_{column}_lookup AS SELECT {column}, "
+                    f"(count(*) + {TF_PRIOR_RECORDS} * {u!r}) / (sum(count(*)) OVER () + {TF_PRIOR_RECORDS}) "
+                    f"AS tf_{column} FROM {table} WHERE {column} IS NOT NULL GROUP BY {column}")
+
+
+def train(records: pd.DataFrame, out_path: Path | str = MODEL_PATH, max_pairs: float = 2e7, seed: int = 1) -> dict:
+    """Train on standardised records with a true `person_id`, write the frozen model JSON and return it.
+
+    m comes from the true pairs (every pair of records of one person), u from random pairs, and the prior
+    (probability that two random records match) from the truth itself.
+    """
+    from splink import DuckDBAPI, Linker
+
+    sizes = records.groupby("person_id").size()
+    n = len(records)
+    prior = float((sizes * (sizes - 1) / 2).sum() / (n * (n - 1) / 2))
+    frame = splink_input(records)
+    frame["person_id"] = records["person_id"].to_numpy()
+    with duckdb_session() as con:
+        db_api = DuckDBAPI(con)
+        linker = Linker(db_api.register(frame, table_name="training_records"), untrained_settings(prior),
+                        log_level=None)
+        for column in TF_COLUMNS:
+            linker.table_management.compute_tf_table(column)
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        linker.training.estimate_m_from_label_column("person_id")
+        model = linker.misc.save_model_to_json()
+    model.pop("linker_uid", None)  # a random id per training run: leaving it out keeps retraining reproducible
+    Path(out_path).write_text(json.dumps(model, indent=2) + "\n")
+    return model
+
+
+def score(records: pd.DataFrame, probe: pd.Series, model: dict, threshold: float,
+          memory_limit: str | None = None, temp_dir: str | None = None) -> pd.DataFrame:
+    """Scored candidate pairs involving at least one probe record, above `threshold` match probability.
+
+    `records` are standardised records (row position = uid); `probe` marks the new or changed ones. Pairs among
+    the other records were scored when those records arrived, so only probe x probe and probe x rest are scored.
+    Returns uid_l, uid_r (uid_l < uid_r), match_weight, match_probability and one gamma_<comparison> per
+    comparison (the level each pair reached).
+    """
+    from splink import DuckDBAPI, Linker
+
+    gammas = [f"gamma_{c['output_column_name']}" for c in model["comparisons"]]
+    empty = pd.DataFrame(columns=["uid_l", "uid_r", "match_weight", "match_probability", *gammas])
+    if not probe.any():
+        return empty
+    with duckdb_session(memory_limit, temp_dir) as con:
+        frame = splink_input(records)
+        frame["probe"] = probe.to_numpy()
+        con.register("all_records_view", frame)
+        con.execute("CREATE TABLE all_records AS SELECT * FROM all_records_view")
+        con.unregister("all_records_view")
+        del frame  # DuckDB holds its own copy now
+        _term_frequency_tables(con, "all_records", model)
+        if probe.all():  # the first run: every record is new, no need for a second copy
+            con.execute("ALTER TABLE all_records DROP COLUMN probe")
+            con.execute("ALTER TABLE all_records RENAME TO probe_records")
+        else:
+            con.execute("CREATE TABLE probe_records AS SELECT * EXCLUDE (probe) FROM all_records WHERE probe")
+            con.execute("CREATE TABLE rest_records AS SELECT * EXCLUDE (probe) FROM all_records WHERE NOT probe")
+            con.execute("DROP TABLE all_records")
+        db_api = DuckDBAPI(con)
+        new = db_api.register("probe_records", table_name="probe")
+        # the gamma columns say which level each comparison reached: the evidence a reviewer reads
+        settings = {**model, "retain_matching_columns": True, "retain_intermediate_calculation_columns": False}
+        linker = Linker(new, settings, log_level=None)
+        for column in TF_COLUMNS:
+            lookup = db_api.register(f"tf_{column}_lookup", table_name=f"tf_{column}_registered")
+            linker.table_management.register_term_frequency_lookup(lookup, column)
+        parts = [linker.inference.predict_within(new, threshold_match_probability=threshold, warning_mode="never")]
+        if not probe.all():
+            rest = db_api.register("rest_records", table_name="rest")
+            parts.append(linker.inference.predict_between(new, rest, threshold_match_probability=threshold,
+                                                          warning_mode="never"))
+        columns = ", ".join(["match_weight", "match_probability", *gammas])
+        union = " UNION ALL ".join(
+            f"SELECT least(uid_l, uid_r) AS uid_l, greatest(uid_l, uid_r) AS uid_r, {columns} "
+            f"FROM {part.physical_name}" for part in parts)
+        pairs = con.sql(union).df()
+    if pairs.empty:
+        return empty
+    return pairs.astype({"uid_l": "int64", "uid_r": "int64"}).sort_values(["uid_l", "uid_r"]).reset_index(drop=True)

@@ -1,0 +1,156 @@
+"""The offline HTML dashboard: an overview and one page per priority area, with trend charts.
+
+Pages are self-contained (inline CSS and SVG, no script, no request beyond their own folder), so they open
+from a shared drive on a closed council network and read on a projector.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from transforms.publish.charts import line_chart
+from transforms.publish.suppression import SUPPRESSED
+
+AREA_TITLES = {
+    "front_door": "Front door", "neglect": "Neglect", "child_protection": "Child protection",
+    "exploitation": "Exploitation", "police": "Police", "health": "Health", "education": "Education",
+    "lado": "LADO", "training": "Training", "multi_agency": "Multi-agency", "data_quality": "Partnership data quality",
+}
+RAG_COLOURS = {"RED": "#b3261e", "AMBER": "#a15c00", "GREEN": "#2e7d32"}
+ARROWS = {"up": "&#8593;", "down": "&#8595;", "level": "&#8594;"}
+STYLE = """
+body { font-family: Arial, Helvetica, sans-serif; margin: 0; font-size: 18px; color: #111; background: #fafafa; }
+header { background: #1f3b57; color: #fff; padding: 1rem 2rem; }
+header h1 { margin: 0; font-size: 28px; }
+nav { background: #e8eef4; padding: .5rem 2rem; }
+nav a { margin-right: 1.2rem; color: #0b3d6b; font-weight: bold; text-decoration: none; }
+nav a.here { text-decoration: underline; }
+main { padding: 1rem 2rem 3rem; }
+section.indicator { background: #fff; border: 1px solid #d5dde5; border-radius: 6px; padding: 1rem 1.2rem;
+  margin: 1rem 0; }
+figure { display: inline-block; margin: 0 1.5rem 1rem 0; }
+figcaption { font-weight: bold; margin-bottom: .2rem; }
+section.indicator h2 { font-size: 22px; margin: 0 0 .3rem; }
+p.definition { color: #333; margin: .2rem 0 .8rem; font-size: 16px; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; }
+th, td { border-bottom: 1px solid #ccc; padding: .35rem .7rem; text-align: left; }
+th { background: #eef2f6; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.rag { color: #fff; padding: .1rem .5rem; border-radius: .3rem; font-size: 15px; }
+.nodata { color: #555; font-style: italic; }
+.cards { display: flex; flex-wrap: wrap; gap: 1rem; }
+.card { background: #fff; border: 1px solid #d5dde5; border-radius: 6px; padding: 1rem; width: 15rem; }
+.card a { font-size: 20px; font-weight: bold; color: #0b3d6b; }
+"""
+
+
+def display(value: object, unit: str) -> str:
+    """A value as the ARG reads it: percentages to one decimal place, rates to one, counts whole."""
+    if isinstance(value, str):
+        return value  # suppressed
+    if value is None or pd.isna(value):
+        return "no data"
+    if unit == "percent":
+        return f"{float(value):.1f}%"
+    if unit == "rate_per_10000":
+        return f"{float(value):.1f}"
+    return f"{float(value):,.0f}"
+
+
+def _rag(rag: str) -> str:
+    if rag == "NO_DATA":
+        return '<span class="nodata">no data</span>'
+    if not rag:
+        return '<span class="nodata">not rated</span>'
+    return f'<span class="rag" style="background:{RAG_COLOURS[rag]}">{rag.title()}</span>'
+
+
+def _page(title: str, period: str, profile: str, areas: list[str], here: str, body: str) -> str:
+    links = ['<a href="index.html"' + (' class="here"' if here == "index" else "") + ">Overview</a>"]
+    links += [f'<a href="{a}.html"' + (' class="here"' if here == a else "") + f">{AREA_TITLES.get(a, a)}</a>"
+              for a in areas]
+    note = ("Internal profile: exact counts, for the Assurance and Review Group." if profile == "internal" else
+            "Public profile: counts from 1 to 5, and rates built on them, are shown as c.")
+    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
+            f"<header><h1>{html.escape(title)}</h1><div>Quarter ending {html.escape(period)}. "
+            f"{html.escape(note)}</div></header><nav>{''.join(links)}</nav><main>{body}</main></body></html>\n")
+
+
+def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quarters: list[str],
+                       labels: dict[str, str], comparator_areas: dict[tuple[str, str], str]) -> str:
+    def area_of(row: dict) -> str:
+        return f"({comparator_areas.get((indicator.id, row['breakdown']), 'England')})"
+
+    table = ["<table><thead><tr><th>Breakdown</th><th>Value</th><th>Numerator</th><th>Denominator</th>"
+             "<th>Comparator</th><th>RAG</th><th>Trend</th></tr></thead><tbody>"]
+    for row in rows.to_dict("records"):
+        value = None if row["rag"] == "NO_DATA" else row["value"]
+        comparator = row.get("comparator")
+        table.append(
+            f"<tr><td>{html.escape(row['breakdown'] or 'all')}</td>"
+            f"<td class='num'>{html.escape(display(value, row['unit']))}</td>"
+            f"<td class='num'>{html.escape(display(row['numerator'], 'count'))}</td>"
+            f"<td class='num'>{html.escape(display(row['denominator'], 'count')) if row['unit'] != 'count' else ''}"
+            f"</td><td class='num'>"
+            f"{'' if comparator is None or pd.isna(comparator) else html.escape(display(comparator, row['unit']))}"
+            f"{'' if comparator is None or pd.isna(comparator) else ' ' + html.escape(area_of(row))}</td>"
+            f"<td>{_rag(row['rag'])}</td><td>{ARROWS.get(row['direction'], '')}</td></tr>")
+    table.append("</tbody></table>")
+    charts = []
+    for row in rows.to_dict("records"):
+        if row["rag"] == "NO_DATA":
+            continue
+        series = trend[(trend["indicator_id"] == indicator.id) & (trend["breakdown"] == row["breakdown"])]
+        by_quarter = {q: v for q, v in zip(series["quarter"], series["value"], strict=True)}
+        points = [(labels.get(q, q), None if isinstance(by_quarter.get(q), str) or by_quarter.get(q) is None
+                   or pd.isna(by_quarter.get(q)) else float(by_quarter[q])) for q in quarters]
+        comparator = row.get("comparator")
+        comparator = None if comparator is None or pd.isna(comparator) else float(comparator)
+        label = f"{indicator.title} ({row['breakdown'] or 'all'}) over five quarters"
+        area = comparator_areas.get((indicator.id, row["breakdown"]), "England")
+        charts.append(f"<figure><figcaption>{html.escape(row['breakdown'] or 'All')}</figcaption>"
+                      f"{line_chart(points, comparator, row['unit'], label, area)}</figure>")
+        if len(charts) >= 6:
+            break
+    return (f'<section class="indicator" id="{html.escape(indicator.id)}"><h2>{html.escape(indicator.id)} '
+            f"{html.escape(indicator.title)}</h2><p class='definition'>{html.escape(indicator.definition)}</p>"
+            f"{''.join(table)}{''.join(charts)}</section>")
+
+
+def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list, period: str, quarters: list[str],
+                    labels: dict[str, str], folder: Path, profile: str,
+                    comparator_areas: dict[tuple[str, str], str] | None = None) -> list[Path]:
+    """Write index.html and one page per priority area into `folder`; return the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    by_area: dict[str, list] = {}
+    for indicator in indicators:
+        by_area.setdefault(getattr(indicator, "area", "other") or "other", []).append(indicator)
+    areas = [a for a in AREA_TITLES if a in by_area] + sorted(a for a in by_area if a not in AREA_TITLES)
+    written = []
+    cards = []
+    for area in areas:
+        sections = [_indicator_section(i, current[current["indicator_id"] == i.id], trend, quarters, labels,
+                                       comparator_areas or {})
+                    for i in by_area[area]]
+        title = f"{AREA_TITLES.get(area, area)}: partnership dataset"
+        path = folder / f"{area}.html"
+        path.write_text(_page(title, period, profile, areas, area, "".join(sections)), encoding="utf-8")
+        written.append(path)
+        rags = current[current["indicator_id"].isin([i.id for i in by_area[area]])]["rag"].value_counts()
+        summary = ", ".join(f"{rags.get(r, 0)} {r.lower()}" for r in ("RED", "AMBER", "GREEN") if rags.get(r, 0))
+        cards.append(f'<div class="card"><a href="{area}.html">{html.escape(AREA_TITLES.get(area, area))}</a>'
+                     f"<p>{len(by_area[area])} indicators{': ' + summary if summary else ''}</p></div>")
+    body = (f"<p>The quarterly picture of how well children are protected, from every agency's return. "
+            f"Values use the data received for the quarter ending {html.escape(period)}; trends recompute the "
+            f"previous quarters from the same returns.</p><div class='cards'>{''.join(cards)}</div>")
+    index = folder / "index.html"
+    index.write_text(_page("Partnership dataset", period, profile, areas, "index", body), encoding="utf-8")
+    return [index, *written]
+
+
+__all__ = ["write_dashboard", "display", "SUPPRESSED"]

@@ -1,0 +1,78 @@
+"""The analyst's data-quality report: submission status, rejection rates by agency over time, duplicate rates,
+and the size of the match review queue. One self-contained HTML page, from the warehouse tables.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+from transforms import warehouse
+from transforms.publish.dashboard import STYLE
+
+
+def _table(frame: pd.DataFrame, numeric: set[str] = frozenset()) -> str:
+    if frame.empty:
+        return "<p class='nodata'>None.</p>"
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(
+        f"<td{' class=num' if c in numeric else ''}>{html.escape('' if pd.isna(v) else str(v))}</td>"
+        for c, v in zip(frame.columns, row, strict=True)) + "</tr>" for row in frame.itertuples(index=False))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _percent(part: pd.Series, whole: pd.Series) -> pd.Series:
+    return (100 * part / whole.where(whole > 0)).round(1)
+
+
+def gather(period: str, warehouse_url: str) -> dict[str, pd.DataFrame]:
+    """The report's tables, read from the warehouse."""
+    eng = warehouse.engine(warehouse_url)
+    reg = warehouse.raw_submission
+    with eng.connect() as conn:
+        registry = pd.DataFrame(conn.execute(sa.select(reg)).mappings().all(), columns=[c.name for c in reg.columns])
+        review = (conn.execute(sa.select(sa.func.count()).select_from(warehouse.dq_match_review)
+                               .where(warehouse.dq_match_review.c.decision.is_(None))).scalar()
+                  if "dq_match_review" in warehouse.METADATA.tables else None)
+        fct = warehouse.fct_indicator_value
+        duplicates = pd.DataFrame(conn.execute(
+            sa.select(fct.c.indicator_id, fct.c.breakdown, fct.c.numerator, fct.c.denominator, fct.c.value)
+            .where(fct.c.period == period, fct.c.indicator_id.in_(["DQ-02", "POL-04"]))).mappings().all(),
+            columns=["indicator_id", "breakdown", "numerator", "denominator", "value"])
+    this = registry[registry["period"] == period].sort_values(["agency", "return_id", "received_at"])
+    status = pd.DataFrame({
+        "agency": this["agency"], "return": this["return_id"].fillna("(not recognised)"), "file": this["file_name"],
+        "received": this["received_at"].str.slice(0, 16).str.replace("T", " "), "status": this["status"],
+        "rows read": this["rows_read"], "rejected %": _percent(this["rows_rejected"], this["rows_read"]),
+        "queried %": _percent(this["rows_queried"], this["rows_read"]), "problem": this["reason"].fillna("")})
+    loaded = registry[registry["status"].isin(["ACCEPTED", "PARTIAL"])]
+    by_agency = loaded.groupby(["agency", "period"])[["rows_rejected", "rows_read"]].sum().reset_index()
+    by_agency["rejected %"] = _percent(by_agency["rows_rejected"], by_agency["rows_read"])
+    over_time = by_agency.pivot(index="agency", columns="period", values="rejected %").reset_index()
+    over_time.columns = [str(c) for c in over_time.columns]
+    return {"status": status, "over_time": over_time, "duplicates": duplicates,
+            "review": pd.DataFrame({"awaiting decision": [review if review is not None else "not yet built"]})}
+
+
+def write_dq_report(period: str, warehouse_url: str, path: Path) -> Path:
+    """Write `data_quality_<period>.html`."""
+    tables = gather(period, warehouse_url)
+    quarantined = int((tables["status"]["status"] == "QUARANTINED").sum())
+    body = (
+        f"<h2>Submissions for the quarter ending {html.escape(period)}</h2>"
+        f"<p>{len(tables['status'])} files registered, {quarantined} quarantined.</p>"
+        f"{_table(tables['status'], {'rows read', 'rejected %', 'queried %'})}"
+        "<h2>Rejected rows by agency, % of rows read, by quarter</h2>"
+        f"{_table(tables['over_time'], set(tables['over_time'].columns) - {'agency'})}"
+        "<h2>Duplicate person records</h2>"
+        f"{_table(tables['duplicates'], {'numerator', 'denominator', 'value'})}"
+        "<h2>Match review queue</h2>"
+        f"{_table(tables['review'], {'awaiting decision'})}")
+    page = (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Data quality {period}</title>'
+            f"<style>{STYLE}</style></head><body><header><h1>Data quality: quarter ending {html.escape(period)}"
+            f"</h1><div>For the partnership analyst (internal).</div></header><main>{body}</main></body></html>\n")
+    path.write_text(page, encoding="utf-8")
+    return path
