@@ -1,6 +1,6 @@
 """Person reconciliation at 200,000 and 1,000,000 records: accuracy, review queue, time and peak memory.
 
-Records come from `synthetic.linkage.records` (households, twins, typos, nicknames, moves, surname changes, NHS
+Records come from `synthetic.linkage.person_records` (households, twins, typos, nicknames, moves, surname changes, NHS
 numbers at each agency's rate), written once to parquet under build/bench/linkage/. Each size is reconciled by
 `assure link`'s code (`link_file`) in its own process, so the time is the wall time of a fresh process (start-up,
 reading, writing included) and the memory is that process's peak resident set (VmHWM), nothing of the benchmark's.

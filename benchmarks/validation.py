@@ -9,7 +9,8 @@ import pandas as pd
 
 import schemas
 from schemas.contract import CODE, DATE, DATETIME, INT, NHS, POSTCODE, UPN, YESNO, TableContract
-from transforms.ingest.mapping import SOURCE_ROW, UNTRUSTED, MappedTable, map_values
+from schemas.reserved import SOURCE_ROW, UNTRUSTED
+from transforms.ingest.mapping import MappedTable, map_values
 from transforms.ingest.validate import validate_table
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from dags.common import default_args, ingest, settings
+from dags.common import default_args, settings, stages
 
 
 @dag(
@@ -38,7 +38,7 @@ def agency_returns():
         s = settings()
         return pending(Path(s["landing"]), s["url"])
 
-    ingest(discover())
+    stages("ingest", "crosscheck", discover())
 
 
 agency_returns()

@@ -11,6 +11,8 @@ import datetime as dt
 import pendulum
 from airflow.sdk import Asset, get_current_context
 
+from transforms import INGEST_STEPS, stage_names
+
 STAGING = Asset("assure_staging")  # emitted when a submission's rows reach the stg_ tables
 WAREHOUSE_POOL = "assure_warehouse"  # one writer at a time on the warehouse
 OWNER = "partnership-data"
@@ -68,8 +70,8 @@ def record_failure(context) -> None:
 
 
 def ingest(files):
-    """Wire the per-file stages, one mapped task per file: register -> validate -> feedback -> load, then the
-    checks across returns once every file is loaded. `files` is an XComArg of [{'path', 'agency'}]."""
+    """The ingest stage, one mapped task per file: register -> validate -> feedback -> load (the steps of
+    `transforms.INGEST_STEPS`). `files` is an XComArg of [{'path', 'agency'}]; returns the loads' XComArg."""
     from airflow.sdk import task
 
     @task(map_index_template="{{ item['agency'] }}/{{ item['path'].split('/')[-1] }}")
@@ -77,27 +79,41 @@ def ingest(files):
         from transforms.ingest import register as register_file
 
         s = settings()
-        return register_file(item["path"], item["agency"], s["period"], s["out"], s["url"])
+        return register_file(item["path"], item["agency"], s["period"], s["out"], s["url"]).to_dict()
 
     @task
-    def validate(submission: dict) -> dict:
+    def validate(item: dict) -> dict:
+        from transforms.handoff import Submission
         from transforms.ingest import validate_submission
 
-        return validate_submission(submission, settings()["out"])
+        return validate_submission(Submission.from_dict(item), settings()["out"]).to_dict()
 
     @task
-    def feedback(result: dict) -> dict:
+    def feedback(item: dict) -> dict:
         from transforms.feedback import write_feedback
+        from transforms.handoff import IngestResult
 
         s = settings()
-        write_feedback(result, s["out"], s["url"])
-        return result
+        write_feedback(IngestResult.from_dict(item), s["out"], s["url"])
+        return item
 
     @task(pool=WAREHOUSE_POOL, outlets=[STAGING])
-    def load(result: dict) -> dict:
+    def load(item: dict) -> dict:
+        from transforms.handoff import IngestResult
         from transforms.load import load_submission
 
-        return load_submission(result, settings()["url"])
+        return load_submission(IngestResult.from_dict(item), settings()["url"])
+
+    steps = {"register": register, "validate": validate, "feedback": feedback, "load": load}
+    upstream = files
+    for name in INGEST_STEPS:  # each step takes the previous step's output for its file as `item`
+        upstream = steps[name].expand(item=upstream)
+    return upstream
+
+
+def crosscheck(loaded):
+    """The checks across returns, once every file is loaded (then fresh statistics for the planner)."""
+    from airflow.sdk import task
 
     @task(pool=WAREHOUSE_POOL)
     def crosscheck(loaded: list[dict]) -> dict:
@@ -109,12 +125,25 @@ def ingest(files):
         refresh_statistics(s["url"])
         return checked
 
-    return crosscheck(load.expand(result=feedback.expand(result=validate.expand(submission=register.expand(
-        item=files)))))
+    return crosscheck(loaded)
 
 
-def dataset(after=None):
-    """Wire `indicators` -> `publish` for the run's period, after `after` (an XComArg) when given."""
+def reconcile(after=None):
+    """The master person index for the run's period, after `after` (an XComArg) when given."""
+    from airflow.sdk import task
+
+    @task(pool=WAREHOUSE_POOL)
+    def reconcile(upstream: dict | None = None) -> dict:
+        from transforms.people import reconcile as reconcile_people
+
+        s = settings()
+        return reconcile_people(s["period"], s["url"])
+
+    return reconcile(after)
+
+
+def indicators(after=None):
+    """The partnership dataset for the run's period, after `after` (an XComArg) when given."""
     from airflow.sdk import task
 
     @task(pool=WAREHOUSE_POOL)
@@ -124,6 +153,13 @@ def dataset(after=None):
         s = settings()
         return compute_indicators(s["period"], s["url"], get_current_context()["run_id"])
 
+    return indicators(after)
+
+
+def publish(computed):
+    """Every publication of the run's period, after the indicators."""
+    from airflow.sdk import task
+
     @task
     def publish(computed: dict) -> dict:
         from transforms.publish import publish as publish_outputs
@@ -131,4 +167,16 @@ def dataset(after=None):
         s = settings()
         return publish_outputs(s["period"], s["url"], s["out"])
 
-    return publish(indicators(after))
+    return publish(computed)
+
+
+STAGE_TASKS = {"ingest": ingest, "crosscheck": crosscheck, "reconcile": reconcile, "indicators": indicators,
+               "publish": publish}
+
+
+def stages(first: str, last: str, upstream=None):
+    """Chain the tasks of the stages from `first` to `last`, in the one order of `transforms.STAGES`, after
+    `upstream` (for `ingest`: the XComArg of landed files). Returns the last stage's XComArg."""
+    for name in stage_names(first, last):
+        upstream = STAGE_TASKS[name](upstream)
+    return upstream

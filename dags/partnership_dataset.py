@@ -16,7 +16,7 @@ import pendulum
 from airflow.sdk import Param, dag
 from airflow.timetables.trigger import CronTriggerTimetable
 
-from dags.common import dataset, default_args
+from dags.common import default_args, stages
 
 
 @dag(
@@ -31,7 +31,7 @@ from dags.common import dataset, default_args
     params={"period": Param("", type="string"), "out": Param("", type="string")},
 )
 def partnership_dataset():
-    dataset()
+    stages("indicators", "publish")
 
 
 partnership_dataset()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from dags.common import WAREHOUSE_POOL, dataset, default_args, ingest, settings
+from dags.common import default_args, settings, stages
 
 
 @dag(
@@ -42,14 +42,7 @@ def partnership_pipeline():
 
         return discover_files(Path(settings()["landing"]))
 
-    @task(pool=WAREHOUSE_POOL)
-    def reconcile(checked: dict) -> dict:
-        from transforms.people import reconcile as reconcile_people
-
-        s = settings()
-        return reconcile_people(s["period"], s["url"])
-
-    dataset(reconcile(ingest(discover())))
+    stages("ingest", "publish", discover())
 
 
 partnership_pipeline()

@@ -8,9 +8,9 @@ record of the period into the master person index (`core_person`, `core_person_l
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Param, dag, task
+from airflow.sdk import Param, dag
 
-from dags.common import STAGING, WAREHOUSE_POOL, default_args, settings
+from dags.common import STAGING, default_args, stages
 
 
 @dag(
@@ -25,14 +25,7 @@ from dags.common import STAGING, WAREHOUSE_POOL, default_args, settings
     params={"period": Param("", type="string"), "out": Param("", type="string")},
 )
 def person_reconciliation():
-    @task(pool=WAREHOUSE_POOL)
-    def reconcile() -> dict:
-        from transforms.people import reconcile as reconcile_people
-
-        s = settings()
-        return reconcile_people(s["period"], s["url"])
-
-    reconcile()
+    stages("reconcile", "reconcile")
 
 
 person_reconciliation()

@@ -1,6 +1,6 @@
 """Airflow plugin: the partnership dashboard and data-quality report inside the Airflow UI.
 
-Glue only: it serves the pages `transforms/publish.py` wrote to `$ASSURE_OUTPUT_DIR/published/`. The pages
+Glue only: it serves the pages `transforms/publish/outputs.py` wrote to `$ASSURE_OUTPUT_DIR/published/`. The pages
 hold internal-profile figures, so every route requires an authenticated Airflow user (a JWT in the
 Authorization header or Airflow's session cookie): Airflow does not authenticate plugin apps by itself.
 """

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from schemas.rules import ERROR, QUERY, RAW, UNTRUSTED, Rule, add_years, submitted
+from schemas.reserved import MARK_UNTRUSTED, OVERLONG, PERIOD_END, RAW, UNTRUSTED
+from schemas.rules import ERROR, QUERY, REPORTING_WINDOW, Rule, add_years, submitted
 
-PERIOD_END = "__period_end"  # ISO period end put beside every mapped frame (NA when validating without a period)
-REPORTING_WINDOW = "reporting_window"
-OVERLONG = "__overlong"  # the first column of the row whose cell is longer than MAX_CELL_CHARS
 # No field of any return needs more; a longer cell is a paste gone wrong (or an attack on what reads it later).
 MAX_CELL_CHARS = 2000
 
@@ -49,8 +47,8 @@ def valid_identifier(rule_id: str, column: str, label: str, how: str) -> Rule:
 def untrusted_cells(rule_id: str) -> Rule:
     """QUERY when a cell held a formula or an Excel error value: it was read as blank."""
     return Rule(rule_id, QUERY, "A cell held a formula or an Excel error (such as #N/A); it was treated as blank. "
-                "Paste values instead of formulas and fill the cell.", ("__untrusted",),
-                lambda df: df["__untrusted"].isna(), {UNTRUSTED: True})
+                "Paste values instead of formulas and fill the cell.", (UNTRUSTED,),
+                lambda df: df[UNTRUSTED].isna(), {MARK_UNTRUSTED: True})
 
 
 def overlong_column(df: pd.DataFrame) -> pd.Series:
@@ -70,6 +68,6 @@ def long_cells(rule_id: str, example_column: str) -> Rule:
     """ERROR when a cell holds more than MAX_CELL_CHARS characters; `example_column` is where the test puts one."""
     return Rule(rule_id, ERROR, f"A cell holds more than {MAX_CELL_CHARS:,} characters, far more than any field of "
                 "this return needs (a paste gone wrong?). Correct the cell and resubmit the row.", (OVERLONG,),
-                # the mapper has already marked the column (transforms/mapping.py); frames built elsewhere are scanned
+                # the mapper has already marked the column (transforms/ingest/mapping.py); other frames are scanned
                 lambda df: (df[OVERLONG] if OVERLONG in df else overlong_column(df)).isna(),
                 {example_column: "x" * (MAX_CELL_CHARS + 1)})

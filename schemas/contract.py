@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from schemas.rules import Rule
+from schemas.rules import REPORTING_WINDOW, Rule
 
-# Column kinds understood by the mapper (transforms/mapping.py).
+# Column kinds understood by the mapper (transforms/ingest/mapping.py).
 TEXT, ID, DATE, DATETIME, CODE, YESNO, INT, NHS, UPN, POSTCODE = (
     "text", "id", "date", "datetime", "code", "yesno", "int", "nhs", "upn", "postcode")
 
@@ -58,6 +58,11 @@ class TableContract:
     person_bearing: bool = False
     annex_list: int | None = None  # the Ofsted Annex A list number, when the table is one
 
+    def __post_init__(self) -> None:
+        # rules declared without facts this contract holds (known_code: the column's codes) are completed here
+        bound = tuple(rule.bind(self) if rule.bind else rule for rule in self.rules)
+        object.__setattr__(self, "rules", bound)
+
     def column(self, name: str) -> Column:
         """The column called `name`."""
         for col in self.columns:
@@ -68,7 +73,7 @@ class TableContract:
     @property
     def window_column(self) -> str | None:
         """The event date column of the table's reporting-window rule, if it has one."""
-        return next((rule.columns[0] for rule in self.rules if rule.kind == "reporting_window"), None)
+        return next((rule.columns[0] for rule in self.rules if rule.kind == REPORTING_WINDOW), None)
 
     @property
     def required(self) -> list[str]:

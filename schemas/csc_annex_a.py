@@ -11,7 +11,8 @@ import pandas as pd
 from schemas import codes
 from schemas.common import child_at_event, dob_not_after, in_reporting_window, long_cells, untrusted_cells
 from schemas.contract import CODE, DATE, ID, INT, TEXT, YESNO, Column, TableContract
-from schemas.rules import DUPLICATE, ERROR, QUERY, Rule, known_code, not_before, required, valid_date
+from schemas.reserved import DUPLICATE, IN_IDENTITY
+from schemas.rules import ERROR, QUERY, Rule, known_code, not_before, required, valid_date
 
 RETURN_ID = "csc_annex_a"
 LISTS_READ = (1, 3, 4, 5, 6, 7, 8)
@@ -36,7 +37,7 @@ def _child_rules(prefix: str, event: str, event_label: str) -> tuple[Rule, ...]:
         valid_date(f"{prefix}-003", event, event_label),
         valid_date(f"{prefix}-004", "date_of_birth", "Date of Birth"),
         dob_not_after(f"{prefix}-005", event, event_label),
-        known_code(f"{prefix}-006", "gender", "Gender", list(codes.SEX)),
+        known_code(f"{prefix}-006", "gender", "Gender"),
         untrusted_cells(f"{prefix}-090Q"),
         long_cells(f"{prefix}-092", "child_id"),
     )
@@ -73,8 +74,8 @@ CONTACTS = _annex_list(
         *_child_rules("CON", "contact_date", "Date of Contact"),
         in_reporting_window("CON-091Q", "contact_date", "Date of Contact"),
         required("CON-010", "contact_source", "Contact Source"),
-        known_code("CON-011", "contact_source", "Contact Source", list(codes.CIN_SOURCE)),
-        known_code("CON-012", "contact_outcome", "Contact Outcome", list(codes.CONTACT_OUTCOME)),
+        known_code("CON-011", "contact_source", "Contact Source"),
+        known_code("CON-012", "contact_outcome", "Contact Outcome"),
         valid_date("CON-013", "decision_date", "Decision Date"),
         not_before("CON-014", "decision_date", "contact_date",
                    "The Decision Date is before the Date of Contact. Check both dates."),
@@ -96,11 +97,11 @@ REFERRALS = _annex_list(
         required("REF-002", "referral_date", "Date of Referral"),
         valid_date("REF-003", "referral_date", "Date of Referral"),
         required("REF-004", "referral_source", "Referral Source"),
-        known_code("REF-005", "referral_source", "Referral Source", list(codes.CIN_SOURCE)),
+        known_code("REF-005", "referral_source", "Referral Source"),
         valid_date("REF-006", "date_of_birth", "Date of Birth"),
         dob_not_after("REF-007", "referral_date", "Date of Referral"),
-        known_code("REF-008", "gender", "Gender", list(codes.SEX)),
-        known_code("REF-009", "referral_nfa", "Referral NFA?", ["Y", "N"]),
+        known_code("REF-008", "gender", "Gender"),
+        known_code("REF-009", "referral_nfa", "Referral NFA?"),
         untrusted_cells("REF-090Q"),
         long_cells("REF-092", "child_id"),
         in_reporting_window("REF-091Q", "referral_date", "Date of Referral"),
@@ -123,11 +124,11 @@ ASSESSMENTS = _annex_list(
     (
         *_child_rules("ASM", "assessment_start_date", "Continuous Assessment Start Date"),
         in_reporting_window("ASM-091Q", "assessment_start_date", "Continuous Assessment Start Date"),
-        known_code("ASM-010", "child_seen", "Child Seen During Continuous Assessment", ["Y", "N"]),
+        known_code("ASM-010", "child_seen", "Child Seen During Continuous Assessment"),
         valid_date("ASM-011", "assessment_authorised_date", "Continuous Assessment Date of Authorisation"),
         not_before("ASM-012", "assessment_authorised_date", "assessment_start_date",
                    "The assessment was authorised before it started. Check both dates."),
-        known_code("ASM-013", "further_action", "Was the child assessed as requiring support?", ["Y", "N"]),
+        known_code("ASM-013", "further_action", "Was the child assessed as requiring support?"),
         Rule("ASM-014Q", QUERY, "Assessment Factors holds a code that is not a CIN census factor code (e.g. 16A). "
              "Separate codes with commas.", ("assessment_factors",),
              _factors_known,
@@ -150,11 +151,11 @@ SECTION_47 = _annex_list(
     (
         *_child_rules("ENQ", "s47_start_date", "Section 47 Enquiry Start Date"),
         in_reporting_window("ENQ-091Q", "s47_start_date", "Section 47 Enquiry Start Date"),
-        known_code("ENQ-010", "icpc_unnecessary", "Was an ICPC deemed unnecessary?", ["Y", "N"]),
+        known_code("ENQ-010", "icpc_unnecessary", "Was an ICPC deemed unnecessary?"),
         valid_date("ENQ-011", "icpc_date", "Date of Initial Child Protection Conference"),
         not_before("ENQ-012", "icpc_date", "s47_start_date",
                    "The Initial Child Protection Conference is dated before the Section 47 enquiry started."),
-        known_code("ENQ-013", "icpc_led_to_plan", "Did the ICPC result in a plan?", ["Y", "N"]),
+        known_code("ENQ-013", "icpc_led_to_plan", "Did the ICPC result in a plan?"),
     ),
 )
 
@@ -170,14 +171,12 @@ CHILDREN_IN_NEED = _annex_list(
     ),
     (
         *_child_rules("CIN", "cin_start_date", "CIN Start Date"),  # no window rule: a case may be open for years
-        known_code("CIN-010", "primary_need", "Primary Need Code", list(codes.PRIMARY_NEED)),
+        known_code("CIN-010", "primary_need", "Primary Need Code"),
         valid_date("CIN-011", "cin_closure_date", "CIN Closure Date"),
         not_before("CIN-012", "cin_closure_date", "cin_start_date",
                    "The CIN Closure Date is before the CIN Start Date. Check both dates."),
     ),
 )
-
-CATEGORY_CODES = list(codes.ABUSE_CATEGORY)
 
 CP_PLANS = _annex_list(
     7, "list7_child_protection", "Child protection", "stg_csc_cp_plan",
@@ -194,14 +193,14 @@ CP_PLANS = _annex_list(
         required("CPP-002", "cpp_start_date", "Child Protection Plan Start Date"),
         valid_date("CPP-003", "cpp_start_date", "Child Protection Plan Start Date"),
         required("CPP-004", "initial_category", "Initial Category of Abuse"),
-        known_code("CPP-005", "initial_category", "Initial Category of Abuse", CATEGORY_CODES),
-        known_code("CPP-006", "latest_category", "Latest Category of Abuse", CATEGORY_CODES),
+        known_code("CPP-005", "initial_category", "Initial Category of Abuse"),
+        known_code("CPP-006", "latest_category", "Latest Category of Abuse"),
         valid_date("CPP-007", "cpp_end_date", "Child Protection Plan End Date"),
         not_before("CPP-008", "cpp_end_date", "cpp_start_date",
                    "Child Protection Plan End Date is before the Plan Start Date. Check both dates."),
         valid_date("CPP-009", "date_of_birth", "Date of Birth"),
         dob_not_after("CPP-010", "cpp_start_date", "Child Protection Plan Start Date"),
-        known_code("CPP-011", "gender", "Gender", list(codes.SEX)),
+        known_code("CPP-011", "gender", "Gender"),
         Rule("CPP-012", ERROR, "The same child has two plans starting on the same date. Remove the duplicate row.",
              ("child_id", "cpp_start_date"),
              lambda df: df["child_id"].isna() | ~df.duplicated(["child_id", "cpp_start_date"], keep=False),
@@ -229,21 +228,21 @@ LOOKED_AFTER = _annex_list(
     ),
     (
         *_child_rules("LAC", "lac_start_date", "Date Started to be Looked After"),  # no window: long episodes
-        known_code("LAC-010", "legal_status", "Child's Legal Status", list(codes.LEGAL_STATUS)),
+        known_code("LAC-010", "legal_status", "Child's Legal Status"),
         valid_date("LAC-011", "lac_end_date", "Date Ceased to be Looked After"),
         not_before("LAC-012", "lac_end_date", "lac_start_date",
                    "The child ceased to be looked after before the start date. Check both dates."),
-        known_code("LAC-013", "rhi_offered", "Was the child offered a Return Interview?", ["Y", "N"]),
+        known_code("LAC-013", "rhi_offered", "Was the child offered a Return Interview?"),
     ),
 )
 
 TABLES = (CONTACTS, REFERRALS, ASSESSMENTS, SECTION_47, CHILDREN_IN_NEED, CP_PLANS, LOOKED_AFTER)
 
-# Cross-return rule, run after every return of the period is loaded (transforms/crosscheck.py): the check sees
-# `__in_identity`, True where the child id is in the period's csc_child_identity return.
+# Cross-return rule, run after every return of the period is loaded (transforms/load/crosscheck.py): the check sees
+# IN_IDENTITY, True where the child id is in the period's csc_child_identity return.
 NOT_IN_IDENTITY = Rule(
     "ANX-001Q", QUERY,
     "This Child Unique ID is not in the child identity return for the quarter, so the child cannot be matched "
     "with other agencies' records. Add the child to the identity return.",
-    ("child_id",), lambda df: df["__in_identity"].astype(bool))
+    ("child_id",), lambda df: df[IN_IDENTITY].astype(bool))
 CROSS_RULES = (NOT_IN_IDENTITY,)

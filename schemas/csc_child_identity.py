@@ -1,6 +1,5 @@
 """`csc_child_identity`: who each Annex A Child Unique ID is, for reconciliation with other agencies."""
 
-from schemas import codes
 from schemas.common import long_cells, untrusted_cells, valid_identifier
 from schemas.contract import ID, Column, TableContract
 from schemas.people import nhs_number_valid, person_columns
@@ -26,7 +25,7 @@ CHILD_IDENTITY = TableContract(
         required("CID-003", "first_name", "First name"),
         required("CID-004", "last_name", "Last name"),
         valid_date("CID-005", "date_of_birth", "Date of birth"),
-        known_code("CID-006", "sex", "Sex", list(codes.SEX)),
+        known_code("CID-006", "sex", "Sex"),
         Rule("CID-007Q", QUERY, "NHS number fails the check-digit test, so it will not be used for matching. "
              "Check it against the child's record.", ("nhs_number",), nhs_number_valid,
              fails_with={"nhs_number": "943 476 5918"}),

@@ -1,6 +1,5 @@
 """`edu_cme`: children missing education."""
 
-from schemas import codes
 from schemas.common import dob_not_after, long_cells, untrusted_cells, valid_identifier
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.people import person_columns
@@ -37,7 +36,7 @@ CHILDREN_MISSING_EDUCATION = TableContract(
         not_before("CME-010", "resolved_date", "identified_date",
                    "The case is resolved before it was identified. Check both dates."),
         required("CME-011", "reason", "Reason"),
-        known_code("CME-012", "sex", "Sex", list(codes.SEX)),
+        known_code("CME-012", "sex", "Sex"),
         dob_not_after("CME-013", "identified_date", "identified date"),
         valid_identifier("CME-014Q", "upn", "UPN", "DfE check-letter"),
         untrusted_cells("CME-090Q"),

@@ -1,6 +1,5 @@
 """`edu_suspensions`: suspensions, permanent exclusions and lunchtime exclusions (school census categories)."""
 
-from schemas import codes
 from schemas.common import (
           child_at_event,
           dob_not_after,
@@ -11,7 +10,8 @@ from schemas.common import (
 )
 from schemas.contract import CODE, DATE, INT, TEXT, UPN, Column, TableContract
 from schemas.people import person_columns
-from schemas.rules import DUPLICATE, ERROR, QUERY, Rule, known_code, required, valid_date
+from schemas.reserved import DUPLICATE, RAW
+from schemas.rules import ERROR, QUERY, Rule, known_code, raw, required, valid_date
 
 RETURN_ID = "edu_suspensions"
 
@@ -51,21 +51,21 @@ SUSPENSIONS = TableContract(
              ("school_urn",), lambda df: df["school_urn"].isna() | df["school_urn"].str.fullmatch(r"\d{6}"),
              fails_with={"school_urn": "12345"}),
         required("SUS-007", "school_phase", "School phase"),
-        known_code("SUS-008", "school_phase", "School phase", list(PHASES)),
+        known_code("SUS-008", "school_phase", "School phase"),
         required("SUS-009", "category", "Category"),
-        known_code("SUS-010", "category", "Category", list(CATEGORIES)),
+        known_code("SUS-010", "category", "Category"),
         required("SUS-011", "start_date", "Start date"),
         valid_date("SUS-012", "start_date", "Start date"),
-        known_code("SUS-013", "sex", "Sex", list(codes.SEX)),
+        known_code("SUS-013", "sex", "Sex"),
         Rule("SUS-014", ERROR, "Sessions must be a whole number of sessions (half days), 0 or more.",
-             ("sessions",), lambda df: df["sessions__raw"].isna()
+             ("sessions",), lambda df: raw(df, "sessions").isna()
              | (df["sessions"].notna() & ~df["sessions"].str.startswith("-").fillna(False)),
              fails_with={"sessions": "-1"}),
         dob_not_after("SUS-015", "start_date", "start date"),
         Rule("SUS-016", ERROR, "The same pupil has two rows for the same category and start date. "
              "Remove the duplicate row.", ("upn", "start_date"),
-             lambda df: df["upn__raw"].isna() | df["start_date"].isna()
-             | ~df.duplicated(["upn__raw", "category", "start_date"], keep=False),
+             lambda df: raw(df, "upn").isna() | df["start_date"].isna()
+             | ~df.duplicated(["upn" + RAW, "category", "start_date"], keep=False),
              fails_with={DUPLICATE: True}),
         child_at_event("SUS-017Q", "start_date", "start date"),
         untrusted_cells("SUS-090Q"),

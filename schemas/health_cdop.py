@@ -46,10 +46,10 @@ CASES = TableContract(
                    "The date of death is before the date of birth. Check both dates."),
         not_before("CDOP-010", "review_date", "date_of_death",
                    "The review is dated before the death. Check both dates."),
-        known_code("CDOP-011", "category", "Category", list(CATEGORIES)),
-        known_code("CDOP-012", "modifiable_factors", "Modifiable factors", ["Y", "N", "U"]),
-        known_code("CDOP-013", "learning_identified", "Learning identified", ["Y", "N"]),
-        known_code("CDOP-014", "joint_agency_response", "Joint agency response", ["Y", "N"]),
+        known_code("CDOP-011", "category", "Category"),
+        known_code("CDOP-012", "modifiable_factors", "Modifiable factors"),
+        known_code("CDOP-013", "learning_identified", "Learning identified"),
+        known_code("CDOP-014", "joint_agency_response", "Joint agency response"),
         Rule("CDOP-015Q", QUERY, "The date of death is on or after the 18th birthday: child death reviews cover "
              "children. Check the dates.", ("date_of_death", "date_of_birth"),
              lambda df: df["date_of_birth"].isna() | df["date_of_death"].isna()

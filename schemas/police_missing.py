@@ -32,7 +32,7 @@ MISSING = TableContract(
         valid_date("MIS-006", "returned_at", "Returned at"),
         not_before("MIS-007", "returned_at", "missing_from",
                    "The child is recorded as returning before going missing. Check both dates and times."),
-        known_code("MIS-008", "risk_grading", "Risk grading", list(RISK_GRADINGS)),
+        known_code("MIS-008", "risk_grading", "Risk grading"),
         untrusted_cells("MIS-090Q"),
         long_cells("MIS-092", "report_id"),
         in_reporting_window("MIS-091Q", "missing_from", "Missing from"),

@@ -1,6 +1,5 @@
 """`police_nominals`: person records from the force system. Duplicate people are measured, never rejected."""
 
-from schemas import codes
 from schemas.common import long_cells, untrusted_cells
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.people import person_columns
@@ -29,7 +28,7 @@ NOMINALS = TableContract(
         required("NOM-003", "first_name", "First name"),
         required("NOM-004", "last_name", "Last name"),
         valid_date("NOM-005", "date_of_birth", "Date of birth"),
-        known_code("NOM-006", "sex", "Sex", list(codes.SEX)),
+        known_code("NOM-006", "sex", "Sex"),
         valid_date("NOM-007", "created_date", "Created date"),
         not_before("NOM-008", "created_date", "date_of_birth",
                    "The record was created before the person's date of birth. Check both dates."),

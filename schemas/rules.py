@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pandera.pandas as pa
 
+from schemas.reserved import DUPLICATE, RAW
+
+REPORTING_WINDOW = "reporting_window"  # the `kind` of the rule whose column the period check reads
+
+if TYPE_CHECKING:
+    from schemas.contract import TableContract
+
 FILE, ERROR, QUERY = "FILE", "ERROR", "QUERY"
 SEVERITY_ORDER = {FILE: 0, ERROR: 1, QUERY: 2}
-
-RAW = "__raw"
-DUPLICATE = "__duplicate__"
-UNTRUSTED = "__untrusted__"
 
 CheckFn = Callable[[pd.DataFrame], pd.Series]
 
@@ -34,11 +38,15 @@ class Rule:
     columns: tuple[str, ...]
     check: CheckFn
     # Cells that make an otherwise valid row fail this rule (raw values as an agency would key them), so every
-    # rule is tested with a passing and a failing row. DUPLICATE repeats the row; UNTRUSTED marks the cell.
+    # rule is tested with a passing and a failing row. Keys that are not columns (schemas/reserved.py): DUPLICATE
+    # repeats the row; MARK_UNTRUSTED marks a cell as a formula.
     fails_with: dict = field(default_factory=dict, compare=False)
     # What the rule is about, where other code needs to know (e.g. "reporting_window": the period check reads
     # the column of that rule); empty for most rules.
-    kind: str = field(default="", compare=False)
+    kind: str = field(default="", compare=False)  # e.g. REPORTING_WINDOW: a rule other code looks up
+    # For a rule declared without facts its table's contract already holds (known_code: the column's code list):
+    # the contract calls it with itself when it is made, and keeps the rule it returns in place of this one.
+    bind: Callable[[TableContract], Rule] | None = field(default=None, compare=False, repr=False)
 
     @property
     def column(self) -> str:
@@ -69,11 +77,26 @@ def valid_date(rule_id: str, column: str, label: str) -> Rule:
                 (column,), lambda df: ~submitted(df, column) | df[column].notna(), {column: "31/02/2026"})
 
 
-def known_code(rule_id: str, column: str, label: str, codes: list[str]) -> Rule:
-    """ERROR when a coded cell holds a value that is not in the code list."""
-    listed = ", ".join(codes)
-    return Rule(rule_id, ERROR, f"{label} is not one of the allowed values ({listed}). Pick a value from the list.",
-                (column,), lambda df: ~submitted(df, column) | df[column].notna(), {column: "NOT-A-CODE"})
+def known_code(rule_id: str, column: str, label: str) -> Rule:
+    """ERROR when a coded cell holds a value that is not in the column's code list.
+
+    The code list is the column's own (`Column.codes` in the table's contract), written nowhere else: the contract
+    binds the rule when it is made, and the bound rule's message lists the codes.
+    """
+    def check(df: pd.DataFrame) -> pd.Series:
+        return ~submitted(df, column) | df[column].notna()  # the mapper left NA where no code or label matched
+
+    def declared(listed: str) -> Rule:
+        return Rule(rule_id, ERROR, f"{label} is not one of the allowed values{listed}. Pick a value from the list.",
+                    (column,), check, {column: "NOT-A-CODE"}, bind=None if listed else bind)
+
+    def bind(contract: TableContract) -> Rule:
+        codes = contract.column(column).codes
+        if not codes:
+            raise ValueError(f"{rule_id}: column '{column}' of {contract.table_id} has no code list")
+        return declared(f" ({', '.join(codes)})")
+
+    return declared("")
 
 
 def unique_id(rule_id: str, column: str, label: str) -> Rule:

@@ -2,7 +2,8 @@
 
 from schemas.common import in_reporting_window, long_cells, untrusted_cells
 from schemas.contract import DATE, ID, INT, TEXT, Column, TableContract
-from schemas.rules import DUPLICATE, ERROR, Rule, required, valid_date
+from schemas.reserved import DUPLICATE
+from schemas.rules import ERROR, Rule, raw, required, valid_date
 
 RETURN_ID = "training_attendance"
 
@@ -29,7 +30,7 @@ ATTENDANCE = TableContract(
         required("TRN-005", "attendee_agency", "Agency"),
         required("TRN-006", "attendees", "Attendees"),
         Rule("TRN-007", ERROR, "Attendees must be a whole number, 0 or more.", ("attendees",),
-             lambda df: df["attendees__raw"].isna()
+             lambda df: raw(df, "attendees").isna()
              | (df["attendees"].notna() & ~df["attendees"].str.startswith("-").fillna(False)),
              fails_with={"attendees": "-2"}),
         Rule("TRN-008", ERROR, "The same course and agency appear on more than one row. Add the attendees "

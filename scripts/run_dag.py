@@ -70,6 +70,7 @@ def describe_dags() -> dict:
             "tags": sorted(dag.tags), "doc_md": bool(dag.doc_md),
             "owners": sorted({t.owner for t in dag.tasks}),
             "min_retries": min(t.retries for t in dag.tasks), "tasks": sorted(t.task_id for t in dag.tasks),
+            "edges": sorted([t.task_id, d] for t in dag.tasks for d in t.downstream_task_ids),
         }
     return {"import_errors": {str(k): str(v) for k, v in bag.import_errors.items()}, "dags": dags}
 

@@ -1,10 +1,34 @@
-"""A TCP proxy in front of PostgreSQL that a test can break on purpose: refuse connections, drop the live ones, or
-cut a connection the moment the client sends a given statement (so the server sees it vanish mid-transaction)."""
+"""Faults on purpose: a TCP proxy in front of PostgreSQL that a test can break (refuse connections, drop the live
+ones, or cut a connection the moment the client sends a given statement, so the server sees it vanish
+mid-transaction), and an `assure run` that stops inside a load's transaction."""
 
 from __future__ import annotations
 
 import socket
 import threading
+
+# `python -c PAUSED_RUN <marker> <n> <assure run arguments...>`: `assure run`, except that the n-th load writes its
+# submission id to <marker> and sleeps inside its transaction, before committing, so the test can kill the process
+# there. It replaces the load's last step (`transforms.load.staging.mark_loaded`): the product has no test hook.
+PAUSED_RUN = """
+import sys, time
+from pathlib import Path
+from transforms import cli
+from transforms.load import staging
+
+marker, pause_at, *arguments = sys.argv[1:]
+real, started = staging.mark_loaded, []
+
+def mark_loaded(conn, result):
+    real(conn, result)
+    started.append(result.submission_id)
+    if len(started) == int(pause_at):
+        Path(marker).write_text(result.submission_id)
+        time.sleep(120)
+
+staging.mark_loaded = mark_loaded
+sys.exit(cli.main(arguments))
+"""
 
 
 class BreakableProxy:

@@ -415,4 +415,4 @@ def test_reliability_doc_lists_every_case_with_its_outcome():
 def test_register_takes_a_plain_archive_suffix_only(tmp_path, sqlite_url):
     path = ppn_book(tmp_path / "x.csv;rm -rf ~", ppn_rows())
     submission = register(str(path), "police", PERIOD, str(tmp_path / "out"), sqlite_url)
-    assert Path(submission["archive_path"]).name == submission["sha256"]
+    assert Path(submission.archive_path).name == submission.sha256

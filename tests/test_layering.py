@@ -40,7 +40,8 @@ def test_no_product_module_imports_the_synthetic_data_tools():
 def test_the_check_itself_finds_an_import(tmp_path):
     (tmp_path / "bad.py").write_text("import os\nfrom airflow.sdk import dag\n")
     (tmp_path / "nested").mkdir()
-    (tmp_path / "nested" / "worse.py").write_text("def f():\n    import airflow\n    from synthetic.generate import x\n")
+    (tmp_path / "nested" / "worse.py").write_text(
+        "def f():\n    import airflow\n    from synthetic.generate import x\n")
     assert importers(tmp_path, "airflow") == ["bad.py:2", "nested/worse.py:2"]
     assert importers(tmp_path, "synthetic") == ["nested/worse.py:3"]
 

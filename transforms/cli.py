@@ -42,6 +42,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     import schemas
     from transforms.feedback import report_content, write_feedback
+    from transforms.handoff import Submission
     from transforms.ingest import sha256_of, validate_submission
 
     path = Path(args.file)
@@ -50,20 +51,20 @@ def _validate(args: argparse.Namespace) -> int:
         return 2
     sha = sha256_of(path)
     folder = path.resolve().parent.name
-    submission = {"submission_id": sha[:16], "sha256": sha, "file_name": path.name, "archive_path": str(path),
-                  "agency": folder if folder in schemas.AGENCIES else None, "period": args.period or "",
-                  "received_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+    submission = Submission(submission_id=sha[:16], sha256=sha, file_name=path.name, archive_path=str(path),
+                            agency=folder if folder in schemas.AGENCIES else None, period=args.period or "",
+                            received_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
     out = settings.output_dir(args.out)
     result = validate_submission(submission, out, args.return_id)
     paths = write_feedback(result, out)
     if args.json:
         print(json.dumps(report_content(result), indent=2, ensure_ascii=False))
     else:
-        print(f"{path.name}: {result['status']} ({result.get('return_id') or 'no return recognised'}), "
-              f"{result['rows_read']} rows read = {result['rows_accepted']} accepted + "
-              f"{result['rows_rejected']} rejected; {result['rows_queried']} queried")
-        if result.get("reason"):
-            print(f"  problem: {result['reason']}")
+        print(f"{path.name}: {result.status} ({result.return_id or 'no return recognised'}), "
+              f"{result.rows_read} rows read = {result.rows_accepted} accepted + "
+              f"{result.rows_rejected} rejected; {result.rows_queried} queried")
+        if result.reason:
+            print(f"  problem: {result.reason}")
         print(f"  feedback: {paths['xlsx']}")
     return 0
 
@@ -131,8 +132,12 @@ def parser() -> argparse.ArgumentParser:
     link.add_argument("--memory-limit", help="DuckDB memory limit while matching (default ASSURE_LINK_MEMORY_LIMIT or "
                                            "512MB)")
     link.set_defaults(handler=_link)
-    for plug_in in entry_points(group=COMMAND_PLUG_INS):  # development commands (`synthetic/`), when installed
-        plug_in.load()(commands)
+    for plug_in in entry_points(group=COMMAND_PLUG_INS):
+        try:
+            register = plug_in.load()
+        except ImportError:  # a deployment without `synthetic/`: no development commands
+            continue
+        register(commands)
     return top
 
 

@@ -1,7 +1,8 @@
 """The stages of DESIGN.md section 2 as plain functions with explicit arguments.
 
 `assure run` calls `run()`, which calls the stage functions in order; the Airflow DAG in `dags/` calls the
-very same stage functions, one task each. Stages pass small dicts of paths, never DataFrames.
+very same stage functions, one task each. Stages hand each other the typed records of `transforms.handoff`
+(paths and counts), never DataFrames.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from transforms import warehouse
+from transforms import STAGES, warehouse
 from transforms.dataset import compute_indicators, parse_period
 from transforms.feedback import write_feedback
+from transforms.handoff import IngestResult
 from transforms.ingest import discover, register, validate_submission
 from transforms.load import crosscheck, load_submission
 from transforms.operations import stopwatch
@@ -72,10 +74,10 @@ def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url
         step = "validating"
         result = validate_submission(submission, out_dir)
         step = "writing the feedback for"
-        with stopwatch.step("ingest/feedback", result["rows_read"]):
+        with stopwatch.step("ingest/feedback", result.rows_read):
             feedback = write_feedback(result, out_dir, warehouse_url)
         step = "loading"
-        with stopwatch.step("ingest/load", result["rows_accepted"]):
+        with stopwatch.step("ingest/load", result.rows_accepted):
             load_submission(result, warehouse_url)
     except SYSTEM_FAILURES as exc:
         raise RunFailed(f"{step} {landed} failed: {describe(exc)}. This file was not marked as loaded; "
@@ -83,11 +85,11 @@ def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url
     return {**summarise(result, feedback), "landed": landed}
 
 
-def summarise(result: dict, feedback: dict) -> dict:
+def summarise(result: IngestResult, feedback: dict) -> dict:
     """The part of a submission's result the run summary and the DAG need."""
-    return {"submission_id": result["submission_id"], "agency": result["agency"], "file": result["file_name"],
-            "status": result["status"], "reason": result.get("reason"), "rule_id": result.get("rule_id"),
-            "feedback": feedback, **{k: result[k] for k in COUNTS}}
+    return {"submission_id": result.submission_id, "agency": result.agency, "file": result.file_name,
+            "status": result.status, "reason": result.reason, "rule_id": result.rule_id,
+            "feedback": feedback, **{k: getattr(result, k) for k in COUNTS}}
 
 
 def _queried(url: str, submission_id: str) -> int:
@@ -164,8 +166,8 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         warehouse.record_stage(url, summary.run_id, period, stage, items, now())
         clock = time.perf_counter()
 
-    progress(f"[1/5] ingest: {len(files)} files (register, read, validate, feedback, load)")
-    with stopwatch.step("ingest") as measured:
+    # Each stage returns (items it handled, for the stopwatch; items recorded in `ops_run`).
+    def ingest() -> tuple[int, int]:
         for number, item in enumerate(files, start=1):
             started = time.perf_counter()
             result = ingest_file(item["path"], item["agency"], period, out_dir, url)
@@ -173,38 +175,41 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
             progress(f"      {number}/{len(files)} {result['landed']}: {result['status']}, "
                      f"{result['rows_read']} rows read, {result['rows_rejected']} rejected "
                      f"({time.perf_counter() - started:.1f}s)")
-        measured.items += summary.totals()["rows_read"]
-    finished("ingest", len(files))
-    stage = "crosscheck"
-    try:
-        progress("[2/5] crosscheck: checks across returns (Annex A children in the identity return)")
-        with stopwatch.step("crosscheck") as measured:
-            checked = crosscheck(period, url, out_dir)
-            measured.items += checked["checked"]
-        queried = checked["queried"]
-        finished("crosscheck", queried)
+        return summary.totals()["rows_read"], len(files)
+
+    def check_across_returns() -> tuple[int, int]:
+        checked = crosscheck(period, url, out_dir)
         warehouse.refresh_statistics(url)
         for submission in summary.submissions:  # the cross-return queries changed some feedback counts
             submission["rows_queried"] = _queried(url, submission["submission_id"])
-        stage = "reconcile"
-        progress("[3/5] reconcile: person records -> master person index")
-        with stopwatch.step("reconcile") as measured:
-            linked = reconcile(period, url)
-            measured.items += linked["records"]
+        return checked["checked"], checked["queried"]
+
+    def link_people() -> tuple[int, int]:
+        linked = reconcile(period, url)
         summary.people, summary.person_records = linked["people"], linked["records"]
-        finished("reconcile", linked["records"])
-        stage = "indicators"
-        progress("[4/5] indicators: the partnership dataset")
-        with stopwatch.step("indicators") as measured:
-            summary.indicator_values = compute_indicators(period, url, summary.run_id)["values"]
-            measured.items += summary.indicator_values
-        finished("indicators", summary.indicator_values)
-        stage = "publish"
-        progress("[5/5] publish: dataset CSV and dashboard")
-        with stopwatch.step("publish"):
-            summary.outputs = publish(period, url, out_dir)
-        finished("publish", len(summary.outputs))
-    except SYSTEM_FAILURES as exc:
-        raise RunFailed(f"the {stage} stage failed: {describe(exc)}. Every file was loaded; fix the cause and "
-                        "run again.") from exc
+        return linked["records"], linked["records"]
+
+    def indicators() -> tuple[int, int]:
+        summary.indicator_values = compute_indicators(period, url, summary.run_id)["values"]
+        return summary.indicator_values, summary.indicator_values
+
+    def publications() -> tuple[int, int]:
+        summary.outputs = publish(period, url, out_dir)
+        return 0, len(summary.outputs)
+
+    work = {"ingest": ingest, "crosscheck": check_across_returns, "reconcile": link_people,
+            "indicators": indicators, "publish": publications}
+    for number, stage in enumerate(STAGES, start=1):
+        does = f"{len(files)} files ({stage.does})" if stage.name == "ingest" else stage.does
+        progress(f"[{number}/{len(STAGES)}] {stage.name}: {does}")
+        try:
+            with stopwatch.step(stage.name) as measured:
+                handled, recorded = work[stage.name]()
+                measured.items += handled
+        except SYSTEM_FAILURES as exc:
+            if stage.name == "ingest":  # ingest_file has already said which step failed on which file
+                raise
+            raise RunFailed(f"the {stage.name} stage failed: {describe(exc)}. Every file was loaded; fix the cause "
+                            "and run again.") from exc
+        finished(stage.name, recorded)
     return summary

@@ -28,6 +28,25 @@ def test_dags_import_without_errors_and_are_documented():
         set(found["dags"]["partnership_pipeline"]["tasks"])
 
 
+def test_every_dag_chains_the_stages_in_the_one_order_of_transforms_stages():
+    """The order of DESIGN.md section 2 is written once (`transforms.STAGES`); each DAG runs a stretch of it."""
+    from transforms import INGEST_STEPS, STAGES
+
+    done = subprocess.run([sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--check"],
+                          capture_output=True, text=True, timeout=300)
+    dags = json.loads(done.stdout.split(JSON_MARKER)[-1])["dags"]
+    flow = ["discover", *INGEST_STEPS, *(stage.name for stage in STAGES[1:])]
+
+    def chain(first: str, last: str) -> list[list[str]]:
+        stretch = flow[flow.index(first):flow.index(last) + 1]
+        return [list(pair) for pair in zip(stretch, stretch[1:], strict=False)]
+
+    assert dags["partnership_pipeline"]["edges"] == sorted(chain("discover", "publish"))
+    assert dags["agency_returns"]["edges"] == sorted(chain("discover", "crosscheck"))
+    assert dags["person_reconciliation"]["tasks"] == ["reconcile"]
+    assert dags["partnership_dataset"]["edges"] == [["indicators", "publish"]]
+
+
 def test_parsing_a_dag_that_connects_at_parse_time_is_an_import_error(tmp_path):
     """The parse-time guard of `run_dag.py --check` works: a DAG touching a database while parsed fails."""
     bad = PROJECT / "dags" / "zz_parse_time_probe.py"

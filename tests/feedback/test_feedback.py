@@ -14,8 +14,8 @@ def test_feedback_has_every_sheet_only_this_submission_and_neutralised_values(tm
     result, paths = ingest(tmp_path, sqlite_url, ppn_file(tmp_path, "a.xlsx", rows))
     content = json.loads(open(paths["json"]).read())
     assert content["submission"] == {
-        "agency": "police", "return_id": "police_ppn", "file": "a.xlsx", "sha256": result["sha256"],
-        "received_at": result["received_at"], "period": "2026-09", "status": "PARTIAL", "rows_read": 2,
+        "agency": "police", "return_id": "police_ppn", "file": "a.xlsx", "sha256": result.sha256,
+        "received_at": result.received_at, "period": "2026-09", "status": "PARTIAL", "rows_read": 2,
         "rows_accepted": 1, "rows_rejected": 1, "rows_queried": 0}
     assert content["issues"] == [{"sheet": "PPN", "row": 4, "record_id": "P2", "column": "PPN Type",
                                   "value": "'=HYPERLINK(\"x\")", "rule_id": "PPN-009", "severity": "ERROR",

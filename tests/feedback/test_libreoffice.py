@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import write_xlsx
 from transforms.feedback.report import write_feedback
 from transforms.feedback.templates import bespoke_returns, write_templates
+from transforms.handoff import Submission
 from transforms.ingest.register import sha256_of
 from transforms.ingest.submission import validate_submission
 
@@ -55,10 +56,10 @@ def test_feedback_workbook_opens_in_libreoffice(tmp_path):
             ["P3", "N3", dt.datetime(2026, 7, 3), "04/07/2026", "Domestic abuse", ""]]  # a query
     path = write_xlsx(tmp_path / "landing" / "police" / "ppn.xlsx", {"PPN": [["Force extract"], header, *rows]})
     sha = sha256_of(path)
-    submission = {"submission_id": sha[:16], "sha256": sha, "file_name": path.name, "archive_path": str(path),
-                  "agency": "police", "period": "2026-09", "received_at": "2026-10-01T09:00:00+00:00"}
+    submission = Submission(submission_id=sha[:16], sha256=sha, file_name=path.name, archive_path=str(path),
+                            agency="police", period="2026-09", received_at="2026-10-01T09:00:00+00:00")
     result = validate_submission(submission, str(tmp_path / "out"))
-    assert result["status"] == "PARTIAL" and result["rows_rejected"] >= 1 and result["rows_queried"] >= 1
+    assert result.status == "PARTIAL" and result.rows_rejected >= 1 and result.rows_queried >= 1
     feedback = Path(write_feedback(result, str(tmp_path / "out"))["xlsx"])
     to_pdf(feedback, tmp_path)
 

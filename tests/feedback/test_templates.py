@@ -179,7 +179,7 @@ def test_template_headers_drop_downs_and_guidance(templates, return_id):
 
 
 def valid_value(column: Column) -> object:
-    """A value that passes every rule (as in tests/test_rules.py), typed into the cell as an agency would."""
+    """A value that passes every rule (as in tests/ingest/test_rules.py), typed into the cell as an agency would."""
     if column.example is not None:
         return column.example or None  # the contract's own example; "" means leave the cell blank
     if column.name == "date_of_birth":

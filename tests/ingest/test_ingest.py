@@ -4,6 +4,7 @@ import datetime as dt
 
 import pandas as pd
 
+from schemas.reserved import RAW, SOURCE_ROW
 from schemas.rules import failing_rows, required
 from tests.conftest import write_xlsx
 from transforms.ingest.mapping import recognise
@@ -28,7 +29,7 @@ def test_header_found_below_title_rows_and_aliases_mapped(tmp_path):
     assert table.header_row == 3
     assert table.headers["referrer_type"] == "Referring Agency"
     assert table.frame.loc[0, "contact_date"] == "2026-05-01"
-    assert table.frame.loc[0, "source_row"] == 4
+    assert table.frame.loc[0, SOURCE_ROW] == 4
     assert any("Worker notes" in note for note in found.notes)
 
 
@@ -91,7 +92,7 @@ def test_garbage_in_every_cell_gives_errors_not_exceptions(tmp_path):
 
 
 def test_failing_rows_maps_pandera_failures_back_to_rule_ids():
-    frame = pd.DataFrame({"a": ["x", None, "z"], "a__raw": ["x", None, "z"]})
+    frame = pd.DataFrame({"a": ["x", None, "z"], "a" + RAW: ["x", None, "z"]})
     got = failing_rows(frame, (required("T-001", "a", "A"),), "t")
     assert got.values.tolist() == [[1, "T-001"]]
 

@@ -12,4 +12,4 @@ def test_same_bytes_twice_is_one_submission(tmp_path, sqlite_url):
     second = register(str(copy), "police", "2026-09", str(tmp_path / "out"), sqlite_url)
     assert first == second
     assert len(rows_of(sqlite_url, "raw_submission")) == 1
-    assert (tmp_path / "out" / "archive" / f"{first['sha256']}.xlsx").read_bytes() == path.read_bytes()
+    assert (tmp_path / "out" / "archive" / f"{first.sha256}.xlsx").read_bytes() == path.read_bytes()

@@ -9,10 +9,9 @@ import pytest
 
 import schemas
 from schemas.contract import CODE, DATE, DATETIME, INT, NHS, POSTCODE, UPN, YESNO, TableContract
-from schemas.rules import DUPLICATE, UNTRUSTED, failing_rows
-from transforms.ingest.mapping import UNTRUSTED as UNTRUSTED_COLUMN
+from schemas.reserved import DUPLICATE, MARK_UNTRUSTED, PERIOD_END, PREFIX, UNTRUSTED
+from schemas.rules import failing_rows
 from transforms.ingest.mapping import map_values
-from transforms.ingest.validate import PERIOD_END
 
 EXAMPLE_BY_KIND = {DATE: "01/06/2026", DATETIME: "01/06/2026 10:30", INT: "3", NHS: "943 476 5919",
                    UPN: "X334341915144", POSTCODE: "b91 3qs", YESNO: "Y"}
@@ -35,7 +34,7 @@ def valid_row(contract: TableContract) -> dict:
 def frame_of(contract: TableContract, rows: list[dict], untrusted: str | None = None) -> pd.DataFrame:
     raw = pd.DataFrame(rows, dtype="object")
     frame = map_values(raw, contract)
-    frame[UNTRUSTED_COLUMN] = pd.Series(untrusted, index=frame.index, dtype="str")
+    frame[UNTRUSTED] = pd.Series(untrusted, index=frame.index, dtype="str")
     frame[PERIOD_END] = "2026-09-30"
     return frame
 
@@ -52,9 +51,9 @@ def test_rule_passes_a_valid_row_and_fails_its_declared_bad_row(contract, rule):
     good = valid_row(contract)
     assert not fails(contract, rule, frame_of(contract, [good])), "the valid row must pass"
     assert rule.fails_with, "every rule declares the cells that make it fail"
-    bad = {**good, **{k: v for k, v in rule.fails_with.items() if not k.startswith("__")}}
+    bad = {**good, **{k: v for k, v in rule.fails_with.items() if not k.startswith(PREFIX)}}
     rows = [bad, bad] if rule.fails_with.get(DUPLICATE) else [bad]
-    untrusted = contract.columns[0].name if rule.fails_with.get(UNTRUSTED) else None
+    untrusted = contract.columns[0].name if rule.fails_with.get(MARK_UNTRUSTED) else None
     frame = frame_of(contract, rows, untrusted)
     assert fails(contract, rule, frame), f"{rule.rule_id} should fail on {rule.fails_with}"
 
@@ -64,4 +63,4 @@ def test_rule_ids_are_unique_and_well_formed():
     assert len(ids) == len(set(ids))
     for contract, rule in schemas.all_rules():
         assert rule.rule_id.endswith("Q") == (rule.severity == "QUERY"), rule.rule_id
-        assert all(c in {col.name for col in contract.columns} or c.startswith("__") for c in rule.columns)
+        assert all(c in {col.name for col in contract.columns} or c.startswith(PREFIX) for c in rule.columns)

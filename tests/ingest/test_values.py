@@ -8,6 +8,7 @@ import pandas as pd
 
 import schemas
 from schemas import codes
+from schemas.reserved import RAW, SOURCE_ROW, UNTRUSTED
 from transforms.ingest import mapping, values
 from transforms.ingest.read import Sheet
 
@@ -98,9 +99,9 @@ def test_mapping_keeps_true_apart_from_1():
     raw = pd.DataFrame({"gender": [1, True, 1.0], "referral_nfa": [True, 1, "b) No"]}, dtype="object")
     frame = mapping.map_values(raw, contract)
     assert frame["gender"].tolist()[::2] == ["M", "M"] and pd.isna(frame["gender"].iloc[1])
-    assert frame["gender__raw"].tolist() == ["1", "True", "1"]
+    assert frame["gender" + RAW].tolist() == ["1", "True", "1"]
     assert frame["referral_nfa"].tolist() == ["Y", "Y", "N"]
-    assert frame["referral_nfa__raw"].tolist() == ["True", "1", "b) No"]
+    assert frame["referral_nfa" + RAW].tolist() == ["True", "1", "b) No"]
 
 
 def test_sheet_rows_blank_short_formula_and_error_cells():
@@ -117,12 +118,12 @@ def test_sheet_rows_blank_short_formula_and_error_cells():
     _, index, _, positions, _ = mapping._best_header(sheet, (contract,))
     table = mapping._table_from_sheet(sheet, index, contract, positions)
     frame = table.frame
-    assert frame[mapping.SOURCE_ROW].tolist() == [3, 5, 6, 7]
+    assert frame[SOURCE_ROW].tolist() == [3, 5, 6, 7]
     assert frame["child_id"].tolist() == ["C1", "C2", "0", "C3"]
     assert frame["gender"].tolist()[::3] == ["M", "F"] and frame["gender"].iloc[1:3].isna().all()
     assert frame["referral_date"].tolist()[:2] == ["2024-04-03"] * 2 and frame["referral_date"].iloc[2:].isna().all()
-    assert frame["referral_date__raw"].iloc[3:].isna().all()
+    assert frame["referral_date" + RAW].iloc[3:].isna().all()
     assert frame["referral_source"].tolist()[::3] == ["6", "2A"]
-    assert frame[mapping.UNTRUSTED].tolist()[1::2] == ["gender", "referral_date"]
-    assert frame[mapping.UNTRUSTED].iloc[::2].isna().all()
+    assert frame[UNTRUSTED].tolist()[1::2] == ["gender", "referral_date"]
+    assert frame[UNTRUSTED].iloc[::2].isna().all()
     assert table.extra_headers == ["Notes"]

@@ -20,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.bad_inputs import HSR_HEADER, LADO_HEADER, PERIOD, hsr_rows, lado_rows, ppn_book, ppn_rows, write_xlsx
-from tests.faults import BreakableProxy
+from tests.faults import PAUSED_RUN, BreakableProxy
 from transforms import cli, warehouse
 from transforms.ingest.register import register
 from transforms.ingest.submission import validate_submission
@@ -148,11 +148,10 @@ def test_killed_mid_load_then_rerun_gives_the_warehouse_of_an_uninterrupted_run(
         reference = snapshot(urls["reference"], STATE_TABLES + ("core_person_link", "fct_indicator_value"))
 
         marker = tmp_path / "in_transaction"
-        env = {**os.environ, "ASSURE_TEST_PAUSE_IN_LOAD": f"2:{marker}"}
         process = subprocess.Popen(
-            [sys.executable, "-m", "transforms.cli", "run", "--landing", str(landing), "--period", PERIOD,
+            [sys.executable, "-c", PAUSED_RUN, str(marker), "2", "run", "--landing", str(landing), "--period", PERIOD,
              "--out", str(tmp_path / "interrupted"), "--warehouse", urls["interrupted"]],
-            cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 90
         while not marker.exists():
             assert process.poll() is None, process.stderr.read().decode()[-2000:]
@@ -250,7 +249,7 @@ def test_disk_full_while_writing_feedback_fails_clearly_and_a_rerun_completes(tm
     real = feedback._write_xlsx
 
     def full_disk(path, result, *args):
-        if result["agency"] == "health":
+        if result.agency == "health":
             Path(path).write_bytes(b"PK\x03\x04 half a workbook")
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         return real(path, result, *args)

@@ -1,7 +1,7 @@
 """Secrets and pseudonyms: no secret in the repository (a scan of every file git would commit), the compose stack
 takes every secret from `.env` with no default, and person_key is a keyed pseudonym whose key comes from the
-environment. (The Airflow UI, REST API and plugin pages refusing unauthenticated requests: tests/test_airflow_live.py;
-the stack refusing to start without its secrets: tests/test_compose.py.)
+environment. (The Airflow UI, REST API and plugin pages refusing unauthenticated requests:
+tests/dags/test_airflow_live.py; the stack refusing to start without its secrets: tests/deploy/test_compose.py.)
 """
 
 from __future__ import annotations

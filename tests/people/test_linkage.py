@@ -1,4 +1,4 @@
-"""The master person index (transforms/linkage/): standardisation, rules and veto, twins, accuracy at 20k records,
+"""The master person index (transforms/people/): standardisation, rules and veto, twins, accuracy at 20k records,
 stable keys across re-runs and quarters, merges and splits, reviewers' decisions, reports and `assure link`.
 
 Hand-made people are placed among a few thousand generated ones, as in a real borough: the model's name evidence

@@ -2,7 +2,13 @@
 quarters and their windows, and the computation of every indicator for a period into `fct_indicator_value`.
 """
 
-from transforms.dataset.indicators import catalogue, comparator_details, comparator_figures, compute_indicators
+from transforms.dataset.indicators import (
+    areas,
+    catalogue,
+    comparator_details,
+    comparator_figures,
+    compute_indicators,
+)
 from transforms.dataset.periods import (
     due_date,
     parse_period,
@@ -12,5 +18,5 @@ from transforms.dataset.periods import (
     shift_months,
 )
 
-__all__ = ["catalogue", "comparator_details", "comparator_figures", "compute_indicators", "due_date",
+__all__ = ["areas", "catalogue", "comparator_details", "comparator_figures", "compute_indicators", "due_date",
            "parse_period", "period_end", "previous_period", "reporting_period", "shift_months"]

@@ -68,13 +68,22 @@ class Indicator:
         return "wrk_" in self.query.text  # the query itself, not its comments
 
 
+def _catalogue_file() -> dict:
+    return tomllib.loads((SQL_DIR / "catalogue.toml").read_text())
+
+
 def catalogue() -> list[Indicator]:
     """The indicator catalogue, in file order."""
-    entries = tomllib.loads((SQL_DIR / "catalogue.toml").read_text())["indicator"]
+    entries = _catalogue_file()["indicator"]
     return [Indicator(e["id"], e["title"], e["definition"], e["unit"], e["polarity"], e["rag"],
                       tuple(e["sources"]), e.get("area", ""), e.get("breakdowns", ""), e.get("needs", "all"),
                       e.get("disclosive", True))
             for e in entries]
+
+
+def areas() -> dict[str, str]:
+    """The catalogue's priority areas, id -> title, in display order (the `[[area]]` tables of the catalogue)."""
+    return {a["id"]: a["title"] for a in _catalogue_file()["area"]}
 
 
 def load_reference(conn: sa.Connection) -> None:

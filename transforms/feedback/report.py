@@ -13,6 +13,7 @@ import xlsxwriter
 import schemas
 from transforms.feedback.neutralise import neutralise
 from transforms.feedback.resubmission import compare, earlier_issues, previous_submission
+from transforms.handoff import IngestResult
 from transforms.ingest.files import atomic_write
 from transforms.ingest.register import safe_name
 from transforms.ingest.submission import submission_issues
@@ -27,23 +28,23 @@ NEXT_STEPS = {
 }
 
 
-def report_content(result: dict, issues: pd.DataFrame | None = None) -> dict:
+def report_content(result: IngestResult, issues: pd.DataFrame | None = None) -> dict:
     """The JSON twin: {'submission': {...}, 'issues': [...]}, every text value neutralised."""
     issues = submission_issues(result) if issues is None else issues
-    submission = {**{k: result.get(k) for k in SUBMISSION_FIELDS if k != "file"}, "file": result["file_name"]}
+    submission = {**{k: getattr(result, k) for k in SUBMISSION_FIELDS if k != "file"}, "file": result.file_name}
     submission = {k: neutralise(submission[k]) for k in SUBMISSION_FIELDS}
     records = [{k: (int(v) if k == "row" else neutralise(str(v))) for k, v in rec.items()}
                for rec in issues.to_dict("records")]
     return {"submission": submission, "issues": records}
 
 
-def _rules_for(result: dict) -> list[tuple[str, str, str, str]]:
-    tables = {t["table_id"] for t in result.get("tables", [])}
+def _rules_for(result: IngestResult) -> list[tuple[str, str, str, str]]:
+    tables = {t.table_id for t in result.tables}
     return [(contract.title, rule.rule_id, rule.severity, rule.message)
             for contract, rule in schemas.all_rules() if not tables or contract.table_id in tables]
 
 
-def _write_xlsx(path: Path, result: dict, content: dict, changes: dict | None) -> None:
+def _write_xlsx(path: Path, result: IngestResult, content: dict, changes: dict | None) -> None:
     # constant_memory streams each row to disk once the next begins, so a file with a hundred thousand rejected rows
     # costs no more memory than one with ten; every sheet below is therefore written strictly top to bottom
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
@@ -56,10 +57,10 @@ def _write_xlsx(path: Path, result: dict, content: dict, changes: dict | None) -
     summary.set_column(0, 0, 22)
     summary.set_column(1, 1, 90)
     rows = [(k, content["submission"][k]) for k in SUBMISSION_FIELDS]
-    rows.append(("what to do next", NEXT_STEPS[result["status"]]))
-    if result.get("reason"):
-        rows.append(("problem", result["reason"]))
-    for note in result.get("notes", []):
+    rows.append(("what to do next", NEXT_STEPS[result.status]))
+    if result.reason:
+        rows.append(("problem", result.reason))
+    for note in result.notes:
         rows.append(("note", note))
     if changes:
         still = changes["status"].count("STILL PRESENT")
@@ -92,7 +93,7 @@ def _write_xlsx(path: Path, result: dict, content: dict, changes: dict | None) -
         by_cell.setdefault((issue["sheet"], issue["row"], issue["column"]), []).append(
             f"{issue['rule_id']}: {issue['message']}")
     r = 0
-    for path_ in result.get("rejected_paths", []):
+    for path_ in result.rejected_paths:
         frame = pd.read_parquet(path_)
         sheet_name = str(frame["sheet"].iloc[0])
         columns = [c for c in frame.columns if c not in ("sheet", "source_row")]
@@ -129,7 +130,7 @@ def _write_xlsx(path: Path, result: dict, content: dict, changes: dict | None) -
     book.close()
 
 
-def changes_since_previous(result: dict, issues: pd.DataFrame, warehouse_url: str | None) -> dict | None:
+def changes_since_previous(result: IngestResult, issues: pd.DataFrame, warehouse_url: str | None) -> dict | None:
     """For a resubmission: the file it replaces, earlier issues fixed, and NEW/STILL PRESENT per current issue."""
     previous = previous_submission(result, warehouse_url) if warehouse_url else None
     if previous is None:
@@ -139,14 +140,14 @@ def changes_since_previous(result: dict, issues: pd.DataFrame, warehouse_url: st
             "status": status}
 
 
-def write_feedback(result: dict, out_dir: str, warehouse_url: str | None = None) -> dict:
+def write_feedback(result: IngestResult, out_dir: str, warehouse_url: str | None = None) -> dict:
     """Write `<name>.feedback.xlsx` and `.json` into `outbox/<agency>/`; return their paths.
 
     With a warehouse, a resubmission's report also says which earlier issues are fixed and which are new.
     """
-    outbox = Path(out_dir) / "outbox" / safe_name(result["agency"])
+    outbox = Path(out_dir) / "outbox" / safe_name(result.agency)
     outbox.mkdir(parents=True, exist_ok=True)
-    stem = f"{Path(safe_name(result['file_name'])).stem}_{result['submission_id'][:8]}.feedback"
+    stem = f"{Path(safe_name(result.file_name)).stem}_{result.submission_id[:8]}.feedback"
     issues = submission_issues(result)  # read once: the report and the comparison with the last one share it
     content = report_content(result, issues)
     json_path, xlsx_path = outbox / f"{stem}.json", outbox / f"{stem}.xlsx"
@@ -156,3 +157,14 @@ def write_feedback(result: dict, out_dir: str, warehouse_url: str | None = None)
         json_partial.write_text(json.dumps(content, indent=2, ensure_ascii=False), encoding="utf-8")
         _write_xlsx(xlsx_partial, result, content, changes_since_previous(result, issues, warehouse_url))
     return {"xlsx": str(xlsx_path), "json": str(json_path)}
+
+
+def rewrite_feedback(submission_ids: list[str], out_dir: str, warehouse_url: str) -> list[dict]:
+    """Write the reports of these submissions again from their work folders (after the checks across returns found
+    new queries); submissions whose work files are gone (loaded by an earlier run) are skipped."""
+    written = []
+    for submission_id in submission_ids:
+        result = IngestResult.read(out_dir, submission_id)
+        if result is not None:
+            written.append(write_feedback(result, out_dir, warehouse_url))
+    return written

@@ -10,21 +10,22 @@ import pandas as pd
 import sqlalchemy as sa
 
 from transforms import warehouse
+from transforms.handoff import IngestResult
 
 ISSUE_KEY = ["sheet", "record_id", "rule_id"]
 
 
-def previous_submission(result: dict, warehouse_url: str) -> dict | None:
+def previous_submission(result: IngestResult, warehouse_url: str) -> dict | None:
     """The latest earlier submission of the same agency, return and period, if any."""
     table = warehouse.raw_submission
-    if not result.get("return_id"):
+    if not result.return_id:
         return None
     with warehouse.engine(warehouse_url).connect() as conn:
         row = conn.execute(
             sa.select(table).where(
-                table.c.agency == result["agency"], table.c.return_id == result["return_id"],
-                table.c.period == result["period"], table.c.submission_id != result["submission_id"],
-                table.c.loaded == 1, table.c.received_at < result["received_at"])
+                table.c.agency == result.agency, table.c.return_id == result.return_id,
+                table.c.period == result.period, table.c.submission_id != result.submission_id,
+                table.c.loaded == 1, table.c.received_at < result.received_at)
             .order_by(table.c.received_at.desc(), table.c.submission_id.desc())).mappings().first()
     return dict(row) if row else None
 

@@ -8,8 +8,8 @@ submission's results as plain files in `work/<submission_id>/`.
 from transforms.ingest import values
 from transforms.ingest.files import atomic_write
 from transforms.ingest.register import discover, pending, register, safe_name, sha256_of
-from transforms.ingest.submission import CROSS_ISSUES, submission_issues, validate_submission, work_dir
+from transforms.ingest.submission import submission_issues, validate_submission
 from transforms.ingest.validate import ISSUE_COLUMNS
 
-__all__ = ["CROSS_ISSUES", "ISSUE_COLUMNS", "atomic_write", "discover", "pending", "register", "safe_name",
-           "sha256_of", "submission_issues", "validate_submission", "values", "work_dir"]
+__all__ = ["ISSUE_COLUMNS", "atomic_write", "discover", "pending", "register", "safe_name", "sha256_of",
+           "submission_issues", "validate_submission", "values"]

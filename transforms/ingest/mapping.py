@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 import schemas
-from schemas.common import OVERLONG, overlong_column
+from schemas.common import overlong_column
 from schemas.contract import (
     CODE,
     DATE,
@@ -39,13 +39,11 @@ from schemas.file_rules import (
     WRONG_FOLDER,
     FileRule,
 )
-from schemas.rules import RAW
+from schemas.reserved import OVERLONG, RAW, SOURCE_ROW, UNTRUSTED
 from transforms.ingest import values
 from transforms.ingest.read import Sheet
 
 HEADER_SEARCH_ROWS = 30
-SOURCE_ROW = "source_row"
-UNTRUSTED = "__untrusted"  # the first column of the row whose cell held a formula or an Excel error
 ANNEX_LIST = re.compile(r"^\s*list\s*(\d{1,2})\b", re.I)
 
 

@@ -1,6 +1,6 @@
 """Read a landed spreadsheet or CSV: every sheet as rows of cell values, keeping the Excel row number of each.
 
-The file is screened first (`transforms/screen.py`: size, kind, encryption, macros, zip bombs, rows). Workbooks
+The file is screened first (`transforms/ingest/screen.py`: size, kind, encryption, macros, zip bombs, rows). Workbooks
 (xlsx, xls, ods) go through python-calamine, which reads cached cell values and never evaluates formulas or runs
 macros. A CSV becomes one sheet of text cells: UTF-8 (with or without a BOM) or UTF-16 with a BOM, else
 Windows-1252; the delimiter (comma, semicolon, tab or pipe) is sniffed from the first lines.

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from transforms import warehouse
+from transforms.handoff import Submission
 from transforms.ingest.files import atomic_write
 
 IGNORED_PREFIXES = ("_", ".", "~$")  # folders such as `_truth/`, hidden folders
@@ -65,8 +66,8 @@ def _suffix(name: str) -> str:
     return suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""
 
 
-def register(path: str, agency: str, period: str, out_dir: str, warehouse_url: str) -> dict:
-    """Archive the file and record it in `raw_submission`; return the submission as a plain dict."""
+def register(path: str, agency: str, period: str, out_dir: str, warehouse_url: str) -> Submission:
+    """Archive the file and record it in `raw_submission`; return the submission."""
     source = Path(path)
     sha = sha256_of(source)
     table = warehouse.raw_submission
@@ -93,9 +94,7 @@ def register(path: str, agency: str, period: str, out_dir: str, warehouse_url: s
         except sa.exc.IntegrityError:  # the same bytes registered by another process at the same moment
             return attempt()
 
-    row = warehouse.retrying(once, f"registering {agency}/{source.name!r}")
-    return {key: row[key] for key in
-            ("submission_id", "sha256", "agency", "file_name", "archive_path", "period", "received_at")}
+    return Submission.from_dict(warehouse.retrying(once, f"registering {agency}/{source.name!r}"))
 
 
 def pending(landing_dir: Path, warehouse_url: str) -> list[dict]:

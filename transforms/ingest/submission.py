@@ -1,12 +1,11 @@
 """Read, map and validate one registered submission, writing its results as plain files for the next stages.
 
-Results land in `<out>/work/<submission_id>/`: one parquet of accepted rows per table, the issues, the
-rejected rows as submitted, and `result.json` describing the submission. Later stages read those files.
+Results land in the submission's work folder (`transforms.handoff.WorkFolder`): one parquet of accepted rows per
+table, the issues, the rejected rows as submitted, and `result.json` (the `IngestResult`). Later stages read those.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 from pathlib import Path
@@ -14,32 +13,27 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.file_rules import UNREADABLE, WRONG_PERIOD
-from schemas.rules import FILE, RAW
+from schemas.reserved import RAW, SOURCE_ROW
+from schemas.rules import FILE
 from transforms.dataset.periods import period_end
+from transforms.handoff import IngestResult, Submission, TableResult, WorkFolder
 from transforms.ingest.files import atomic_write
-from transforms.ingest.mapping import SOURCE_ROW, Recognition, recognise
+from transforms.ingest.mapping import Recognition, recognise
 from transforms.ingest.period_check import other_period
 from transforms.ingest.read import UnreadableFile, read_file
 from transforms.ingest.register import safe_name
 from transforms.ingest.validate import ISSUE_COLUMNS, empty_issues, validate_table
 from transforms.operations import stopwatch
 
-CROSS_ISSUES = "cross_issues.parquet"  # issues found across returns after loading (transforms/crosscheck.py)
 
-
-def submission_issues(result: dict) -> pd.DataFrame:
+def submission_issues(result: IngestResult) -> pd.DataFrame:
     """Every issue of a submission: its own validation, then checks across returns, in sheet and row order."""
-    frames = [pd.read_parquet(result["issues_path"])]
-    cross = Path(result["issues_path"]).with_name(CROSS_ISSUES)
+    frames = [pd.read_parquet(result.issues_path)]
+    cross = WorkFolder(Path(result.issues_path).parent).cross_issues
     if cross.exists():
         frames.append(pd.read_parquet(cross))
     issues = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return issues.sort_values(["sheet", "row", "rule_id"], kind="stable").reset_index(drop=True)
-
-
-def work_dir(out_dir: str, submission_id: str) -> Path:
-    """Where a submission's intermediate files live."""
-    return Path(out_dir) / "work" / submission_id
 
 
 LOG = logging.getLogger(__name__)
@@ -50,73 +44,72 @@ def _file_issue(sheet: str, message: str, rule_id: str) -> pd.DataFrame:
                           "rule_id": rule_id, "severity": FILE, "message": message}], columns=ISSUE_COLUMNS)
 
 
-def _recognise_file(submission: dict, return_id: str | None) -> tuple[Recognition | None, str | None, str | None]:
+def _recognise_file(submission: Submission, return_id: str | None) -> tuple[Recognition | None, str | None, str | None]:
     """(recognition, FILE problem, FILE rule id): read, recognise and check the period of the archived file."""
     try:
         with stopwatch.step("ingest/read") as step:
-            sheets, read_notes = read_file(Path(submission["archive_path"]), submission["file_name"])
+            sheets, read_notes = read_file(Path(submission.archive_path), submission.file_name)
             step.items += sum(len(sheet.rows) for sheet in sheets)
         with stopwatch.step("ingest/map") as step:
-            recognition = recognise(sheets, submission["agency"], return_id)
+            recognition = recognise(sheets, submission.agency, return_id)
             step.items += sum(len(table.frame) for table in recognition.tables)
     except UnreadableFile as exc:
         return None, str(exc), exc.rule_id
     except Exception:  # untrusted input must never crash a run: whatever a file does to a parser, refuse the file
-        LOG.exception("reading %s failed", submission["archive_path"])
+        LOG.exception("reading %s failed", submission.archive_path)
         return None, f"{UNREADABLE.message} (it made the reader fail)", UNREADABLE.rule_id
     recognition.notes[:0] = read_notes
-    if recognition.file_problem is None and submission.get("period"):
-        wrong = [why for why in (other_period(t, submission["period"]) for t in recognition.tables) if why]
+    if recognition.file_problem is None and submission.period:
+        wrong = [why for why in (other_period(t, submission.period) for t in recognition.tables) if why]
         if wrong:
             recognition = Recognition([], recognition.notes, f"{WRONG_PERIOD.message} " + " ".join(wrong),
                                       WRONG_PERIOD.rule_id)
     return recognition, recognition.file_problem, recognition.file_rule
 
 
-def quarantine(submission: dict, reason: str, out_dir: str, rule_id: str | None = None) -> Path:
+def quarantine(submission: Submission, reason: str, out_dir: str, rule_id: str | None = None) -> Path:
     """Copy a refused file to `quarantine/` with a text file saying why (and under which FILE rule)."""
     folder = Path(out_dir) / "quarantine"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{submission['sha256'][:12]}_{safe_name(submission['file_name'])}"
+    target = folder / f"{submission.sha256[:12]}_{safe_name(submission.file_name)}"
     with atomic_write(target) as partial:
-        shutil.copyfile(submission["archive_path"], partial)
+        shutil.copyfile(submission.archive_path, partial)
     with atomic_write(target.with_name(target.name + ".reason.txt")) as partial:
         partial.write_text(
-            f"{submission['agency']}/{submission['file_name']!r} (sha256 {submission['sha256']}): "
+            f"{submission.agency}/{submission.file_name!r} (sha256 {submission.sha256}): "
             f"{rule_id + ': ' if rule_id else ''}{reason}\n", encoding="utf-8")
     return target
 
 
-def validate_submission(submission: dict, out_dir: str, return_id: str | None = None) -> dict:
-    """Validate the archived file; write accepted rows, issues and rejected rows; return the result dict.
+def validate_submission(submission: Submission, out_dir: str, return_id: str | None = None) -> IngestResult:
+    """Validate the archived file; write accepted rows, issues and rejected rows; return the result.
 
     With no `agency` in the submission (a file validated on its own), the agency is the recognised return's.
     """
-    folder = work_dir(out_dir, submission["submission_id"])
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / CROSS_ISSUES).unlink(missing_ok=True)  # recomputed after loading
-    result = {**submission, "tables": [], "notes": [], "reason": None, "rule_id": None}
-    recognition, result["reason"], result["rule_id"] = _recognise_file(submission, return_id)
+    work = WorkFolder.of(out_dir, submission.submission_id)
+    work.path.mkdir(parents=True, exist_ok=True)
+    work.cross_issues.unlink(missing_ok=True)  # the checks across returns run again after loading
+    work.cross_counts.unlink(missing_ok=True)
+    result = IngestResult(**submission.to_dict())
+    recognition, result.reason, result.rule_id = _recognise_file(submission, return_id)
     if recognition is not None:
-        result["notes"] = recognition.notes
-        if not result["agency"] and recognition.tables:
-            result["agency"] = recognition.tables[0].contract.agency
-    result["agency"] = result["agency"] or "unknown"
+        result.notes = recognition.notes
+        if not result.agency and recognition.tables:
+            result.agency = recognition.tables[0].contract.agency
+    result.agency = result.agency or "unknown"
 
     issues, rejected = [], []
-    if result["reason"]:
-        if submission["agency"]:  # a landed file; `assure validate` on a loose file quarantines nothing
-            quarantine(submission, result["reason"], out_dir, result["rule_id"])
-        issues.append(_file_issue("", result["reason"], result["rule_id"]))
-        result.update(status="QUARANTINED", return_id=None, rows_read=0, rows_accepted=0, rows_rejected=0,
-                      rows_queried=0)
+    if result.reason:
+        if submission.agency:  # a landed file; `assure validate` on a loose file quarantines nothing
+            quarantine(submission, result.reason, out_dir, result.rule_id)
+        issues.append(_file_issue("", result.reason, result.rule_id))
+        result.status = "QUARANTINED"
     else:
-        counts = {"rows_read": 0, "rows_accepted": 0, "rows_rejected": 0, "rows_queried": 0}
         for table in recognition.tables:
             with stopwatch.step("ingest/validate", len(table.frame)):
-                checked = validate_table(table, period_end(submission["period"]).isoformat()
-                                         if submission.get("period") else None)
-            accepted_path = folder / f"{table.contract.table_id}.accepted.parquet"
+                checked = validate_table(table, period_end(submission.period).isoformat()
+                                         if submission.period else None)
+            accepted_path = work.accepted(table.contract.table_id)
             with atomic_write(accepted_path) as partial:
                 checked.accepted.assign(source_sheet=table.sheet).to_parquet(partial, index=False)
             issues.append(checked.issues)
@@ -124,29 +117,27 @@ def validate_submission(submission: dict, out_dir: str, return_id: str | None = 
             raw_columns = {c + RAW: table.headers[c] for c in table.headers}
             rejected.append(bad[[SOURCE_ROW, *raw_columns]].rename(columns=raw_columns)
                             .assign(sheet=table.sheet).astype("str"))
-            result["tables"].append({"table_id": table.contract.table_id, "sheet": table.sheet,
-                                     "accepted_path": str(accepted_path), "rows_read": checked.rows_read,
-                                     "headers": table.headers})
-            counts["rows_read"] += checked.rows_read
-            counts["rows_accepted"] += len(checked.accepted)
-            counts["rows_rejected"] += len(checked.rejected_rows)
-            counts["rows_queried"] += checked.rows_queried
-        status = "ACCEPTED" if counts["rows_rejected"] == 0 else "PARTIAL"
-        result.update(status=status, return_id=recognition.tables[0].contract.return_id, **counts)
+            result.tables.append(TableResult(table.contract.table_id, table.sheet, str(accepted_path),
+                                             checked.rows_read, table.headers))
+            result.rows_read += checked.rows_read
+            result.rows_accepted += len(checked.accepted)
+            result.rows_rejected += len(checked.rejected_rows)
+            result.rows_queried += checked.rows_queried
+        result.status = "ACCEPTED" if result.rows_rejected == 0 else "PARTIAL"
+        result.return_id = recognition.tables[0].contract.return_id
 
     all_issues = pd.concat(issues, ignore_index=True) if issues else empty_issues()
     # Every file is written whole then renamed: the same submission validated twice at once (two copies of one
     # file) never lets a reader see a half-written file.
-    result["issues_path"] = str(folder / "issues.parquet")
-    with atomic_write(Path(result["issues_path"])) as partial:
+    result.issues_path = str(work.issues)
+    with atomic_write(work.issues) as partial:
         all_issues.to_parquet(partial, index=False)
-    result["rejected_paths"] = []
     for frame in rejected:
         if len(frame):
-            path = folder / f"rejected_{len(result['rejected_paths'])}.parquet"
+            path = work.rejected(len(result.rejected_paths))
             with atomic_write(path) as partial:
                 frame.to_parquet(partial, index=False)
-            result["rejected_paths"].append(str(path))
-    with atomic_write(folder / "result.json") as partial:
-        partial.write_text(json.dumps(result, indent=2, sort_keys=True))
+            result.rejected_paths.append(str(path))
+    with atomic_write(work.result) as partial:
+        partial.write_text(result.to_json())
     return result

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from schemas.common import PERIOD_END
-from schemas.rules import ERROR, QUERY, RAW, failing_rows
-from transforms.ingest.mapping import SOURCE_ROW, MappedTable
+from schemas.reserved import NAMES_A_COLUMN, PERIOD_END, RAW, SOURCE_ROW
+from schemas.rules import ERROR, QUERY, failing_rows
+from transforms.ingest.mapping import MappedTable
 
 ISSUE_COLUMNS = ["sheet", "row", "record_id", "column", "value", "rule_id", "severity", "message"]
 
@@ -53,8 +53,8 @@ def validate_table(table: MappedTable, period_end: str | None = None) -> Validat
     issues = empty_issues()
     if len(failures):
         at = failures["index"].to_numpy()  # frames from mapping have a RangeIndex: label == position
-        # a rule on `__untrusted` reports the column the untrusted cell was in, row by row
-        columns = [frame[rules[r].column].iat[i] if rules[r].column.startswith("__") else rules[r].column
+        # a rule on a reserved column such as UNTRUSTED reports the column the row names (the untrusted cell's)
+        columns = [frame[rules[r].column].iat[i] if rules[r].column in NAMES_A_COLUMN else rules[r].column
                    for i, r in zip(at, failures["rule_id"], strict=True)]
         issues = pd.DataFrame({
             "sheet": table.sheet,

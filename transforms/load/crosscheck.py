@@ -1,13 +1,14 @@
 """Checks across returns, run once every return of the period is loaded.
 
 Annex A child ids missing from the period's `csc_child_identity` return are queried (ANX-001Q): the rows stay
-loaded, the agency's feedback is rewritten to include the query, and `dq_issue` carries it.
+loaded, `dq_issue` carries the query, and the agency's feedback is written again to include it. The check writes
+only its own files in each submission's work folder (`cross_issues.parquet`, `crosscheck.json`); the submission's
+`result.json` stays as ingest wrote it.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -16,11 +17,12 @@ import sqlalchemy as sa
 
 import schemas
 from schemas.csc_annex_a import CROSS_RULES, NOT_IN_IDENTITY
+from schemas.reserved import IN_IDENTITY
 from schemas.rules import failing_rows
 from transforms import warehouse
-from transforms.feedback.report import write_feedback
-from transforms.ingest.submission import CROSS_ISSUES, work_dir
-from transforms.ingest.validate import ISSUE_COLUMNS
+from transforms.feedback import rewrite_feedback
+from transforms.handoff import IngestResult, WorkFolder
+from transforms.ingest import ISSUE_COLUMNS, atomic_write
 from transforms.warehouse import bulk
 
 ANNEX_TABLES = [t for t in schemas.TABLES if t.annex_list is not None]
@@ -56,7 +58,7 @@ def crosscheck(period: str, warehouse_url: str, out_dir: str) -> dict:
                 continue  # no identity return this quarter: its absence is a submission matter, not a row query
             # Arrow's own hash lookup: a region's half a million ids are never made Python objects twice
             ids = pa.array(rows["child_id"], type=pa.large_string(), from_pandas=True)
-            rows["__in_identity"] = pc.is_in(ids, value_set=known).to_numpy(zero_copy_only=False)
+            rows[IN_IDENTITY] = pc.is_in(ids, value_set=known).to_numpy(zero_copy_only=False)
             failed = failing_rows(rows, CROSS_RULES, "crosscheck")
             if failed.empty:
                 continue
@@ -71,34 +73,32 @@ def crosscheck(period: str, warehouse_url: str, out_dir: str) -> dict:
 
         queried = 0
         for submission_id, parts in found.items():
-            result_path = work_dir(out_dir, submission_id) / "result.json"
-            if not result_path.exists():
+            result = IngestResult.read(out_dir, submission_id)
+            if result is None:
                 continue  # loaded by an earlier run whose work files are gone: nothing to rewrite
-            result = json.loads(result_path.read_text())
-            headers = {t["table_id"]: t["headers"] for t in result["tables"]}
+            work = WorkFolder.of(out_dir, submission_id)
+            headers = {t.table_id: t.headers for t in result.tables}
             issues = pd.DataFrame([{
                 "sheet": r["source_sheet"], "row": int(r["source_row"]), "record_id": r["child_id"],
                 "column": headers.get(r["table_id"], {}).get("child_id", "child_id"), "value": r["child_id"],
                 "rule_id": NOT_IN_IDENTITY.rule_id, "severity": NOT_IN_IDENTITY.severity,
                 "message": NOT_IN_IDENTITY.message} for part in parts for r in part.to_dict("records")],
                 columns=ISSUE_COLUMNS)
-            issues.astype({"row": "int64"}).to_parquet(Path(result_path.parent) / CROSS_ISSUES, index=False)
+            with atomic_write(work.cross_issues) as partial:
+                issues.astype({"row": "int64"}).to_parquet(partial, index=False)
             dq = warehouse.dq_issue
             conn.execute(dq.delete().where(dq.c.submission_id == submission_id, dq.c.rule_id.in_(rule_ids)))
             if len(issues):
-                bulk.insert_frame(conn, dq, issues.assign(submission_id=submission_id, agency=result["agency"],
-                                                          return_id=result.get("return_id")))
-            result["rows_queried"] = sum(
-                conn.execute(sa.select(sa.func.count()).select_from(warehouse.STG_TABLES[t["table_id"]]).where(
-                    warehouse.STG_TABLES[t["table_id"]].c.submission_id == submission_id,
-                    warehouse.STG_TABLES[t["table_id"]].c.queried == 1)).scalar() for t in result["tables"])
+                bulk.insert_frame(conn, dq, issues.assign(submission_id=submission_id, agency=result.agency,
+                                                          return_id=result.return_id))
+            rows_queried = sum(
+                conn.execute(sa.select(sa.func.count()).select_from(warehouse.STG_TABLES[t.table_id]).where(
+                    warehouse.STG_TABLES[t.table_id].c.submission_id == submission_id,
+                    warehouse.STG_TABLES[t.table_id].c.queried == 1)).scalar() for t in result.tables)
             reg = warehouse.raw_submission
-            conn.execute(reg.update().where(reg.c.submission_id == submission_id)
-                         .values(rows_queried=result["rows_queried"]))
-            result_path.write_text(json.dumps(result, indent=2, sort_keys=True))
+            conn.execute(reg.update().where(reg.c.submission_id == submission_id).values(rows_queried=rows_queried))
+            with atomic_write(work.cross_counts) as partial:
+                partial.write_text(json.dumps({"rows_queried": rows_queried}))
             queried += len(issues)
-    for submission_id in found:
-        result_path = work_dir(out_dir, submission_id) / "result.json"
-        if result_path.exists():
-            write_feedback(json.loads(result_path.read_text()), out_dir, warehouse_url)
+    rewrite_feedback(list(found), out_dir, warehouse_url)
     return {"checked": checked, "queried": queried}

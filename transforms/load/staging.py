@@ -10,82 +10,71 @@ delete-then-insert; SQLite serialises writers itself.
 
 from __future__ import annotations
 
-import os
-import time
-from pathlib import Path
-
 import pandas as pd
 import sqlalchemy as sa
 
 import schemas
 from transforms import warehouse
+from transforms.handoff import IngestResult
 from transforms.warehouse import bulk
 
 LOAD_LOCK = 0x617373757265  # any fixed 64-bit number: the advisory lock every load takes ("assure")
-# Tests only: "<n>:<marker file>" makes the n-th load of this process write the marker and sleep inside its
-# transaction, so a test can kill the process mid-load and prove nothing of it was written.
-PAUSE_HOOK = "ASSURE_TEST_PAUSE_IN_LOAD"
-_loads_started = 0
 
 
-def _newer_rows_loaded(conn: sa.Connection, stg: sa.Table, result: dict) -> bool:
+def _newer_rows_loaded(conn: sa.Connection, stg: sa.Table, result: IngestResult) -> bool:
     """True when the agency's rows for the period come from a submission received after this one."""
     registry = warehouse.raw_submission
     newer = conn.execute(
         sa.select(sa.func.count()).select_from(stg.join(registry, stg.c.submission_id == registry.c.submission_id))
-        .where(stg.c.agency == result["agency"], stg.c.period == result["period"],
-               registry.c.received_at > result["received_at"])).scalar()
+        .where(stg.c.agency == result.agency, stg.c.period == result.period,
+               registry.c.received_at > result.received_at)).scalar()
     return bool(newer)
 
 
-def _pause_for_tests(submission_id: str) -> None:
-    global _loads_started
-    _loads_started += 1
-    number, _, marker = os.environ.get(PAUSE_HOOK, "").partition(":")
-    if marker and int(number) == _loads_started:
-        Path(marker).write_text(submission_id)
-        time.sleep(120)
-
-
-def load_submission(result: dict, warehouse_url: str) -> dict:
+def load_submission(result: IngestResult, warehouse_url: str) -> dict:
     """Replace this agency's rows for the period in each table the submission holds; return row counts.
 
     Raises warehouse.WarehouseUnavailable when the warehouse fails through every retry (nothing written).
     """
     return warehouse.retrying(lambda: _load_once(result, warehouse_url),
-                              f"loading {result['agency']}/{result['file_name']!r}")
+                              f"loading {result.agency}/{result.file_name!r}")
 
 
-def _load_once(result: dict, warehouse_url: str) -> dict:
+def _load_once(result: IngestResult, warehouse_url: str) -> dict:
     eng = warehouse.engine(warehouse_url)
-    registry = warehouse.raw_submission
     loaded = {}
     with eng.begin() as conn:
         if eng.dialect.name == "postgresql":
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(LOAD_LOCK)))
-        for table_info in result.get("tables", []):
-            contract = schemas.table(table_info["table_id"])
+        for table_info in result.tables:
+            contract = schemas.table(table_info.table_id)
             stg = warehouse.STG_TABLES[contract.table_id]
             if _newer_rows_loaded(conn, stg, result):
                 loaded[contract.table_id] = 0  # a later submission already replaced this one: keep it
                 continue
-            accepted = pd.read_parquet(table_info["accepted_path"])
-            rows = accepted.assign(submission_id=result["submission_id"], agency=result["agency"],
-                                   period=result["period"])
+            accepted = pd.read_parquet(table_info.accepted_path)
+            rows = accepted.assign(submission_id=result.submission_id, agency=result.agency,
+                                   period=result.period)
             rows = rows[[c.name for c in stg.columns]]
-            conn.execute(stg.delete().where(stg.c.agency == result["agency"], stg.c.period == result["period"]))
+            conn.execute(stg.delete().where(stg.c.agency == result.agency, stg.c.period == result.period))
             loaded[contract.table_id] = bulk.insert_frame(conn, stg, rows)
 
-        conn.execute(warehouse.dq_issue.delete().where(warehouse.dq_issue.c.submission_id == result["submission_id"]))
-        issues = pd.read_parquet(result["issues_path"])
+        conn.execute(warehouse.dq_issue.delete().where(warehouse.dq_issue.c.submission_id == result.submission_id))
+        issues = pd.read_parquet(result.issues_path)
         if len(issues):
-            issues = issues.assign(submission_id=result["submission_id"], agency=result["agency"],
-                                   return_id=result.get("return_id"))
+            issues = issues.assign(submission_id=result.submission_id, agency=result.agency,
+                                   return_id=result.return_id)
             bulk.insert_frame(conn, warehouse.dq_issue, issues)
-        if os.environ.get(PAUSE_HOOK):
-            _pause_for_tests(result["submission_id"])
-        conn.execute(registry.update().where(registry.c.submission_id == result["submission_id"]).values(
-            return_id=result.get("return_id"), status=result["status"], rows_read=result["rows_read"],
-            rows_accepted=result["rows_accepted"], rows_rejected=result["rows_rejected"],
-            rows_queried=result["rows_queried"], reason=result.get("reason"), loaded=1))
-    return {"submission_id": result["submission_id"], "loaded": loaded}
+        mark_loaded(conn, result)
+    return {"submission_id": result.submission_id, "loaded": loaded}
+
+
+def mark_loaded(conn: sa.Connection, result: IngestResult) -> None:
+    """The load's last write, in the same transaction as its rows: the submission is loaded, with its counts.
+
+    Until the transaction commits nothing of the load is visible (the fault tests stop a run right here)."""
+    registry = warehouse.raw_submission
+    conn.execute(registry.update().where(registry.c.submission_id == result.submission_id).values(
+        return_id=result.return_id, status=result.status, rows_read=result.rows_read,
+        rows_accepted=result.rows_accepted, rows_rejected=result.rows_rejected,
+        rows_queried=result.rows_queried, reason=result.reason, loaded=1))

@@ -1,6 +1,7 @@
 """The reconcile stage: the period's person records -> the master person index in the warehouse.
 
-The matching itself lives in `transforms/linkage/` (standardise, deterministic rules, the Splink model, stable keys).
+The matching itself lives beside it in `transforms/people/` (standardise, deterministic rules, the Splink model,
+stable keys).
 This module reads the period's person records from the `stg_` tables and the index from the `core_` tables, runs
 one incremental update, and writes back: `core_person`, `core_person_link` (record -> person_key, probability,
 rule), `core_person_record`, `core_person_edge`, `core_person_history` (merges and splits), the review queue

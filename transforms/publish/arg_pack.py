@@ -11,8 +11,9 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from transforms.dataset import areas
 from transforms.feedback.neutralise import neutralise
-from transforms.publish.dashboard import AREA_TITLES, display
+from transforms.publish.dashboard import display
 
 ARROWS = {"up": "↑", "down": "↓", "level": "→"}
 RAG_FILL = {"RED": "#F4C7C3", "AMBER": "#FCE8B2", "GREEN": "#B7E1CD"}
@@ -48,8 +49,9 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
     sheet.set_column(first_quarter + len(quarters) + 2, first_quarter + len(quarters) + 2, 50)
     values = {(r.indicator_id, r.breakdown, r.quarter): r.value for r in trend.itertuples()}
     row = 3
+    titles = areas()
     for area in dict.fromkeys(getattr(i, "area", "other") for i in indicators):
-        sheet.merge_range(row, 0, row, len(columns) - 1, AREA_TITLES.get(area, area), area_format)
+        sheet.merge_range(row, 0, row, len(columns) - 1, titles.get(area, area), area_format)
         row += 1
         for indicator in [i for i in indicators if getattr(i, "area", "other") == area]:
             rows = current[current["indicator_id"] == indicator.id]

@@ -11,14 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from transforms.dataset import areas
 from transforms.publish.charts import line_chart
 from transforms.publish.suppression import SUPPRESSED
 
-AREA_TITLES = {
-    "front_door": "Front door", "neglect": "Neglect", "child_protection": "Child protection",
-    "exploitation": "Exploitation", "police": "Police", "health": "Health", "education": "Education",
-    "lado": "LADO", "training": "Training", "multi_agency": "Multi-agency", "data_quality": "Partnership data quality",
-}
 RAG_COLOURS = {"RED": "#b3261e", "AMBER": "#a15c00", "GREEN": "#2e7d32"}
 ARROWS = {"up": "&#8593;", "down": "&#8595;", "level": "&#8594;"}
 STYLE = """
@@ -68,10 +64,11 @@ def _rag(rag: str) -> str:
     return f'<span class="rag" style="background:{RAG_COLOURS[rag]}">{rag.title()}</span>'
 
 
-def _page(title: str, period: str, profile: str, areas: list[str], here: str, body: str) -> str:
+def _page(title: str, period: str, profile: str, pages: dict[str, str], here: str, body: str) -> str:
+    """A dashboard page; `pages` holds every area page, id -> title, in display order."""
     links = ['<a href="index.html"' + (' class="here"' if here == "index" else "") + ">Overview</a>"]
-    links += [f'<a href="{a}.html"' + (' class="here"' if here == a else "") + f">{AREA_TITLES.get(a, a)}</a>"
-              for a in areas]
+    links += [f'<a href="{a}.html"' + (' class="here"' if here == a else "") + f">{name}</a>"
+              for a, name in pages.items()]
     note = ("Internal profile: exact counts, for the Assurance and Review Group." if profile == "internal" else
             "Public profile: counts from 1 to 5, and rates built on them, are shown as c.")
     return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -130,26 +127,28 @@ def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list
     by_area: dict[str, list] = {}
     for indicator in indicators:
         by_area.setdefault(getattr(indicator, "area", "other") or "other", []).append(indicator)
-    areas = [a for a in AREA_TITLES if a in by_area] + sorted(a for a in by_area if a not in AREA_TITLES)
+    titles = areas()  # the catalogue's areas in display order; an area it does not name comes after, by id
+    shown = [a for a in titles if a in by_area] + sorted(a for a in by_area if a not in titles)
+    pages = {a: titles.get(a, a) for a in shown}
     written = []
     cards = []
-    for area in areas:
+    for area, name in pages.items():
         sections = [_indicator_section(i, current[current["indicator_id"] == i.id], trend, quarters, labels,
                                        comparator_areas or {})
                     for i in by_area[area]]
-        title = f"{AREA_TITLES.get(area, area)}: partnership dataset"
+        title = f"{name}: partnership dataset"
         path = folder / f"{area}.html"
-        path.write_text(_page(title, period, profile, areas, area, "".join(sections)), encoding="utf-8")
+        path.write_text(_page(title, period, profile, pages, area, "".join(sections)), encoding="utf-8")
         written.append(path)
         rags = current[current["indicator_id"].isin([i.id for i in by_area[area]])]["rag"].value_counts()
         summary = ", ".join(f"{rags.get(r, 0)} {r.lower()}" for r in ("RED", "AMBER", "GREEN") if rags.get(r, 0))
-        cards.append(f'<div class="card"><a href="{area}.html">{html.escape(AREA_TITLES.get(area, area))}</a>'
+        cards.append(f'<div class="card"><a href="{area}.html">{html.escape(name)}</a>'
                      f"<p>{len(by_area[area])} indicators{': ' + summary if summary else ''}</p></div>")
     body = (f"<p>The quarterly picture of how well children are protected, from every agency's return. "
             f"Values use the data received for the quarter ending {html.escape(period)}; trends recompute the "
             f"previous quarters from the same returns.</p><div class='cards'>{''.join(cards)}</div>")
     index = folder / "index.html"
-    index.write_text(_page("Partnership dataset", period, profile, areas, "index", body), encoding="utf-8")
+    index.write_text(_page("Partnership dataset", period, profile, pages, "index", body), encoding="utf-8")
     return [index, *written]
 
 

@@ -49,7 +49,7 @@ dq_issue = sa.Table(
     sa.Column("message", TEXT, nullable=False),
 )
 
-# The master person index (transforms/linkage/): people, which person each record is, the record details the index
+# The master person index (transforms/people/): people, which person each record is, the record details the index
 # matches new records against, the links that joined records, and the merges and splits of people over time.
 core_person = sa.Table(
     "core_person", METADATA,
