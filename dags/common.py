@@ -84,9 +84,11 @@ def ingest(files):
     @task
     def validate(item: dict) -> dict:
         from transforms.handoff import Submission
-        from transforms.ingest import validate_submission
+        from transforms.ingest import validate_submission, value_map
 
-        return validate_submission(Submission.from_dict(item), settings()["out"]).to_dict()
+        s, submission = settings(), Submission.from_dict(item)
+        mapped = value_map.load(s["url"], submission.agency)
+        return validate_submission(submission, s["out"], mapped=mapped).to_dict()
 
     @task
     def feedback(item: dict) -> dict:

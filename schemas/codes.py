@@ -1,9 +1,24 @@
-"""Code lists shared by several returns: canonical code -> labels and synonyms that also map to it."""
+"""Code lists shared by several returns: canonical code -> labels and synonyms that also map to it.
+
+The official label comes first. Codes written in any export style (`CODE - label`, `label (CODE)`, list letters,
+system prefixes, ...) are resolved from these lists by one mechanism (transforms/ingest/codes.py): list the
+labels and their genuine variants here, never the styles.
+"""
+
+
+class CodeList(dict):
+    """A code list whose values may name several codes at once, meaning `several` (abuse categories: MUL)."""
+
+    def __init__(self, codes: dict[str, tuple[str, ...]], several: str):
+        super().__init__(codes)
+        self.several = several
+
 
 SEX = {
     "M": ("Male", "a) Male", "1", "Boy"),
     "F": ("Female", "b) Female", "2", "Girl"),
-    "U": ("Unknown", "c) Unknown", "Not known", "Indeterminate", "c) Unknown/Indeterminate", "0", "9", "X"),
+    "U": ("Unknown", "c) Unknown", "Not known", "Indeterminate", "c) Unknown/Indeterminate", "0", "9", "X",
+          "Not stated/recorded", "Not stated", "Not recorded", "Neither"),
 }
 
 # CIN census referral / contact sources. The Ofsted Annex A template prefixes them `a)`, `b)`, ...
@@ -38,13 +53,14 @@ CIN_SOURCE_GROUP = {
     "6": "POLICE", "7": "OTHER_LEGAL", "8": "OTHER", "9": "ANONYMOUS", "10": "UNKNOWN",
 }
 
-ABUSE_CATEGORY = {
-    "NEG": ("Neglect",),
+# A category naming two or more categories (`Neglect, Physical and Emotional`) is MUL.
+ABUSE_CATEGORY = CodeList({
+    "NEG": ("Neglect", "Likelihood of neglect"),  # DESIGN.md section 3
     "PHY": ("Physical abuse", "Physical"),
     "EMO": ("Emotional abuse", "Emotional"),
     "SAB": ("Sexual abuse", "Sexual"),
     "MUL": ("Multiple", "Mixed", "Multiple/not recommended"),
-}
+}, several="MUL")
 
 YES_NO = {
     "Y": ("Yes", "True", "1", "a) Yes"),
@@ -82,7 +98,23 @@ LEGAL_STATUS = {
     "J3": ("Sentenced to Youth Rehabilitation Order",), "L1": ("Under police protection",),
     "L2": ("Emergency protection order",), "L3": ("Under child assessment order",),
     "V2": ("Single period of accommodation under section 20",),
-    "V3": ("Accommodated under an agreed series of short-term breaks",), "V4": ("Short breaks",),
+    "V3": ("Accommodated under an agreed series of short-term breaks, when individual episodes of care are recorded",),
+    "V4": ("Accommodated under an agreed series of short-term breaks, when agreements are recorded (NOT individual "
+           "episodes of care)",),
 }
 
 YES_NO_UNKNOWN = {**YES_NO, "U": ("Unknown", "Not known", "U/K", "c) Unknown")}
+
+# School census reasons for a suspension or permanent exclusion (DfE, from 2020/21; the codes they replaced kept as
+# synonyms: PD persistent disruptive behaviour).
+EXCLUSION_REASON = {
+    "PP": ("Physical assault against a pupil",), "PA": ("Physical assault against an adult",),
+    "VP": ("Verbal abuse/threatening behaviour against a pupil",),
+    "VA": ("Verbal abuse/threatening behaviour against an adult",),
+    "OW": ("Use or threat of use of an offensive weapon or prohibited item",), "BU": ("Bullying",),
+    "RA": ("Racist abuse",), "LG": ("Abuse against sexual orientation and gender identity",),
+    "DS": ("Abuse relating to disability",), "SM": ("Sexual misconduct",), "DA": ("Drug and alcohol related",),
+    "DM": ("Damage",), "TH": ("Theft",), "MT": ("Inappropriate use of social media or online technology",),
+    "PH": ("Wilful and repeated transgression of protective measures in place to protect public health",),
+    "DB": ("Persistent or general disruptive behaviour", "Persistent disruptive behaviour", "PD"), "OT": ("Other",),
+}

@@ -1,6 +1,6 @@
 """`csc_return_interviews`: return home interviews offered and completed after a child went missing."""
 
-from schemas.common import in_reporting_window, long_cells, untrusted_cells
+from schemas.common import in_reporting_window, long_cells, long_id, untrusted_cells
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.rules import not_before, required, valid_date
 
@@ -25,14 +25,17 @@ RETURN_INTERVIEWS = TableContract(
         required("RHI-001", "child_id", "Child ID"),
         required("RHI-002", "missing_start_date", "Missing start date"),
         valid_date("RHI-003", "missing_start_date", "Missing start date"),
-        valid_date("RHI-004", "rhi_offered_date", "RHI offered date"),
-        valid_date("RHI-005", "rhi_completed_date", "RHI completed date"),
-        not_before("RHI-006", "rhi_offered_date", "missing_start_date",
-                   "The return interview was offered before the child went missing. Check both dates."),
-        not_before("RHI-007", "rhi_completed_date", "rhi_offered_date",
-                   "The return interview was completed before it was offered. Check both dates."),
+        valid_date("RHI-004Q", "rhi_offered_date", "RHI offered date"),
+        valid_date("RHI-005Q", "rhi_completed_date", "RHI completed date"),
+        not_before("RHI-006Q", "rhi_offered_date", "missing_start_date",
+                   "The return interview was offered before the child went missing. The row was loaded with the RHI "
+                   "offered date left blank; check both dates."),
+        not_before("RHI-007Q", "rhi_completed_date", "rhi_offered_date",
+                   "The return interview was completed before it was offered. The row was loaded with the RHI "
+                   "completed date left blank; check both dates."),
         untrusted_cells("RHI-090Q"),
-        long_cells("RHI-092", "child_id"),
+        long_cells("RHI-092Q", "police_report_ref"),
+        long_id("RHI-093", "child_id", "Child ID"),
         in_reporting_window("RHI-091Q", "missing_start_date", "Missing start date"),
     ),
 )

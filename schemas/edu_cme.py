@@ -1,6 +1,6 @@
 """`edu_cme`: children missing education."""
 
-from schemas.common import dob_not_after, long_cells, untrusted_cells, valid_identifier
+from schemas.common import dob_not_after, long_cells, long_id, untrusted_cells, valid_identifier
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.people import person_columns
 from schemas.rules import known_code, not_before, required, unique_id, valid_date
@@ -26,21 +26,22 @@ CHILDREN_MISSING_EDUCATION = TableContract(
     rules=(
         required("CME-001", "cme_id", "CME ID"),
         unique_id("CME-002", "cme_id", "CME ID"),
-        required("CME-003", "first_name", "First name"),
-        required("CME-004", "last_name", "Last name"),
-        required("CME-005", "date_of_birth", "Date of birth"),
-        valid_date("CME-006", "date_of_birth", "Date of birth"),
+        required("CME-003Q", "first_name", "First name"),
+        required("CME-004Q", "last_name", "Last name"),
+        required("CME-005Q", "date_of_birth", "Date of birth"),
+        valid_date("CME-006Q", "date_of_birth", "Date of birth"),
         required("CME-007", "identified_date", "Identified date"),
         valid_date("CME-008", "identified_date", "Identified date"),
-        valid_date("CME-009", "resolved_date", "Resolved date"),
+        valid_date("CME-009Q", "resolved_date", "Resolved date"),
         not_before("CME-010", "resolved_date", "identified_date",
                    "The case is resolved before it was identified. Check both dates."),
-        required("CME-011", "reason", "Reason"),
-        known_code("CME-012", "sex", "Sex"),
-        dob_not_after("CME-013", "identified_date", "identified date"),
+        required("CME-011Q", "reason", "Reason"),
+        known_code("CME-012Q", "sex", "Sex"),
+        dob_not_after("CME-013Q", "identified_date", "identified date"),
         valid_identifier("CME-014Q", "upn", "UPN", "DfE check-letter"),
         untrusted_cells("CME-090Q"),
-        long_cells("CME-092", "cme_id"),
+        long_cells("CME-092Q", "first_name"),
+        long_id("CME-093", "cme_id", "CME ID"),
     ),
 )
 

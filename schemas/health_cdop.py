@@ -1,7 +1,7 @@
 """`health_cdop`: child death overview panel cases (case level, no names)."""
 
 from schemas import codes
-from schemas.common import long_cells, untrusted_cells
+from schemas.common import long_cells, long_id, untrusted_cells
 from schemas.contract import CODE, DATE, ID, TEXT, YESNO, Column, TableContract
 from schemas.rules import QUERY, Rule, add_years, known_code, not_before, required, unique_id, valid_date
 
@@ -9,7 +9,8 @@ RETURN_ID = "health_cdop"
 
 CATEGORIES = {
     "1": ("Deliberately inflicted injury, abuse or neglect",), "2": ("Suicide or deliberate self-inflicted harm",),
-    "3": ("Trauma and other external factors",), "4": ("Malignancy",), "5": ("Acute medical or surgical condition",),
+    "3": ("Trauma and other external factors, including medical/surgical complications/error",
+          "Trauma and other external factors"), "4": ("Malignancy",), "5": ("Acute medical or surgical condition",),
     "6": ("Chronic medical condition",), "7": ("Chromosomal, genetic and congenital anomalies",),
     "8": ("Perinatal/neonatal event",), "9": ("Infection",), "10": ("Sudden unexpected, unexplained death",),
 }
@@ -36,27 +37,34 @@ CASES = TableContract(
     rules=(
         required("CDOP-001", "case_id", "Case ID"),
         unique_id("CDOP-002", "case_id", "Case ID"),
-        required("CDOP-003", "date_of_birth", "Date of birth"),
-        valid_date("CDOP-004", "date_of_birth", "Date of birth"),
+        required("CDOP-003Q", "date_of_birth", "Date of birth"),
+        valid_date("CDOP-004Q", "date_of_birth", "Date of birth"),
         required("CDOP-005", "date_of_death", "Date of death"),
         valid_date("CDOP-006", "date_of_death", "Date of death"),
-        required("CDOP-007", "residence_la", "Residence LA"),
-        valid_date("CDOP-008", "review_date", "Review date"),
-        not_before("CDOP-009", "date_of_death", "date_of_birth",
-                   "The date of death is before the date of birth. Check both dates."),
-        not_before("CDOP-010", "review_date", "date_of_death",
-                   "The review is dated before the death. Check both dates."),
-        known_code("CDOP-011", "category", "Category"),
-        known_code("CDOP-012", "modifiable_factors", "Modifiable factors"),
-        known_code("CDOP-013", "learning_identified", "Learning identified"),
-        known_code("CDOP-014", "joint_agency_response", "Joint agency response"),
+        required("CDOP-007Q", "residence_la", "Residence LA"),
+        valid_date("CDOP-008Q", "review_date", "Review date"),
+        # the date of death is the event the return counts by, so the date of birth is the cell blanked; no unborn
+        # allowance: child death reviews cover children born alive
+        Rule("CDOP-009Q", QUERY, "The date of death is before the date of birth. The row was loaded with the date of "
+             "birth left blank; check both dates.", ("date_of_birth", "date_of_death"),
+             lambda df: df["date_of_birth"].isna() | df["date_of_death"].isna()
+             | (df["date_of_death"] >= df["date_of_birth"]),
+             fails_with={"date_of_death": "01/01/2000"}, blanks=("date_of_birth",)),
+        not_before("CDOP-010Q", "review_date", "date_of_death",
+                   "The review is dated before the death. The row was loaded with the review date left blank; check "
+                   "both dates."),
+        known_code("CDOP-011Q", "category", "Category"),
+        known_code("CDOP-012Q", "modifiable_factors", "Modifiable factors"),
+        known_code("CDOP-013Q", "learning_identified", "Learning identified"),
+        known_code("CDOP-014Q", "joint_agency_response", "Joint agency response"),
         Rule("CDOP-015Q", QUERY, "The date of death is on or after the 18th birthday: child death reviews cover "
              "children. Check the dates.", ("date_of_death", "date_of_birth"),
              lambda df: df["date_of_birth"].isna() | df["date_of_death"].isna()
              | (df["date_of_death"] < add_years(df["date_of_birth"], 18)),
              fails_with={"date_of_birth": "01/01/1990"}),
         untrusted_cells("CDOP-090Q"),
-        long_cells("CDOP-092", "case_id"),
+        long_cells("CDOP-092Q", "residence_la"),
+        long_id("CDOP-093", "case_id", "Case ID"),
     ),
 )
 

@@ -6,12 +6,13 @@ from schemas.common import (
                   dob_not_after,
                   in_reporting_window,
                   long_cells,
+                  long_id,
                   untrusted_cells,
                   valid_identifier,
 )
 from schemas.contract import CODE, DATE, ID, YESNO, Column, TableContract
 from schemas.people import person_columns
-from schemas.rules import known_code, required, unique_id, valid_date
+from schemas.rules import QUERY, Rule, known_code, required, submitted, unique_id, valid_date
 
 RETURN_ID = "health_safeguarding"
 
@@ -46,23 +47,28 @@ REFERRALS = TableContract(
     rules=(
         required("HSR-001", "referral_id", "Referral ID"),
         unique_id("HSR-002", "referral_id", "Referral ID"),
-        required("HSR-003", "first_name", "First name"),
-        required("HSR-004", "last_name", "Last name"),
-        required("HSR-005", "date_of_birth", "Date of birth"),
-        valid_date("HSR-006", "date_of_birth", "Date of birth"),
-        required("HSR-007", "provider_type", "Provider type"),
-        known_code("HSR-008", "provider_type", "Provider type"),
+        required("HSR-003Q", "first_name", "First name"),
+        required("HSR-004Q", "last_name", "Last name"),
+        # a maternity referral is about an unborn child: it needs no date of birth (DESIGN s4)
+        Rule("HSR-005Q", QUERY, "Date of birth is required (except on a maternity referral) but the cell is blank. "
+             "The row was loaded without it; fill it in when you next send the return.", ("date_of_birth",),
+             lambda df: submitted(df, "date_of_birth") | (df["provider_type"] == "MATERNITY").fillna(False),
+             fails_with={"date_of_birth": None}),
+        valid_date("HSR-006Q", "date_of_birth", "Date of birth"),
+        required("HSR-007Q", "provider_type", "Provider type"),
+        known_code("HSR-008Q", "provider_type", "Provider type"),
         required("HSR-009", "referral_date", "Referral date"),
         valid_date("HSR-010", "referral_date", "Referral date"),
-        required("HSR-011", "concern", "Concern"),
-        known_code("HSR-012", "concern", "Concern"),
-        known_code("HSR-013", "sex", "Sex"),
-        known_code("HSR-014", "referred_to_mash", "Referred to MASH"),
-        dob_not_after("HSR-015", "referral_date", "referral date"),
+        required("HSR-011Q", "concern", "Concern"),
+        known_code("HSR-012Q", "concern", "Concern"),
+        known_code("HSR-013Q", "sex", "Sex"),
+        known_code("HSR-014Q", "referred_to_mash", "Referred to MASH"),
+        dob_not_after("HSR-015Q", "referral_date", "referral date"),
         valid_identifier("HSR-016Q", "nhs_number", "NHS number", "check-digit"),
         child_at_event("HSR-017Q", "referral_date", "referral date"),
         untrusted_cells("HSR-090Q"),
-        long_cells("HSR-092", "referral_id"),
+        long_cells("HSR-092Q", "first_name"),
+        long_id("HSR-093", "referral_id", "Referral ID"),
         in_reporting_window("HSR-091Q", "referral_date", "Referral date"),
     ),
 )

@@ -1,6 +1,6 @@
 """`police_missing`: missing-person reports about children."""
 
-from schemas.common import in_reporting_window, long_cells, untrusted_cells
+from schemas.common import in_reporting_window, long_cells, long_id, untrusted_cells
 from schemas.contract import CODE, DATETIME, ID, Column, TableContract
 from schemas.rules import known_code, not_before, required, unique_id, valid_date
 
@@ -26,15 +26,16 @@ MISSING = TableContract(
     rules=(
         required("MIS-001", "report_id", "Report ID"),
         unique_id("MIS-002", "report_id", "Report ID"),
-        required("MIS-003", "police_person_id", "Person ID"),
+        required("MIS-003Q", "police_person_id", "Person ID"),
         required("MIS-004", "missing_from", "Missing from"),
         valid_date("MIS-005", "missing_from", "Missing from"),
-        valid_date("MIS-006", "returned_at", "Returned at"),
+        valid_date("MIS-006Q", "returned_at", "Returned at"),
         not_before("MIS-007", "returned_at", "missing_from",
                    "The child is recorded as returning before going missing. Check both dates and times."),
-        known_code("MIS-008", "risk_grading", "Risk grading"),
+        known_code("MIS-008Q", "risk_grading", "Risk grading"),
         untrusted_cells("MIS-090Q"),
-        long_cells("MIS-092", "report_id"),
+        long_cells("MIS-092Q", "police_person_id"),
+        long_id("MIS-093", "report_id", "Report ID"),
         in_reporting_window("MIS-091Q", "missing_from", "Missing from"),
     ),
 )

@@ -1,9 +1,9 @@
 """`police_nominals`: person records from the force system. Duplicate people are measured, never rejected."""
 
-from schemas.common import long_cells, untrusted_cells
+from schemas.common import dob_not_after, long_cells, long_id, untrusted_cells
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.people import person_columns
-from schemas.rules import known_code, not_before, required, unique_id, valid_date
+from schemas.rules import known_code, required, unique_id, valid_date
 
 RETURN_ID = "police_nominals"
 
@@ -25,15 +25,16 @@ NOMINALS = TableContract(
     rules=(
         required("NOM-001", "police_person_id", "Person ID"),
         unique_id("NOM-002", "police_person_id", "Person ID"),
-        required("NOM-003", "first_name", "First name"),
-        required("NOM-004", "last_name", "Last name"),
-        valid_date("NOM-005", "date_of_birth", "Date of birth"),
-        known_code("NOM-006", "sex", "Sex"),
-        valid_date("NOM-007", "created_date", "Created date"),
-        not_before("NOM-008", "created_date", "date_of_birth",
-                   "The record was created before the person's date of birth. Check both dates."),
+        required("NOM-003Q", "first_name", "First name"),
+        required("NOM-004Q", "last_name", "Last name"),
+        valid_date("NOM-005Q", "date_of_birth", "Date of birth"),
+        known_code("NOM-006Q", "sex", "Sex"),
+        valid_date("NOM-007Q", "created_date", "Created date"),
+        # a record made before the birth is an unborn child's up to 10 months ahead; the return has no event date
+        dob_not_after("NOM-008Q", "created_date", "date the record was created"),
         untrusted_cells("NOM-090Q"),
-        long_cells("NOM-092", "police_person_id"),
+        long_cells("NOM-092Q", "address_line"),
+        long_id("NOM-093", "police_person_id", "Person ID"),
     ),
 )
 

@@ -1,7 +1,7 @@
 """`police_ppn`: public protection notices sent to the front door about a child."""
 
 from schemas import codes
-from schemas.common import in_reporting_window, long_cells, untrusted_cells
+from schemas.common import in_reporting_window, long_cells, long_id, untrusted_cells
 from schemas.contract import CODE, DATE, ID, YESNO, Column, TableContract
 from schemas.rules import QUERY, Rule, known_code, not_before, required, unique_id, valid_date
 
@@ -31,17 +31,19 @@ PPN = TableContract(
     rules=(
         required("PPN-001", "ppn_id", "PPN ID"),
         unique_id("PPN-002", "ppn_id", "PPN ID"),
-        required("PPN-003", "police_person_id", "Person ID"),
+        required("PPN-003Q", "police_person_id", "Person ID"),
         required("PPN-004", "incident_date", "Incident date"),
         valid_date("PPN-005", "incident_date", "Incident date"),
         required("PPN-006", "submitted_date", "Submitted date"),
         valid_date("PPN-007", "submitted_date", "Submitted date"),
-        required("PPN-008", "ppn_type", "PPN type"),
-        known_code("PPN-009", "ppn_type", "PPN type"),
-        known_code("PPN-010", "dara_completed", "DARA completed"),
-        known_code("PPN-011", "risk_level", "Risk level"),
+        required("PPN-008Q", "ppn_type", "PPN type"),
+        known_code("PPN-009Q", "ppn_type", "PPN type"),
+        known_code("PPN-010Q", "dara_completed", "DARA completed"),
+        known_code("PPN-011Q", "risk_level", "Risk level"),
+        # both dates are the PPN's own event dates (POL counts by submission, MA-01 by incident): a submission
+        # before the incident is an impossible event date, so the row cannot be counted
         not_before("PPN-012", "submitted_date", "incident_date",
-                   "The PPN was submitted before the incident happened. Check both dates."),
+                   "The PPN was submitted before the incident happened. Check both dates and resubmit the row."),
         Rule("PPN-014Q", QUERY,
              "Domestic abuse PPN without a completed DARA. Confirm whether a DARA was done and record it.",
              ("dara_completed", "ppn_type"),
@@ -49,7 +51,8 @@ PPN = TableContract(
              | (df["dara_completed"] == "Y").fillna(False),
              fails_with={"dara_completed": "N"}),
         untrusted_cells("PPN-090Q"),
-        long_cells("PPN-092", "ppn_id"),
+        long_cells("PPN-092Q", "police_person_id"),
+        long_id("PPN-093", "ppn_id", "PPN ID"),
         in_reporting_window("PPN-091Q", "submitted_date", "Submitted date"),
     ),
 )

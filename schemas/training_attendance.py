@@ -1,9 +1,9 @@
 """`training_attendance`: multi-agency training attendance by course and agency."""
 
-from schemas.common import in_reporting_window, long_cells, untrusted_cells
+from schemas.common import in_reporting_window, long_cells, long_id, untrusted_cells
 from schemas.contract import DATE, ID, INT, TEXT, Column, TableContract
 from schemas.reserved import DUPLICATE
-from schemas.rules import ERROR, Rule, raw, required, valid_date
+from schemas.rules import ERROR, QUERY, Rule, raw, required, valid_date
 
 RETURN_ID = "training_attendance"
 
@@ -24,21 +24,24 @@ ATTENDANCE = TableContract(
     ),
     rules=(
         required("TRN-001", "course_id", "Course ID"),
-        required("TRN-002", "module", "Module"),
+        required("TRN-002Q", "module", "Module"),
         required("TRN-003", "course_date", "Course date"),
         valid_date("TRN-004", "course_date", "Course date"),
-        required("TRN-005", "attendee_agency", "Agency"),
-        required("TRN-006", "attendees", "Attendees"),
-        Rule("TRN-007", ERROR, "Attendees must be a whole number, 0 or more.", ("attendees",),
+        required("TRN-005Q", "attendee_agency", "Agency"),
+        required("TRN-006Q", "attendees", "Attendees"),
+        Rule("TRN-007Q", QUERY, "Attendees must be a whole number, 0 or more. The row was loaded with Attendees "
+             "left blank.", ("attendees",),
              lambda df: raw(df, "attendees").isna()
              | (df["attendees"].notna() & ~df["attendees"].str.startswith("-").fillna(False)),
-             fails_with={"attendees": "-2"}),
+             fails_with={"attendees": "-2"}, blanks=("attendees",)),
+        # a row is one course and one agency: the course and agency together are the record's id
         Rule("TRN-008", ERROR, "The same course and agency appear on more than one row. Add the attendees "
              "together on one row.", ("course_id", "attendee_agency"),
              lambda df: df["course_id"].isna() | ~df.duplicated(["course_id", "attendee_agency"], keep=False),
              fails_with={DUPLICATE: True}),
         untrusted_cells("TRN-090Q"),
-        long_cells("TRN-092", "course_id"),
+        long_cells("TRN-092Q", "module"),
+        long_id("TRN-093", "course_id", "Course ID"),
         in_reporting_window("TRN-091Q", "course_date", "Course date"),
     ),
 )

@@ -11,11 +11,12 @@ def sub_commands(parser) -> set[str]:
 
 
 def test_development_commands_plug_in_from_synthetic():
-    assert sub_commands(cli.parser()) == {"run", "validate", "rules", "templates", "link", "generate", "link-train"}
+    assert sub_commands(cli.parser()) == {"run", "validate", "rules", "templates", "values", "link", "generate",
+                                          "link-train"}
 
 
 def test_without_synthetic_the_product_commands_remain(monkeypatch):
     missing = EntryPoint("synthetic", "no_such_package.commands:register", cli.COMMAND_PLUG_INS)
     monkeypatch.setattr(cli, "entry_points", lambda group: [missing])
-    assert sub_commands(cli.parser()) == {"run", "validate", "rules", "templates", "link"}
+    assert sub_commands(cli.parser()) == {"run", "validate", "rules", "templates", "values", "link"}
     assert cli.main(["rules", "--return", "police_ppn", "--format", "csv"]) == 0

@@ -36,36 +36,122 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+FIRST_ISSUES = 10  # issues `assure validate` prints; the rest are in the feedback
+
+
+def _existing_warehouse(url: str) -> bool:
+    """Whether the warehouse is there to read (a SQLite file is never created just to look into it)."""
+    import sqlalchemy as sa
+
+    parsed = sa.make_url(url)
+    return parsed.get_backend_name() != "sqlite" or Path(parsed.database or "").is_file()
+
+
 def _validate(args: argparse.Namespace) -> int:
     import datetime as dt
     import json
 
+    import sqlalchemy as sa
+
     import schemas
+    from transforms import pipeline, warehouse
     from transforms.feedback import report_content, write_feedback
     from transforms.handoff import Submission
-    from transforms.ingest import sha256_of, validate_submission
+    from transforms.ingest import sha256_of, validate_submission, value_map
 
     path = Path(args.file)
     if not path.is_file():
         print(f"assure validate: no such file: {path}", file=sys.stderr)
         return 2
-    sha = sha256_of(path)
-    folder = path.resolve().parent.name
-    submission = Submission(submission_id=sha[:16], sha256=sha, file_name=path.name, archive_path=str(path),
-                            agency=folder if folder in schemas.AGENCIES else None, period=args.period or "",
-                            received_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+    if args.return_id and args.return_id not in {t.return_id for t in schemas.TABLES}:
+        valid = ", ".join(sorted({t.return_id for t in schemas.TABLES}))
+        print(f"assure validate: unknown return '{args.return_id}'. Valid returns: {valid}", file=sys.stderr)
+        return 2
     out = settings.output_dir(args.out)
-    result = validate_submission(submission, out, args.return_id)
-    paths = write_feedback(result, out)
+    url = args.warehouse or settings.warehouse_url(out)
+    try:
+        sha = sha256_of(path)
+        folder = path.resolve().parent.name
+        agency = folder if folder in schemas.AGENCIES else None
+        submission = Submission(submission_id=sha[:16], sha256=sha, file_name=path.name, archive_path=str(path),
+                                agency=agency, period=args.period or "",
+                                received_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+        mapped, loaded = {}, False
+        if _existing_warehouse(url):
+            mapped = value_map.load(url, agency)
+            registry = warehouse.raw_submission
+            with warehouse.engine(url).connect() as conn:
+                loaded = conn.execute(sa.select(registry.c.submission_id).where(
+                    registry.c.sha256 == sha, registry.c.loaded == 1)).first() is not None
+        # the feedback of a submission already loaded is the pipeline's: a check of the same file goes beside it
+        target = str(Path(out) / "validate") if loaded else out
+        result = validate_submission(submission, target, args.return_id, mapped=mapped)
+        paths = write_feedback(result, target)
+    except pipeline.SYSTEM_FAILURES as exc:
+        print(f"assure validate: {pipeline.describe(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        warehouse.dispose_all()
     if args.json:
         print(json.dumps(report_content(result), indent=2, ensure_ascii=False))
     else:
-        print(f"{path.name}: {result.status} ({result.return_id or 'no return recognised'}), "
-              f"{result.rows_read} rows read = {result.rows_accepted} accepted + "
-              f"{result.rows_rejected} rejected; {result.rows_queried} queried")
-        if result.reason:
-            print(f"  problem: {result.reason}")
-        print(f"  feedback: {paths['xlsx']}")
+        print(_validation_text(path, result, report_content(result), paths, loaded))
+    return 3 if result.status == "QUARANTINED" else 0
+
+
+def _validation_text(path: Path, result, content: dict, paths: dict, loaded: bool) -> str:
+    """What `assure validate` prints: the verdict, the problem, how the sheets were read, notes and first issues."""
+    recognised = result.return_id or "no return recognised"
+    lines = [f"{path.name}: {result.status} ({recognised}), {result.rows_read} rows read = {result.rows_accepted} "
+             f"accepted + {result.rows_rejected} rejected; {result.rows_queried} queried"]
+    if result.reason:
+        lines.append(f"  problem: {result.reason}")
+    lines += [f"  sheet {s['sheet']!r}: {s.get('list') or 'not read'} ({s.get('status', '')})" for s in result.sheets]
+    lines += [f"  note: {note}" for note in result.notes]
+    lines += [f"  value not read: {v['column']} {v['value']!r} ({v['rows']} rows, {v['example_rows']})"
+              for v in content["unmapped_values"]]
+    issues = content["issues"]
+    for issue in issues[:FIRST_ISSUES]:
+        lines.append(f"  {issue['severity']} {issue['rule_id']} sheet {issue['sheet']!r} row {issue['row']} "
+                     f"{issue['column']!r} {issue['value']!r}: {issue['message']}")
+    if len(issues) > FIRST_ISSUES:
+        lines.append(f"  ... and {len(issues) - FIRST_ISSUES} more issues in the feedback")
+    if loaded:
+        lines.append("  this file is already loaded: its own feedback was left as it is")
+    lines.append(f"  feedback: {paths['xlsx']}")
+    return "\n".join(lines)
+
+
+def _values(args: argparse.Namespace) -> int:
+    import getpass
+
+    from transforms import warehouse
+    from transforms.ingest import value_map
+
+    url = args.warehouse or settings.warehouse_url(settings.output_dir(args.out))
+    who = args.by or getpass.getuser()
+    try:
+        if args.action == "list":
+            frame = value_map.mappings(url, args.agency)
+            print(frame.to_string(index=False) if len(frame) else "No values mapped yet.")
+        elif args.action == "unmapped":
+            frame = value_map.unmapped(url, args.agency, args.period)
+            shown = frame[["agency", "return_id", "column", "raw_value", "rows", "example_rows"]]
+            print(shown.to_string(index=False) if len(frame) else "Every value of the loaded returns was read.")
+        elif args.action == "map":
+            if not all((args.agency, args.column, args.value, args.code)):
+                print("assure values map: give --agency, --column, --value and --code", file=sys.stderr)
+                return 2
+            row = value_map.add(url, args.agency, args.column, args.value, args.code, who)
+            print(f"Mapped {row['agency']} {row['column']} {row['raw_value']!r} -> {row['code']} "
+                  f"(by {row['mapped_by']} at {row['mapped_at']}); it is read in every later run of that agency's "
+                  "files.")
+        elif args.action == "export":
+            print(f"Exported {value_map.export_csv(url, args.file)} mappings to {args.file}")
+        elif args.action == "import":
+            print(f"Imported {value_map.import_csv(url, args.file, who)} mappings from {args.file}")
+    finally:
+        warehouse.dispose_all()
     return 0
 
 
@@ -111,6 +197,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the feedback as JSON")
     check.add_argument("--period", help="the quarter the file is for, e.g. 2026-09 (recorded in the feedback)")
     check.add_argument("--out", help="output folder for the feedback (or ASSURE_OUTPUT_DIR; default ./output)")
+    check.add_argument("--warehouse", help="warehouse whose value map applies (default: the one in --out, if any)")
     check.set_defaults(handler=_validate)
 
     rules = commands.add_parser("rules", help="print the rule catalogue (every validation rule of every return)")
@@ -121,6 +208,21 @@ def parser() -> argparse.ArgumentParser:
     templates = commands.add_parser("templates", help="write a blank submission template for each bespoke return")
     templates.add_argument("--out", required=True, help="folder to write <return_id>.xlsx into")
     templates.set_defaults(handler=_templates)
+
+    values = commands.add_parser("values", help="the value map: local values mapped once to codes, per agency",
+                                 description="list: the mappings; unmapped: values still waiting, with counts; map: "
+                                             "map one value; export/import FILE: the mappings as CSV.")
+    values.add_argument("action", choices=("list", "unmapped", "map", "export", "import"))
+    values.add_argument("file", nargs="?", help="the CSV for export and import")
+    values.add_argument("--agency", help="the agency (its landing folder name, e.g. csc)")
+    values.add_argument("--column", help="map: the canonical column, e.g. referral_source (see `assure rules`)")
+    values.add_argument("--value", help="map: the value as the agency writes it")
+    values.add_argument("--code", help="map: the code it means")
+    values.add_argument("--period", help="unmapped: only this quarter's returns")
+    values.add_argument("--by", help="who maps (default: the logged-in user)")
+    values.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
+    values.add_argument("--out", help="output folder of the warehouse (or ASSURE_OUTPUT_DIR; default ./output)")
+    values.set_defaults(handler=_values)
 
     link = commands.add_parser("link", help="reconcile a person file: each record's person_key and match probability")
     link.add_argument("--in", dest="in_path", required=True,
@@ -144,6 +246,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `assure` command."""
     args = parser().parse_args(argv)
+    if args.command == "values" and args.action in ("export", "import") and not args.file:
+        print(f"assure values {args.action}: give the CSV file", file=sys.stderr)
+        return 2
     try:
         return args.handler(args)
     except ValueError as exc:

@@ -48,6 +48,7 @@ class TableResult:
     accepted_path: str
     rows_read: int
     headers: dict[str, str]  # canonical column -> the header as the agency wrote it
+    unused_headers: list[str] = field(default_factory=list)  # columns of the sheet kept aside, as written
 
 
 @dataclass
@@ -59,6 +60,7 @@ class IngestResult(Submission):
     reason: str | None = None  # why the file was refused (FILE rules)
     rule_id: str | None = None
     notes: list[str] = field(default_factory=list)
+    sheets: list[dict] = field(default_factory=list)  # how each sheet was read: {'sheet', 'list', 'status'}
     tables: list[TableResult] = field(default_factory=list)
     rows_read: int = 0
     rows_accepted: int = 0
@@ -119,6 +121,11 @@ class WorkFolder:
     def rejected(self, number: int) -> Path:
         """The n-th table's rejected rows as submitted."""
         return self.path / f"rejected_{number}.parquet"
+
+    @property
+    def unmapped(self) -> Path:
+        """The coded values read as no code, per table, column and value (for the feedback and the value map)."""
+        return self.path / "unmapped.parquet"
 
     @property
     def cross_issues(self) -> Path:

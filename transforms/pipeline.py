@@ -21,7 +21,7 @@ from transforms import STAGES, warehouse
 from transforms.dataset import compute_indicators, parse_period
 from transforms.feedback import write_feedback
 from transforms.handoff import IngestResult
-from transforms.ingest import discover, register, validate_submission
+from transforms.ingest import discover, register, validate_submission, value_map
 from transforms.load import crosscheck, load_submission
 from transforms.operations import stopwatch
 from transforms.people import reconcile
@@ -72,7 +72,7 @@ def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url
         with stopwatch.step("ingest/register"):
             submission = register(path, agency, period, out_dir, warehouse_url)
         step = "validating"
-        result = validate_submission(submission, out_dir)
+        result = validate_submission(submission, out_dir, mapped=value_map.load(warehouse_url, submission.agency))
         step = "writing the feedback for"
         with stopwatch.step("ingest/feedback", result.rows_read):
             feedback = write_feedback(result, out_dir, warehouse_url)

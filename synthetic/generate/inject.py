@@ -132,14 +132,14 @@ def _ppn_not_queried(df: pd.DataFrame, start_day: int) -> np.ndarray:
 
 INJECTIONS: dict[str, tuple[Injection, ...]] = {
     "list1_contacts": (
-        Injection("CON-011", "contact_source", 5, _any,
+        Injection("CON-011Q", "contact_source", 5, _any,
                   _unknown_code("contact_source", ("Z9", "11", "Social media", "Neighbourhood watch"))),
-        Injection("CON-014", "decision_date", 5, _has("decision_date"), _before("decision_date", "contact_date", 20)),
+        Injection("CON-014Q", "decision_date", 5, _has("decision_date"), _before("decision_date", "contact_date", 20)),
     ),
     "list3_referrals": (
         Injection("REF-001", "child_id", 4, _any, _blank("child_id")),
         Injection("REF-003", "referral_date", 4, _any, _unreadable_date("referral_date")),
-        Injection("REF-005", "referral_source", 4, _any, _unknown_code("referral_source", ("Z9", "99", "Church",
+        Injection("REF-005Q", "referral_source", 4, _any, _unknown_code("referral_source", ("Z9", "99", "Church",
                                                                                           "Social media"))),
     ),
     "list4_assessments": (
@@ -149,56 +149,57 @@ INJECTIONS: dict[str, tuple[Injection, ...]] = {
                   _set("assessment_factors", ("3B,DV", "Neglect", "16A,4B,SM", "3A;3B"))),
     ),
     "list5_section47": (
-        Injection("ENQ-012", "icpc_date", 3, _has("icpc_date"), _before("icpc_date", "s47_start_date", 20)),
-        Injection("ENQ-010", "icpc_unnecessary", 3, _any, _unknown_code("icpc_unnecessary", ("N/A", "TBC", "Pending"))),
+        Injection("ENQ-012Q", "icpc_date", 3, _has("icpc_date"), _before("icpc_date", "s47_start_date", 20)),
+        Injection("ENQ-010Q", "icpc_unnecessary", 3, _any,
+                  _unknown_code("icpc_unnecessary", ("N/A", "TBC", "Pending"))),
     ),
     "list6_children_in_need": (
         Injection("CIN-012", "cin_closure_date", 4, _has("cin_closure_date"),
                   _before("cin_closure_date", "cin_start_date", 60)),
-        Injection("CIN-010", "primary_need", 3, _any, _unknown_code("primary_need", ("N10", "Neglect", "NA", "Z1"))),
+        Injection("CIN-010Q", "primary_need", 3, _any, _unknown_code("primary_need", ("N10", "Neglect", "NA", "Z1"))),
     ),
     "list7_child_protection": (
-        Injection("CPP-005", "initial_category", 3, _any,
+        Injection("CPP-005Q", "initial_category", 3, _any,
                   _unknown_code("initial_category", ("DOM", "CSE", "Domestic violence", "Z"))),
         Injection("CPP-008", "cpp_end_date", 3, _any, _before("cpp_end_date", "cpp_start_date", 60)),
     ),
     "list8_looked_after": (
         Injection("LAC-012", "lac_end_date", 3, _has("lac_end_date"), _before("lac_end_date", "lac_start_date", 90)),
-        Injection("LAC-010", "legal_status", 3, _any,
+        Injection("LAC-010Q", "legal_status", 3, _any,
                   _unknown_code("legal_status", ("S20", "Section 20", "C3", "SGO"))),
     ),
     "csc_child_identity": (
-        Injection("CID-003", "first_name", 4, lambda df, start: ~df["_avoid"].to_numpy(), _blank("first_name")),
+        Injection("CID-003Q", "first_name", 4, lambda df, start: ~df["_avoid"].to_numpy(), _blank("first_name")),
         Injection("CID-007Q", "nhs_number", 4, _has("nhs_number"), _bad_nhs),
     ),
     "csc_return_interviews": (
-        Injection("RHI-007", "rhi_completed_date", 4, _has("rhi_completed_date"),
+        Injection("RHI-007Q", "rhi_completed_date", 4, _has("rhi_completed_date"),
                   _before("rhi_completed_date", "rhi_offered_date", 5)),
-        Injection("RHI-004", "rhi_offered_date", 3, _has("rhi_offered_date"), _unreadable_date("rhi_offered_date")),
+        Injection("RHI-004Q", "rhi_offered_date", 3, _has("rhi_offered_date"), _unreadable_date("rhi_offered_date")),
     ),
     "police_nominals": (
         Injection("NOM-002", "police_person_id", 3, lambda df, start: ~df["_cited"].to_numpy(), lambda *a: None),
     ),
     "police_ppn": (
-        Injection("PPN-009", "ppn_type", 5, _any, _unknown_code("ppn_type", ("ASB", "Hate crime", "Road traffic",
+        Injection("PPN-009Q", "ppn_type", 5, _any, _unknown_code("ppn_type", ("ASB", "Hate crime", "Road traffic",
                                                                              "Burglary"))),
         Injection("PPN-012", "submitted_date", 5, _ppn_not_queried, _before("submitted_date", "incident_date", 14)),
     ),
     "police_missing": (
         Injection("MIS-007", "returned_at", 4, _has("returned_at"), _before("returned_at", "missing_from", 600)),
-        Injection("MIS-008", "risk_grading", 3, _any, _unknown_code("risk_grading", ("Amber", "Red", "Very high"))),
+        Injection("MIS-008Q", "risk_grading", 3, _any, _unknown_code("risk_grading", ("Amber", "Red", "Very high"))),
     ),
     "health_safeguarding": (
-        Injection("HSR-012", "concern", 4, _any, _unknown_code("concern", ("FGM", "Bullying", "Substance misuse",
+        Injection("HSR-012Q", "concern", 4, _any, _unknown_code("concern", ("FGM", "Bullying", "Substance misuse",
                                                                            "Housing"))),
         Injection("HSR-016Q", "nhs_number", 4, _has("nhs_number"), _bad_nhs),
     ),
     "health_cdop": (
-        Injection("CDOP-009", "date_of_death", 2, _any, _before("date_of_death", "date_of_birth", 40)),
+        Injection("CDOP-009Q", "date_of_birth", 2, _any, _before("date_of_death", "date_of_birth", 40)),
     ),
     "edu_suspensions": (
         Injection("SUS-002Q", "upn", 5, _has("upn"), _bad_upn),
-        Injection("SUS-010", "category", 4, _any, _unknown_code("category", ("Internal", "Isolation", "EXCL", "Ref"))),
+        Injection("SUS-010Q", "category", 4, _any, _unknown_code("category", ("Internal", "Isolation", "EXCL", "Ref"))),
     ),
     "edu_cme": (
         Injection("CME-010", "resolved_date", 3, _has("resolved_date"),
@@ -207,15 +208,15 @@ INJECTIONS: dict[str, tuple[Injection, ...]] = {
     ),
     "lado_allegations": (
         Injection("LADO-004", "contact_date", 3, _any, _unreadable_date("contact_date")),
-        Injection("LADO-015", "outcome_date", 3, _has("outcome_date"), _before("outcome_date", "contact_date", 60)),
+        Injection("LADO-015Q", "outcome_date", 3, _has("outcome_date"), _before("outcome_date", "contact_date", 60)),
     ),
     "vulnerability_tracker": (
-        Injection("VUL-008", "exploitation_type", 3, _any,
+        Injection("VUL-008Q", "exploitation_type", 3, _any,
                   _unknown_code("exploitation_type", ("Criminal", "Gangs", "Cuckooing", "Honour based"))),
         Injection("VUL-018Q", "status", 3, _equals("status", "CLOSED"), _blank_date("closed_date")),
     ),
     "training_attendance": (
-        Injection("TRN-007", "attendees", 3, _any, _set("attendees", (-1, -2, -4, -10))),
+        Injection("TRN-007Q", "attendees", 3, _any, _set("attendees", (-1, -2, -4, -10))),
         Injection("TRN-004", "course_date", 3, _any, _unreadable_date("course_date")),
     ),
 }

@@ -10,22 +10,22 @@ from transforms.feedback.neutralise import neutralise
 
 def test_feedback_has_every_sheet_only_this_submission_and_neutralised_values(tmp_path, sqlite_url):
     rows = [["P1", "N1", "01/07/2026", "02/07/2026", "Other", ""],
-            ["P2", "N2", "01/07/2026", "02/07/2026", "=HYPERLINK(\"x\")", ""]]
+            ["P2", "N2", "=HYPERLINK(\"x\")", "02/07/2026", "Other", ""]]  # no incident date: the row is rejected
     result, paths = ingest(tmp_path, sqlite_url, ppn_file(tmp_path, "a.xlsx", rows))
     content = json.loads(open(paths["json"]).read())
     assert content["submission"] == {
         "agency": "police", "return_id": "police_ppn", "file": "a.xlsx", "sha256": result.sha256,
         "received_at": result.received_at, "period": "2026-09", "status": "PARTIAL", "rows_read": 2,
         "rows_accepted": 1, "rows_rejected": 1, "rows_queried": 0}
-    assert content["issues"] == [{"sheet": "PPN", "row": 4, "record_id": "P2", "column": "PPN Type",
-                                  "value": "'=HYPERLINK(\"x\")", "rule_id": "PPN-009", "severity": "ERROR",
+    assert content["issues"] == [{"sheet": "PPN", "row": 4, "record_id": "P2", "column": "Incident Date",
+                                  "value": "'=HYPERLINK(\"x\")", "rule_id": "PPN-005", "severity": "ERROR",
                                   "message": content["issues"][0]["message"]}]
     book = openpyxl.load_workbook(paths["xlsx"])
-    assert book.sheetnames == ["Summary", "Issues", "Rejected rows", "Rules"]
+    assert book.sheetnames == ["Summary", "Issues", "Rejected rows", "Values we could not read", "Rules"]
     rejected = book["Rejected rows"]
     flagged = [c for row in rejected.iter_rows() for c in row if c.comment is not None]
     assert [c.value for c in flagged] == ["'=HYPERLINK(\"x\")"]
-    assert "PPN-009" in flagged[0].comment.text
+    assert "PPN-005" in flagged[0].comment.text
     assert neutralise("+44") == "'+44" and neutralise("ok") == "ok" and neutralise(3) == 3
 
 
@@ -40,10 +40,12 @@ def test_resubmission_feedback_says_what_was_fixed_and_what_is_new(tmp_path, sql
     book = openpyxl.load_workbook(paths["xlsx"])
     assert "Fixed since last" in book.sheetnames
     fixed = [row for row in book["Fixed since last"].iter_rows(min_row=2, values_only=True)]
-    assert [(r[2], r[5]) for r in fixed] == [("P1", "PPN-009")]
+    assert [(r[2], r[5]) for r in fixed] == [("P1", "PPN-009Q")]
     issues = {(r[2], r[5]): r[8] for r in book["Issues"].iter_rows(min_row=2, values_only=True)}
     assert issues == {("P2", "PPN-005"): "STILL PRESENT", ("P3", "PPN-012"): "NEW"}
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True)}
-    assert summary["replaces"].startswith("a.xlsx")
-    assert json.loads(open(paths["json"]).read()).keys() == {"submission", "issues"}
+    assert summary["Replaces"].startswith("a.xlsx")
+    twin = json.loads(open(paths["json"]).read())
+    assert twin["changes"]["replaces"].startswith("a.xlsx") and twin["changes"]["still_present"] == 1
+    assert [(f["record_id"], f["rule_id"]) for f in twin["changes"]["fixed"]] == [("P1", "PPN-009Q")]
     assert len(rows_of(sqlite_url, "raw_submission")) == 2

@@ -52,7 +52,7 @@ def test_feedback_workbook_opens_in_libreoffice(tmp_path):
     soffice()
     header = ["PPN ID", "Person ID", "Incident Date", "Submitted Date", "PPN Type", "DARA Completed"]
     rows = [["P1", "N1", "01/07/2026", "02/07/2026", "Other", ""],
-            ["P2", "N2", "01/07/2026", "30/06/2026", "=HYPERLINK(\"x\")", ""],  # two errors: commented cells
+            ["P2", "N2", "31/02/2026", "30/06/2026", "=HYPERLINK(\"x\")", ""],  # rejected: commented cells
             ["P3", "N3", dt.datetime(2026, 7, 3), "04/07/2026", "Domestic abuse", ""]]  # a query
     path = write_xlsx(tmp_path / "landing" / "police" / "ppn.xlsx", {"PPN": [["Force extract"], header, *rows]})
     sha = sha256_of(path)

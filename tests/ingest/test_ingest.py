@@ -41,15 +41,20 @@ def test_errors_carry_rule_sheet_excel_row_and_header_as_written(tmp_path):
         ["L4", "02/05/2026", "Consultation", "Faith setting", "Faith", None, None, None, ""],
     ]
     checked = validate_table(recognise(read_workbook(lado_book(tmp_path, rows)), "lado").tables[0])
-    got = checked.issues[["sheet", "row", "record_id", "column", "value", "rule_id"]].values.tolist()
+    got = checked.issues[["sheet", "row", "record_id", "column", "value", "rule_id", "severity"]].values.tolist()
     assert got == [
-        ["Allegations", 4, "L1", "Outcome Date", "01/04/2026", "LADO-015"],
-        ["Allegations", 5, "L2", "Date of Contact", "31/02/2026", "LADO-004"],
-        ["Allegations", 6, "L3", "Contact Type", "Chat", "LADO-006"],
+        ["Allegations", 4, "L1", "Outcome Date", "01/04/2026", "LADO-015Q", "QUERY"],
+        ["Allegations", 5, "L2", "Date of Contact", "31/02/2026", "LADO-004", "ERROR"],
+        ["Allegations", 6, "L3", "Contact Type", "Chat", "LADO-006Q", "QUERY"],
     ]
     assert checked.rows_read == 4
-    assert len(checked.accepted) == 1 and checked.rejected_rows == [4, 5, 6]
-    assert checked.accepted.loc[0, "referrer_type"] == "FAITH_SETTING"
+    # only the unreadable contact date (the event the record is counted by) rejects its row; queried rows are loaded
+    # with the bad cell blank
+    assert checked.rejected_rows == [5] and checked.accepted["case_id"].tolist() == ["L1", "L3", "L4"]
+    assert checked.accepted["queried"].tolist() == [1, 1, 0]
+    assert checked.accepted.loc[0, "outcome"] == "SUBSTANTIATED" and pd.isna(checked.accepted.loc[0, "outcome_date"])
+    assert pd.isna(checked.accepted.loc[1, "contact_type"])
+    assert checked.accepted.loc[2, "referrer_type"] == "FAITH_SETTING"
 
 
 def test_query_rows_are_loaded_and_flagged(tmp_path):
@@ -87,8 +92,10 @@ def test_garbage_in_every_cell_gives_errors_not_exceptions(tmp_path):
     path = lado_book(tmp_path, [[*junk, "", "", ""]])
     checked = validate_table(recognise(read_workbook(path), "lado").tables[0])
     assert checked.rejected_rows == [4]
-    # "#REF!" reads as a blank (required) and is queried; every other cell is an unknown code or bad date
-    assert set(checked.issues["rule_id"]) == {"LADO-003", "LADO-006", "LADO-008", "LADO-010", "LADO-011", "LADO-090Q"}
+    # "#REF!" reads as a blank (required: the contact date is the event) and is queried; every other cell is an
+    # unknown code or bad date (queries)
+    assert set(checked.issues["rule_id"]) == {"LADO-003", "LADO-006Q", "LADO-008Q", "LADO-010Q", "LADO-011Q",
+                                              "LADO-090Q"}
 
 
 def test_failing_rows_maps_pandera_failures_back_to_rule_ids():

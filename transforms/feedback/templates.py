@@ -37,8 +37,8 @@ DATE_HINTS = {DATE: "a date as DD/MM/YYYY (day first), e.g. 03/04/2024",
               DATETIME: "a date and time as DD/MM/YYYY HH:MM (day first), e.g. 03/04/2024 14:30"}
 SEVERITY_TEXT = (
     ("FILE", "the whole file is refused and nothing is loaded"),
-    ("ERROR", "the row is rejected: fix it and resubmit the return"),
-    ("QUERY", "the row is loaded and flagged: confirm it or correct it next time"),
+    ("ERROR", "the row cannot be counted (its id or its own event date) and is rejected: fix it and resubmit"),
+    ("QUERY", "the row is loaded and counted with the bad cell left blank: confirm it or correct it next time"),
 )
 
 

@@ -5,11 +5,11 @@ register (archive by sha256, `raw_submission`) -> screen (before parsing) -> rea
 submission's results as plain files in `work/<submission_id>/`.
 """
 
-from transforms.ingest import values
+from transforms.ingest import value_map, values
 from transforms.ingest.files import atomic_write
 from transforms.ingest.register import discover, pending, register, safe_name, sha256_of
 from transforms.ingest.submission import submission_issues, validate_submission
 from transforms.ingest.validate import ISSUE_COLUMNS
 
 __all__ = ["ISSUE_COLUMNS", "atomic_write", "discover", "pending", "register", "safe_name", "sha256_of",
-           "submission_issues", "validate_submission", "values"]
+           "submission_issues", "validate_submission", "value_map", "values"]

@@ -1,7 +1,9 @@
 """Find each table in a workbook and map it to canonical columns and codes.
 
 The header is found, not assumed to be row 1: the first rows of each sheet are scored against every
-table contract, and the return is recognised from headers, not from the file name.
+table contract, and the return is recognised from headers, not from the file name. Sheets are assigned to lists
+by content, one to one, by the best overall score (sheet names are evidence, not the decider; a hidden sheet never
+takes a list a visible sheet holds); coded values go through the agency's value map, then the code lists.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from schemas.contract import (
     TableContract,
     normalise_header,
 )
+from schemas.csc_annex_a import SHEET_NAME_WORDS, UNUSED_LISTS
 from schemas.file_rules import (
     DUPLICATE_COLUMN,
     EMPTY,
@@ -40,7 +43,7 @@ from schemas.file_rules import (
     FileRule,
 )
 from schemas.reserved import OVERLONG, RAW, SOURCE_ROW, UNTRUSTED
-from transforms.ingest import values
+from transforms.ingest import value_map, values
 from transforms.ingest.read import Sheet
 
 HEADER_SEARCH_ROWS = 30
@@ -67,6 +70,10 @@ class Recognition:
     notes: list[str]
     file_problem: str | None = None
     file_rule: str | None = None  # the FILE rule id of `file_problem`
+    # one entry per sheet, in sheet order: {"sheet", "list" (title or None), "table_id", "status", "hidden",
+    # "header_row"}; status is read, partial (a required column missing), ignored (a list not used, or no table),
+    # duplicate (another sheet holds its list), hidden (a visible sheet holds its list) or empty
+    assignment: list[dict] = field(default_factory=list)
 
 
 def _refuse(notes: list[str], rule: FileRule, detail: str = "") -> Recognition:
@@ -156,16 +163,18 @@ _CONVERTERS = {DATE: values.date_of, DATETIME: values.datetime_of, UPN: values.u
 _COLUMN_CHECKS = {UPN: values.valid_upns, NHS: values.valid_nhs_numbers}
 
 
-def _converter(column: Column) -> Callable[[object], str | None] | None:
-    """The per-value conversion of a column's kind; None for text (ids, names, free text)."""
+def _converter(column: Column, mapped: dict[str, str] | None = None) -> Callable[[object], str | None] | None:
+    """The per-value conversion of a column's kind; None for text (ids, names, free text). `mapped`: the analyst's
+    mappings of the column's values (value key -> code), applied before the code list."""
     if column.kind in (CODE, YESNO):
-        return values.code_converter(column.codes)
+        return value_map.with_map(values.code_converter(column.codes, (column.name, *column.aliases)), mapped)
     return _CONVERTERS.get(column.kind)
 
 
-def _converters(contract: TableContract) -> dict[str, Callable[[object], str | None] | None]:
-    """Each column's per-value conversion (None: text)."""
-    return {column.name: _converter(column) for column in contract.columns}
+def _converters(contract: TableContract, mapped: value_map.ValueMap | None = None
+                ) -> dict[str, Callable[[object], str | None] | None]:
+    """Each column's per-value conversion (None: text), with the agency's value map."""
+    return {column.name: _converter(column, (mapped or {}).get(column.name)) for column in contract.columns}
 
 
 def _encode(submitted: pd.Series, convert: Callable[[object], str | None] | None) -> values.Cells:
@@ -210,7 +219,7 @@ def _filled_rows(rows: list[list[object]]) -> np.ndarray:
 
 
 def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
-                      positions: dict[str, int]) -> MappedTable:
+                      positions: dict[str, int], mapped: value_map.ValueMap | None = None) -> MappedTable:
     header = sheet.rows[header_index]
     body = sheet.rows[header_index + 1:]
     width = max(map(len, body), default=0)
@@ -232,7 +241,7 @@ def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
             offset = row - header_index - 1
             if col in names and 0 <= offset < len(body) and kept_at[offset] >= 0:
                 formulas.setdefault(names[col], np.zeros(len(rows), dtype=bool))[kept_at[offset]] = True
-    converters = _converters(contract)
+    converters = _converters(contract, mapped)
     cells = {}
     untrusted = np.full(len(rows), None, dtype=object)
     queried = np.zeros(len(rows), dtype=bool)
@@ -255,11 +264,194 @@ def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
     return MappedTable(contract, sheet.name, header_index + 1, headers, frame, extras)
 
 
-def recognise(sheets: list[Sheet], agency: str | None, return_id: str | None = None) -> Recognition:
+# Which sheet holds which list (DESIGN section 4). A sheet's best header row for a list scores, most important first:
+# every required column found, the number of columns found, the sheet's name naming the list, the share of the
+# list's columns found; the sheet's position only breaks exact ties (the first sheet wins). One column found always
+# outweighs the name, so content decides and a name is only evidence.
+_COMPLETE, _COLUMN, _NAMED, _SHARE = 10**10, 10**7, 10**6, 10**3
+_UNUSED_IDS = frozenset(u.table_id for u in UNUSED_LISTS)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass
+class _Match:
+    """A sheet's best header row for one list, and its score."""
+
+    score: int
+    header_index: int
+    contract: TableContract
+    positions: dict[str, int]
+    missing: list[str]
+
+
+def _has_cells(sheet: Sheet) -> bool:
+    return any(cell not in (None, "") for row in sheet.rows for cell in row)
+
+
+def _words(text: str) -> list[str]:
+    """A name's lower-case words, a plural 's' dropped (Contacts -> contact)."""
+    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _WORD.findall(text.lower())]
+
+
+def _named_lists(name: str) -> set[int]:
+    """The Annex A list numbers a sheet's name speaks for: 'List N ...', or a list's own words ('Early Help')."""
+    listed = ANNEX_LIST.match(name)
+    numbers = {int(listed.group(1))} if listed else set()
+    words = _words(name)
+    for number, phrases in SHEET_NAME_WORDS.items():
+        for phrase in map(_words, phrases):
+            if any(words[i:i + len(phrase)] == phrase for i in range(len(words) - len(phrase) + 1)):
+                numbers.add(number)
+    return numbers
+
+
+def _shared_columns(return_id: str) -> frozenset[str]:
+    """Columns every table of a several-table return has (Annex A: the child columns): no evidence of which list."""
+    tables = [t for t in schemas.TABLES if t.return_id == return_id]
+    if len(tables) < 2:
+        return frozenset()
+    return frozenset.intersection(*(frozenset(c.name for c in t.columns) for t in tables))
+
+
+def _match(sheet: Sheet, contract: TableContract, named: set[int], shared: frozenset[str]) -> _Match | None:
+    """How well the sheet's best header row for `contract` fits it; None when the sheet cannot hold it.
+
+    A sheet can hold a list when its header names at least two of the list's columns, one of them the list's own
+    (not a column every list of the return has), or when its name names the list.
+    """
+    best = _best_header(sheet, (contract,))
+    if best is None:
+        return None
+    (complete, share, count), index, _, positions, missing = best
+    is_named = contract.annex_list is not None and contract.annex_list in named
+    if count < 2 or not (is_named or any(name not in shared for name in positions)):
+        return None
+    score = complete * _COMPLETE + count * _COLUMN + is_named * _NAMED + round(share * 100) * _SHARE
+    return _Match(score, index, contract, positions, missing)
+
+
+def max_assignment(scores: list[list[int | None]]) -> list[int | None]:
+    """For each row, the column it takes (None: none), one-to-one, the total of the scores taken the largest.
+
+    Scores are positive; None marks a pair that is not allowed. The Hungarian method (exact, O(n^2 m)) on costs
+    -score, with one 'nothing' column per row at cost 0.
+    """
+    rows = len(scores)
+    columns = len(scores[0]) if rows else 0
+    if rows > columns:  # the method wants no more rows than columns: assign the columns to the rows instead
+        taken = max_assignment([[scores[i][j] for i in range(rows)] for j in range(columns)])
+        chosen: list[int | None] = [None] * rows
+        for j, i in enumerate(taken):
+            if i is not None:
+                chosen[i] = j
+        return chosen
+    width = columns + rows
+    barred = 1 + sum(s for row in scores for s in row if s is not None)  # dearer than any allowed assignment
+
+    def cost(i: int, j: int) -> int:
+        if j >= columns:
+            return 0
+        score = scores[i][j]
+        return barred if score is None else -score
+
+    u, v = [0] * (rows + 1), [0] * (width + 1)
+    owner, way = [0] * (width + 1), [0] * (width + 1)  # owner[j]: the row (1-based) holding column j (1-based)
+    for i in range(1, rows + 1):
+        owner[0], j0 = i, 0
+        least, used = [float("inf")] * (width + 1), [False] * (width + 1)
+        while owner[j0]:
+            used[j0] = True
+            i0, delta, j1 = owner[j0], float("inf"), 0
+            for j in range(1, width + 1):
+                if not used[j]:
+                    reduced = cost(i0 - 1, j - 1) - u[i0] - v[j]
+                    if reduced < least[j]:
+                        least[j], way[j] = reduced, j0
+                    if least[j] < delta:
+                        delta, j1 = least[j], j
+            for j in range(width + 1):
+                if used[j]:
+                    u[owner[j]] += delta
+                    v[j] -= delta
+                else:
+                    least[j] -= delta
+            j0 = j1
+        while j0:
+            j1 = way[j0]
+            owner[j0] = owner[j1]
+            j0 = j1
+    chosen = [None] * rows
+    for j in range(1, columns + 1):
+        if owner[j] and cost(owner[j] - 1, j - 1) != barred:
+            chosen[owner[j] - 1] = j - 1
+    return chosen
+
+
+def _assign_sheets(sheets: list[Sheet], lists: tuple[TableContract, ...]
+                   ) -> tuple[list[_Match | None], list[list[_Match]]]:
+    """(the list each sheet holds or None, every list each sheet could hold) by the best overall assignment.
+
+    Visible sheets are assigned first; a hidden sheet only takes a list no visible sheet holds.
+    """
+    shared = {return_id: _shared_columns(return_id) for return_id in {c.return_id for c in lists}}
+    matches = []
+    for sheet in sheets:
+        named = _named_lists(sheet.name)
+        found = {j: match for j, contract in enumerate(lists)
+                 if (match := _match(sheet, contract, named, shared[contract.return_id])) is not None}
+        # a list the sheet lacks a required column of is the sheet's only when it is the sheet's best: a second copy
+        # of a list is not read as half of another table
+        best = max((match.score for match in found.values()), default=0)
+        matches.append({j: match for j, match in found.items() if not match.missing or match.score == best})
+    chosen: list[_Match | None] = [None] * len(sheets)
+    taken: set[int] = set()
+    for hidden in (False, True):
+        rows = [i for i, sheet in enumerate(sheets) if sheet.hidden == hidden and matches[i]]
+        scores = [[matches[i][j].score * 1000 - min(i, 999) if j in matches[i] and j not in taken else None
+                   for j in range(len(lists))] for i in rows]
+        for i, j in zip(rows, max_assignment(scores), strict=True):
+            if j is not None:
+                chosen[i] = matches[i][j]
+                taken.add(j)
+    return chosen, [sorted(m.values(), key=lambda match: -match.score) for m in matches]
+
+
+def _entry(sheet: Sheet, status: str, match: _Match | None = None) -> dict:
+    """The sheet's line of the assignment report."""
+    return {"sheet": sheet.name, "list": match.contract.title if match else None,
+            "table_id": match.contract.table_id if match else None, "status": status, "hidden": sheet.hidden,
+            "header_row": match.header_index + 1 if match else None}
+
+
+def _unassigned(sheet: Sheet, found: list[_Match], holders: dict[str, Sheet], notes: list[str]) -> dict:
+    """The report line and the note of a sheet that holds no list: none fits it, or another sheet holds its list."""
+    best = found[0] if found else None
+    holder = holders.get(best.contract.table_id) if best else None
+    if best is None or holder is None:
+        notes.append(f"Sheet '{sheet.name}' was ignored: it holds no table this pipeline uses.")
+        return _entry(sheet, "ignored" if _has_cells(sheet) else "empty")
+    title = best.contract.title
+    if sheet.hidden and not holder.hidden:
+        notes.append(f"Sheet '{sheet.name}' is hidden and a visible sheet ('{holder.name}') holds the same list "
+                     f"({title}): ignored.")
+        return {**_entry(sheet, "hidden", best), "header_row": None}
+    done = "found in" if best.contract.table_id in _UNUSED_IDS else "read from"
+    notes.append(f"Sheet '{sheet.name}' was ignored: {title} was already {done} sheet '{holder.name}'.")
+    return {**_entry(sheet, "duplicate", best), "header_row": None}
+
+
+def _refused(notes: list[str], assignment: list[dict], rule: FileRule, detail: str = "") -> Recognition:
+    refused = _refuse(notes, rule, detail)
+    refused.assignment = assignment
+    return refused
+
+
+def recognise(sheets: list[Sheet], agency: str | None, return_id: str | None = None,
+              mapped: value_map.ValueMap | None = None) -> Recognition:
     """Find the tables of the workbook; refuse it (FILE) if none is recognisable or the folder is wrong.
 
     `agency` is the landing folder the file came from (None: accept any agency); `return_id` limits the search
-    to that return's tables.
+    to that return's tables; `mapped` is the agency's value map (column -> value key -> code).
     """
     candidates = tuple(t for t in schemas.TABLES if return_id in (None, t.return_id))
     if not candidates:
@@ -268,47 +460,51 @@ def recognise(sheets: list[Sheet], agency: str | None, return_id: str | None = N
     notes: list[str] = []
     partial: list[str] = []
     duplicated: list[str] = []
-    if not any(cell not in (None, "") for sheet in sheets for row in sheet.rows for cell in row):
-        return _refuse(notes, EMPTY)
-    for sheet in sheets:
-        listed = ANNEX_LIST.match(sheet.name)
-        sheet_candidates = candidates
-        if listed:  # an Annex A list sheet: read only the list it names, ignore lists we do not use
-            number = int(listed.group(1))
-            sheet_candidates = tuple(t for t in candidates if t.annex_list == number)
-            if not sheet_candidates:
-                notes.append(f"Sheet '{sheet.name}' was ignored: Annex A list {number} is not used by the "
-                             "partnership dataset.")
-                continue
-        best = _best_header(sheet, sheet_candidates)
-        if best is None or best[0][2] < 2:
-            notes.append(f"Sheet '{sheet.name}' was ignored: it holds no table this pipeline uses.")
+    assignment: list[dict] = []
+    if not any(map(_has_cells, sheets)):
+        return _refused(notes, [_entry(sheet, "empty") for sheet in sheets], EMPTY)
+    # every sheet against every list of the return, unused Annex A lists included; one list per sheet and one sheet
+    # per list, by the best overall assignment (DESIGN section 4)
+    lists = candidates + tuple(u for u in UNUSED_LISTS if return_id in (None, u.return_id))
+    chosen, matches = _assign_sheets(sheets, lists)
+    holders = {match.contract.table_id: sheets[i] for i, match in enumerate(chosen) if match is not None}
+    for sheet, match, found in zip(sheets, chosen, matches, strict=True):
+        if match is None:
+            assignment.append(_unassigned(sheet, found, holders, notes))
             continue
-        (complete, _, _), index, contract, positions, missing = best
-        if not complete:
+        contract, index, positions = match.contract, match.header_index, match.positions
+        if contract.table_id in _UNUSED_IDS:
+            assignment.append(_entry(sheet, "ignored", match))
+            notes.append(f"Sheet '{sheet.name}' was ignored: it holds {contract.title}, and Annex A list "
+                         f"{contract.annex_list} is not used by the partnership dataset.")
+            continue
+        if match.missing:
+            assignment.append(_entry(sheet, "partial", match))
             partial.append(f"Sheet '{sheet.name}' looks like {contract.title} but has no column for "
-                           + ", ".join(missing) + f" (header row {index + 1}).")
+                           + ", ".join(match.missing) + f" (header row {index + 1}).")
             continue
-        if any(t.contract.table_id == contract.table_id for t in tables):
-            notes.append(f"Sheet '{sheet.name}' was ignored: {contract.title} was already read from another sheet.")
-            continue
+        assignment.append(_entry(sheet, "read", match))
+        if sheet.hidden:
+            notes.append(f"Sheet '{sheet.name}' is hidden; it was read because no visible sheet holds "
+                         f"{contract.title}.")
         duplicated += [f"Sheet '{sheet.name}': {both}." for both in
                        _duplicated_columns(sheet.rows[index], contract, positions)]
-        tables.append(_table_from_sheet(sheet, index, contract, positions))
+        tables.append(_table_from_sheet(sheet, index, contract, positions, mapped))
     if not tables:
         if partial:
-            return _refuse(notes, MISSING_COLUMN, " ".join(partial))
-        return _refuse(notes, NO_TABLE)
+            return _refused(notes, assignment, MISSING_COLUMN, " ".join(partial))
+        return _refused(notes, assignment, NO_TABLE)
     wrong = sorted({t.contract.agency for t in tables} - {agency}) if agency else []
     if wrong:
-        return _refuse(notes, WRONG_FOLDER, f"This file holds {tables[0].contract.title}, which comes from "
-                                            f"'{wrong[0]}', but it was dropped in the '{agency}' folder.")
+        return _refused(notes, assignment, WRONG_FOLDER,
+                        f"This file holds {tables[0].contract.title}, which comes from '{wrong[0]}', but it was "
+                        f"dropped in the '{agency}' folder.")
     if duplicated:
-        return _refuse(notes, DUPLICATE_COLUMN, " ".join(duplicated))
+        return _refused(notes, assignment, DUPLICATE_COLUMN, " ".join(duplicated))
     month_first = [f"Sheet '{t.sheet}': " + ", ".join(f"'{h}'" for h in headers) + "."
                    for t in tables if (headers := _month_first_columns(t))]
     if month_first:
-        return _refuse(notes, MONTH_FIRST_DATES, " ".join(month_first))
+        return _refused(notes, assignment, MONTH_FIRST_DATES, " ".join(month_first))
     notes.extend(partial)
     for table in tables:
         if table.extra_headers:
@@ -316,5 +512,5 @@ def recognise(sheets: list[Sheet], agency: str | None, return_id: str | None = N
         if table.frame.empty:
             notes.append(f"Sheet '{table.sheet}' has a header but no data rows.")
     if all(t.frame.empty for t in tables):
-        return _refuse(notes, NO_ROWS)
-    return Recognition(tables, notes)
+        return _refused(notes, assignment, NO_ROWS)
+    return Recognition(tables, notes, assignment=assignment)

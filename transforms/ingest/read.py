@@ -42,6 +42,8 @@ class Sheet:
     rows: list[list[object]]
     # (row index, column index) of cells holding a formula or an Excel error: their values are not trusted
     untrusted: set[tuple[int, int]] = field(default_factory=set)
+    # hidden (or very hidden) in the workbook: read only when no visible sheet holds the same list (mapping.py)
+    hidden: bool = False
 
 
 _CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
@@ -127,11 +129,21 @@ def read_csv(path: Path, sheet_name: str) -> tuple[Sheet, str]:
     return Sheet(sheet_name, rows), f"Read as a CSV file ({encoding}, {shown}-separated)."
 
 
+def _hidden_sheets(workbook: python_calamine.CalamineWorkbook) -> set[str]:
+    """Names of the sheets the workbook hides (hidden or very hidden); none if the reader cannot tell."""
+    visible = getattr(python_calamine, "SheetVisibleEnum", None)
+    metadata = getattr(workbook, "sheets_metadata", None) or []
+    if visible is None:
+        return set()
+    return {sheet.name for sheet in metadata if sheet.visible != visible.Visible}
+
+
 def _read_calamine(path: Path, formula_parts: frozenset[str] | None = None) -> list[Sheet]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheets = [Sheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                  for name in workbook.sheet_names]
+        hidden = _hidden_sheets(workbook)
+        sheets = [Sheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False),
+                        hidden=name in hidden) for name in workbook.sheet_names]
     except Exception as exc:  # calamine raises several types for corrupt, encrypted or non-spreadsheet files
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from schemas.contract import TableContract
 from schemas.file_rules import UNREADABLE, WRONG_PERIOD
 from schemas.reserved import RAW, SOURCE_ROW
 from schemas.rules import FILE
 from transforms.dataset.periods import period_end
 from transforms.handoff import IngestResult, Submission, TableResult, WorkFolder
+from transforms.ingest import value_map
 from transforms.ingest.files import atomic_write
 from transforms.ingest.mapping import Recognition, recognise
 from transforms.ingest.period_check import other_period
@@ -44,27 +46,31 @@ def _file_issue(sheet: str, message: str, rule_id: str) -> pd.DataFrame:
                           "rule_id": rule_id, "severity": FILE, "message": message}], columns=ISSUE_COLUMNS)
 
 
-def _recognise_file(submission: Submission, return_id: str | None) -> tuple[Recognition | None, str | None, str | None]:
-    """(recognition, FILE problem, FILE rule id): read, recognise and check the period of the archived file."""
+def _recognise_file(submission: Submission, return_id: str | None, mapped: value_map.ValueMap | None
+                    ) -> tuple[Recognition | None, str | None, str | None, TableContract | None]:
+    """(recognition, FILE problem, FILE rule id, the table recognised even if the file is refused for another
+    period): read, recognise and check the period of the archived file."""
     try:
         with stopwatch.step("ingest/read") as step:
             sheets, read_notes = read_file(Path(submission.archive_path), submission.file_name)
             step.items += sum(len(sheet.rows) for sheet in sheets)
         with stopwatch.step("ingest/map") as step:
-            recognition = recognise(sheets, submission.agency, return_id)
+            recognition = recognise(sheets, submission.agency, return_id, mapped)
             step.items += sum(len(table.frame) for table in recognition.tables)
     except UnreadableFile as exc:
-        return None, str(exc), exc.rule_id
+        return None, str(exc), exc.rule_id, None
     except Exception:  # untrusted input must never crash a run: whatever a file does to a parser, refuse the file
         LOG.exception("reading %s failed", submission.archive_path)
-        return None, f"{UNREADABLE.message} (it made the reader fail)", UNREADABLE.rule_id
+        return None, f"{UNREADABLE.message} (it made the reader fail)", UNREADABLE.rule_id, None
     recognition.notes[:0] = read_notes
+    recognised = recognition.tables[0].contract if recognition.tables else None
     if recognition.file_problem is None and submission.period:
         wrong = [why for why in (other_period(t, submission.period) for t in recognition.tables) if why]
         if wrong:
-            recognition = Recognition([], recognition.notes, f"{WRONG_PERIOD.message} " + " ".join(wrong),
-                                      WRONG_PERIOD.rule_id)
-    return recognition, recognition.file_problem, recognition.file_rule
+            recognition.tables = []  # nothing of a file for another quarter is loaded
+            recognition.file_problem = f"{WRONG_PERIOD.message} " + " ".join(wrong)
+            recognition.file_rule = WRONG_PERIOD.rule_id
+    return recognition, recognition.file_problem, recognition.file_rule, recognised
 
 
 def quarantine(submission: Submission, reason: str, out_dir: str, rule_id: str | None = None) -> Path:
@@ -81,8 +87,10 @@ def quarantine(submission: Submission, reason: str, out_dir: str, rule_id: str |
     return target
 
 
-def validate_submission(submission: Submission, out_dir: str, return_id: str | None = None) -> IngestResult:
-    """Validate the archived file; write accepted rows, issues and rejected rows; return the result.
+def validate_submission(submission: Submission, out_dir: str, return_id: str | None = None,
+                        mapped: value_map.ValueMap | None = None) -> IngestResult:
+    """Validate the archived file; write accepted rows, issues, rejected rows and the values no code list could
+    read; return the result. `mapped`: the agency's value map (`value_map.load`), applied before the code lists.
 
     With no `agency` in the submission (a file validated on its own), the agency is the recognised return's.
     """
@@ -91,14 +99,16 @@ def validate_submission(submission: Submission, out_dir: str, return_id: str | N
     work.cross_issues.unlink(missing_ok=True)  # the checks across returns run again after loading
     work.cross_counts.unlink(missing_ok=True)
     result = IngestResult(**submission.to_dict())
-    recognition, result.reason, result.rule_id = _recognise_file(submission, return_id)
+    recognition, result.reason, result.rule_id, recognised = _recognise_file(submission, return_id, mapped)
     if recognition is not None:
         result.notes = recognition.notes
-        if not result.agency and recognition.tables:
-            result.agency = recognition.tables[0].contract.agency
+        result.sheets = list(getattr(recognition, "assignment", []))
+    if recognised is not None:  # also for a file refused for another quarter: the agency is told which return
+        result.agency = result.agency or recognised.agency
+        result.return_id = recognised.return_id
     result.agency = result.agency or "unknown"
 
-    issues, rejected = [], []
+    issues, rejected, unmapped = [], [], []
     if result.reason:
         if submission.agency:  # a landed file; `assure validate` on a loose file quarantines nothing
             quarantine(submission, result.reason, out_dir, result.rule_id)
@@ -113,12 +123,13 @@ def validate_submission(submission: Submission, out_dir: str, return_id: str | N
             with atomic_write(accepted_path) as partial:
                 checked.accepted.assign(source_sheet=table.sheet).to_parquet(partial, index=False)
             issues.append(checked.issues)
+            unmapped.append(value_map.unmapped_in(table, table.frame))
             bad = table.frame[table.frame[SOURCE_ROW].isin(checked.rejected_rows)]
             raw_columns = {c + RAW: table.headers[c] for c in table.headers}
             rejected.append(bad[[SOURCE_ROW, *raw_columns]].rename(columns=raw_columns)
                             .assign(sheet=table.sheet).astype("str"))
             result.tables.append(TableResult(table.contract.table_id, table.sheet, str(accepted_path),
-                                             checked.rows_read, table.headers))
+                                             checked.rows_read, table.headers, list(table.extra_headers)))
             result.rows_read += checked.rows_read
             result.rows_accepted += len(checked.accepted)
             result.rows_rejected += len(checked.rejected_rows)
@@ -138,6 +149,9 @@ def validate_submission(submission: Submission, out_dir: str, return_id: str | N
             with atomic_write(path) as partial:
                 frame.to_parquet(partial, index=False)
             result.rejected_paths.append(str(path))
+    with atomic_write(work.unmapped) as partial:
+        (pd.concat(unmapped, ignore_index=True) if unmapped else value_map.unmapped_in(None, None)
+         ).to_parquet(partial, index=False)
     with atomic_write(work.result) as partial:
         partial.write_text(result.to_json())
     return result

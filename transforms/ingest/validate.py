@@ -1,6 +1,7 @@
 """Validate mapped tables against their rules and split rows into accepted and rejected.
 
-A row with any ERROR is rejected; a row with only QUERY issues is loaded and flagged.
+A row with any ERROR is rejected; a row with only QUERY issues is loaded and flagged, with the cells its failing
+queries name (`Rule.blanks`) blanked: the bad value is kept only as submitted, in the issue (DESIGN s4).
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from schemas.reserved import NAMES_A_COLUMN, PERIOD_END, RAW, SOURCE_ROW
-from schemas.rules import ERROR, QUERY, failing_rows
+from schemas.common import overlong_cells
+from schemas.reserved import NAMES_A_COLUMN, OVERLONG, PERIOD_END, RAW, SOURCE_ROW
+from schemas.rules import ERROR, QUERY, Rule, failing_rows
 from transforms.ingest.mapping import MappedTable
 
 ISSUE_COLUMNS = ["sheet", "row", "record_id", "column", "value", "rule_id", "severity", "message"]
@@ -39,6 +41,31 @@ class ValidatedTable:
 def empty_issues() -> pd.DataFrame:
     """An issues frame with no rows and the published columns."""
     return pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else "str") for c in ISSUE_COLUMNS})
+
+
+def blank_queried_cells(accepted: pd.DataFrame, frame: pd.DataFrame, failures: pd.DataFrame,
+                        rules: dict[str, Rule]) -> None:
+    """Blank, in `accepted` (rows labelled as in `frame`), the cells each failing QUERY names in `Rule.blanks`.
+
+    OVERLONG stands for every cell of the row longer than the rules allow.
+    """
+    overlong = None
+    for rule_id, index in failures.groupby("rule_id", sort=True)["index"]:
+        rule = rules[rule_id]
+        if rule.severity != QUERY or not rule.blanks:
+            continue
+        rows = accepted.index.intersection(pd.Index(index.unique()))
+        if rows.empty:
+            continue
+        for column in rule.blanks:
+            if column == OVERLONG:
+                overlong = overlong_cells(frame) if overlong is None else overlong
+                for name, long in overlong.items():
+                    hit = rows[long.loc[rows].to_numpy()]
+                    if name in accepted and len(hit):
+                        accepted.loc[hit, name] = pd.NA
+            else:
+                accepted.loc[rows, column] = pd.NA
 
 
 def validate_table(table: MappedTable, period_end: str | None = None) -> ValidatedTable:
@@ -72,6 +99,7 @@ def validate_table(table: MappedTable, period_end: str | None = None) -> Validat
     query_index = set(failures.loc[[rules[r].severity == QUERY for r in failures["rule_id"]], "index"])
     keep = ~frame.index.isin(list(error_index))
     accepted = frame.loc[keep, [c.name for c in contract.columns] + [SOURCE_ROW]].copy()
+    blank_queried_cells(accepted, frame, failures, rules)
     accepted["queried"] = accepted.index.isin(list(query_index)).astype("int64")
     rejected_rows = sorted(frame.loc[~keep, SOURCE_ROW].tolist())
     return ValidatedTable(table, issues, accepted.reset_index(drop=True), rejected_rows)

@@ -22,11 +22,18 @@ import pyarrow.compute as pc
 from pandas.api.types import infer_dtype
 
 from transforms.ingest import checkdigits
+from transforms.ingest.codes import resolver
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 _TEXT_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y", "%d %b %Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y",
-                      "%d %B %Y", "%d-%B-%Y")
+                      "%d %B %Y", "%d-%B-%Y", "%Y-%b-%d", "%Y-%B-%d", "%Y/%m/%d", "%d-%b-%y", "%d %b %y")
+# A time after a date (`10:30`, `10:30:15.5`, `10:30 AM`, `T10:30:00Z`, `+01:00`): dropped where the field is a date.
+# The date and time are the ones written: a time zone never moves them to another day or hour.
+_ZONE = r"(?:z|utc|gmt|bst|[+-]\d{2}:?\d{2})"
+_TIME = re.compile(r"^(?P<date>.*?)(?:[ T]+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2}(?:\.\d+)?)?"
+                   r"\s*(?:(?P<half>[ap])\.?m\.?)?(?:\s*" + _ZONE + r")?|\s+" + _ZONE + r")$", re.I)
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")  # an Excel serial typed as text, with or without a time fraction
 
 # Every character Python's str.strip() and re's `\s` treat as whitespace (a test checks the list). Spelt out
 # because Arrow's regex engine (RE2) reads `\s` as ASCII whitespace only, and without `\x0b`.
@@ -252,9 +259,10 @@ def date_of(value: object) -> str | None:
             return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
         return None
     text = str(value).strip()
-    text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", text)  # times are dropped where the field is a date
-    if re.fullmatch(r"\d{5}(\.0+)?", text):
+    if _SERIAL.fullmatch(text):
         return date_of(float(text))
+    timed = _TIME.match(text)
+    text = timed.group("date").strip() if timed else text
     for fmt in _TEXT_DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date().isoformat()
@@ -268,38 +276,10 @@ def to_date(values: pd.Series) -> pd.Series:
     return per_distinct(values, date_of)
 
 
-def code_key(text: object) -> str:
-    """A code or label as compared: lower case, single spaces, Annex A `q) ` letter prefix removed."""
-    key = re.sub(r"\s+", " ", str(text).strip().lower())
-    if isinstance(text, float) and float(text).is_integer():
-        key = str(int(text))
-    return re.sub(r"^[a-z]{1,2}\)\s*", "", key)
-
-
-def code_lookup(codes: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Every accepted spelling (code, label, synonym, `code: label`) -> canonical code."""
-    lookup: dict[str, str] = {}
-    for code, labels in codes.items():
-        for spelling in (code, *labels):
-            lookup[code_key(spelling)] = code
-            lookup[code_key(spelling).replace("_", " ")] = code
-        for label in labels:
-            lookup[code_key(f"{code}: {label}")] = code
-    return lookup
-
-
-def code_converter(codes: dict[str, tuple[str, ...]]) -> Callable[[object], str | None]:
-    """`to_code` of one value, for the code list `codes`."""
-    lookup = code_lookup(codes)
-
-    def convert(value: object) -> str | None:
-        key = code_key(value)
-        if key in lookup:
-            return lookup[key]
-        head = key.split(":", 1)[0].strip()  # `6: Police` style with an unlisted label
-        return lookup.get(head) if ":" in key else None
-
-    return convert
+def code_converter(codes: dict[str, tuple[str, ...]], headers: tuple[str, ...] = ()) -> Callable[[object], str | None]:
+    """`to_code` of one value, for the code list `codes` (every export style: `transforms/ingest/codes.py`);
+    `headers`: the column's name and aliases."""
+    return resolver(codes, headers)
 
 
 def to_code(values: pd.Series, codes: dict[str, tuple[str, ...]]) -> pd.Series:
@@ -388,14 +368,20 @@ def datetime_of(value: object) -> str | None:
                 second=0, microsecond=0).isoformat(timespec="minutes")
         return None
     text = str(value).strip()
-    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M",
-                "%d/%m/%Y %H:%M:%S", "%d-%b-%Y %H:%M"):
-        try:
-            return dt.datetime.strptime(text, fmt).isoformat(timespec="minutes")
-        except ValueError:
-            continue
-    day = date_of(text)
-    return f"{day}T00:00" if day else None
+    if _SERIAL.fullmatch(text):
+        return datetime_of(float(text))
+    timed = _TIME.match(text)
+    day = date_of(timed.group("date") if timed else text)
+    if day is None:
+        return None
+    if not timed or timed.group("hour") is None:
+        return f"{day}T00:00"
+    hour, minute = int(timed.group("hour")), int(timed.group("minute"))
+    half = (timed.group("half") or "").lower()
+    if half and not 1 <= hour <= 12:
+        return None
+    hour = hour % 12 + (12 if half == "p" else 0) if half else hour
+    return f"{day}T{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
 
 
 def to_datetime(values: pd.Series) -> pd.Series:

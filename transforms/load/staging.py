@@ -10,12 +10,14 @@ delete-then-insert; SQLite serialises writers itself.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import sqlalchemy as sa
 
 import schemas
 from transforms import warehouse
-from transforms.handoff import IngestResult
+from transforms.handoff import IngestResult, WorkFolder
 from transforms.warehouse import bulk
 
 LOAD_LOCK = 0x617373757265  # any fixed 64-bit number: the advisory lock every load takes ("assure")
@@ -43,6 +45,7 @@ def load_submission(result: IngestResult, warehouse_url: str) -> dict:
 def _load_once(result: IngestResult, warehouse_url: str) -> dict:
     eng = warehouse.engine(warehouse_url)
     loaded = {}
+    superseded = False
     with eng.begin() as conn:
         if eng.dialect.name == "postgresql":
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(LOAD_LOCK)))
@@ -51,6 +54,7 @@ def _load_once(result: IngestResult, warehouse_url: str) -> dict:
             stg = warehouse.STG_TABLES[contract.table_id]
             if _newer_rows_loaded(conn, stg, result):
                 loaded[contract.table_id] = 0  # a later submission already replaced this one: keep it
+                superseded = True
                 continue
             accepted = pd.read_parquet(table_info.accepted_path)
             rows = accepted.assign(submission_id=result.submission_id, agency=result.agency,
@@ -65,8 +69,25 @@ def _load_once(result: IngestResult, warehouse_url: str) -> dict:
             issues = issues.assign(submission_id=result.submission_id, agency=result.agency,
                                    return_id=result.return_id)
             bulk.insert_frame(conn, warehouse.dq_issue, issues)
+        _record_unmapped(conn, result, superseded)
         mark_loaded(conn, result)
     return {"submission_id": result.submission_id, "loaded": loaded}
+
+
+def _record_unmapped(conn: sa.Connection, result: IngestResult, superseded: bool) -> None:
+    """The submission's values no code list could read, in `dq_unmapped_value`, replacing those of the submission it
+    replaces (the value map lists what is in the warehouse now)."""
+    table = warehouse.dq_unmapped_value
+    conn.execute(table.delete().where(table.c.submission_id == result.submission_id))
+    path = WorkFolder(Path(result.issues_path).parent).unmapped
+    if superseded or not path.exists():
+        return
+    conn.execute(table.delete().where(table.c.agency == result.agency, table.c.return_id == result.return_id,
+                                      table.c.period == result.period))
+    values = pd.read_parquet(path)
+    if len(values):
+        bulk.insert_frame(conn, table, values.assign(submission_id=result.submission_id, agency=result.agency,
+                                                     return_id=result.return_id, period=result.period))
 
 
 def mark_loaded(conn: sa.Connection, result: IngestResult) -> None:

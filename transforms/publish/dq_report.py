@@ -1,5 +1,6 @@
 """The analyst's data-quality report: submission status, rejection rates by agency over time, duplicate rates,
-and the size of the match review queue. One self-contained HTML page, from the warehouse tables.
+the size of the match review queue and the values we could not read. One self-contained HTML page, from the
+warehouse tables.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from transforms import warehouse
+from transforms.ingest import value_map
 from transforms.publish.dashboard import STYLE
 
 
@@ -53,8 +55,13 @@ def gather(period: str, warehouse_url: str) -> dict[str, pd.DataFrame]:
     by_agency["rejected %"] = _percent(by_agency["rows_rejected"], by_agency["rows_read"])
     over_time = by_agency.pivot(index="agency", columns="period", values="rejected %").reset_index()
     over_time.columns = [str(c) for c in over_time.columns]
+    waiting = value_map.unmapped(warehouse_url, period=period)
+    unmapped = pd.DataFrame({"agency": waiting["agency"], "return": waiting["return_id"], "column": waiting["column"],
+                             "value as sent": waiting["raw_value"], "rows": waiting["rows"],
+                             "first rows": waiting["example_rows"]})
     return {"status": status, "over_time": over_time, "duplicates": duplicates,
-            "review": pd.DataFrame({"awaiting decision": [review if review is not None else "not yet built"]})}
+            "review": pd.DataFrame({"awaiting decision": [review if review is not None else "not yet built"]}),
+            "unmapped": unmapped}
 
 
 def write_dq_report(period: str, warehouse_url: str, path: Path) -> Path:
@@ -70,7 +77,11 @@ def write_dq_report(period: str, warehouse_url: str, path: Path) -> Path:
         "<h2>Duplicate person records</h2>"
         f"{_table(tables['duplicates'], {'numerator', 'denominator', 'value'})}"
         "<h2>Match review queue</h2>"
-        f"{_table(tables['review'], {'awaiting decision'})}")
+        f"{_table(tables['review'], {'awaiting decision'})}"
+        "<h2>Values we could not read</h2>"
+        "<p>Coded values no code list could read, in the loaded returns of the quarter. Map each once "
+        "(<code>assure values map</code>): it is read in every later run of that agency's files.</p>"
+        f"{_table(tables['unmapped'], {'rows'})}")
     page = (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Data quality {period}</title>'
             f"<style>{STYLE}</style></head><body><header><h1>Data quality: quarter ending {html.escape(period)}"
             f"</h1><div>For the partnership analyst (internal).</div></header><main>{body}</main></body></html>\n")

@@ -49,6 +49,34 @@ dq_issue = sa.Table(
     sa.Column("message", TEXT, nullable=False),
 )
 
+# The value map (DESIGN.md section 4): values an agency writes that no code list rule can read, mapped once by the
+# analyst to a code, applied to every later file of that agency; and the values still waiting, with their counts.
+dq_value_map = sa.Table(
+    "dq_value_map", METADATA,
+    sa.Column("agency", sa.String(32), primary_key=True),
+    sa.Column("column", sa.String(64), primary_key=True),  # the canonical column, e.g. referral_source
+    sa.Column("value_key", sa.String(512), primary_key=True),  # the value as compared (its words, lower case)
+    sa.Column("raw_value", TEXT, nullable=False),  # the value as the analyst gave it
+    sa.Column("code", sa.String(64), nullable=False),
+    sa.Column("mapped_by", sa.String(128), nullable=False),
+    sa.Column("mapped_at", sa.String(32), nullable=False),
+)
+
+dq_unmapped_value = sa.Table(
+    "dq_unmapped_value", METADATA,  # one row per submission, column and value: replaced when the submission reloads
+    sa.Column("submission_id", sa.String(64), nullable=False, index=True),
+    sa.Column("agency", sa.String(32), nullable=False),
+    sa.Column("return_id", sa.String(64)),
+    sa.Column("table_id", sa.String(64), nullable=False),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("column", sa.String(64), nullable=False),
+    sa.Column("header", TEXT),  # the column's header as the agency wrote it
+    sa.Column("raw_value", TEXT, nullable=False),
+    sa.Column("value_key", sa.String(512), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("example_rows", TEXT),  # the first Excel rows holding it, e.g. "Referrals!12, 40, 41"
+)
+
 # The master person index (transforms/people/): people, which person each record is, the record details the index
 # matches new records against, the links that joined records, and the merges and splits of people over time.
 core_person = sa.Table(
