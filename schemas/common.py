@@ -22,7 +22,11 @@ UNBORN_MONTHS = 10
 def born_by(df: pd.DataFrame, event: str, months: int = UNBORN_MONTHS) -> pd.Series:
     """True where the date of birth is on or before the event plus `months` calendar months, or either is blank."""
     dob, when = df["date_of_birth"], df[event]
-    return dob.isna() | when.isna() | (dob <= add_months(when, months)).fillna(True)
+    ok = (dob.isna() | when.isna() | (dob <= when)).fillna(True).to_numpy(dtype=bool, copy=True)  # most rows
+    later = ~ok
+    if later.any():  # only the few born after the event need the calendar
+        ok[later] = (dob[later] <= add_months(when[later], months)).fillna(True).to_numpy(dtype=bool)
+    return pd.Series(ok, index=df.index)
 
 
 def dob_not_after(rule_id: str, event: str, label: str) -> Rule:

@@ -14,8 +14,9 @@ import pytest
 import xlsxwriter
 
 from tests.conftest import write_xlsx
-from transforms.ingest.mapping import max_assignment, recognise
+from transforms.ingest.mapping import recognise
 from transforms.ingest.read import read_workbook
+from transforms.ingest.sheets import max_assignment
 
 CHILD = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)"]
 EVENT = dt.datetime(2026, 7, 1)

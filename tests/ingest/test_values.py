@@ -9,7 +9,7 @@ import pandas as pd
 import schemas
 from schemas import codes
 from schemas.reserved import RAW, SOURCE_ROW, UNTRUSTED
-from transforms.ingest import mapping, values
+from transforms.ingest import mapping, sheets, values
 from transforms.ingest.read import Sheet
 
 
@@ -115,7 +115,7 @@ def test_sheet_rows_blank_short_formula_and_error_cells():
             ["  C3 ", "F", "03/04/2024", "2A", None],  # row 7: Referral Date holds a formula
             []]
     sheet = Sheet("S", rows, untrusted={(6, 2), (3, 0), (40, 1)})
-    _, index, _, positions, _ = mapping._best_header(sheet, (contract,))
+    _, index, _, positions, _ = sheets.best_header(sheet, (contract,))
     table = mapping._table_from_sheet(sheet, index, contract, positions)
     frame = table.frame
     assert frame[SOURCE_ROW].tolist() == [3, 5, 6, 7]

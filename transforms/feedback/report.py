@@ -45,7 +45,7 @@ def _text(value: object) -> object:
     """A value as the reports carry it: NA as '', numbers kept, text neutralised against formula injection."""
     if value is None or (not isinstance(value, list | dict) and pd.isna(value)):
         return ""
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else neutralise(str(value))
+    return value if isinstance(value, int | float) else neutralise(str(value))  # numbers and True/False kept
 
 
 def _return_title(return_id: str | None) -> str:

@@ -31,7 +31,7 @@ from schemas.contract import (
     TableContract,
     normalise_header,
 )
-from schemas.csc_annex_a import SHEET_NAME_WORDS, UNUSED_LISTS
+from schemas.csc_annex_a import UNUSED_LISTS
 from schemas.file_rules import (
     DUPLICATE_COLUMN,
     EMPTY,
@@ -45,9 +45,13 @@ from schemas.file_rules import (
 from schemas.reserved import OVERLONG, RAW, SOURCE_ROW, UNTRUSTED
 from transforms.ingest import value_map, values
 from transforms.ingest.read import Sheet
-
-HEADER_SEARCH_ROWS = 30
-ANNEX_LIST = re.compile(r"^\s*list\s*(\d{1,2})\b", re.I)
+from transforms.ingest.sheets import (
+    UNUSED_IDS,
+    assign_sheets,
+    has_cells,
+    sheet_entry,
+    unassigned_entry,
+)
 
 
 @dataclass
@@ -129,32 +133,6 @@ def _month_first_columns(table: MappedTable) -> list[str]:
                 headers.append(table.headers[column.name])
     # two dates that only read month first and none that only reads day first: the whole file is US style
     return headers if month_first >= 2 and day_first == 0 else []
-
-
-def _score(row: list[object], contract: TableContract) -> tuple[int, list[str], dict[str, int]]:
-    keys = [normalise_header(cell) if cell not in (None, "") else "" for cell in row]
-    positions: dict[str, int] = {}
-    for column in contract.columns:
-        for index, key in enumerate(keys):
-            if key and key in column.header_keys and index not in positions.values():
-                positions[column.name] = index
-                break
-    missing = [c for c in contract.required if c not in positions]
-    return len(positions), missing, positions
-
-
-def _best_header(sheet: Sheet, contracts: tuple[TableContract, ...]):
-    """(score, header_index, contract, positions, missing) of the best header candidate in the sheet."""
-    best = None
-    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        for contract in contracts:
-            score, missing, positions = _score(row, contract)
-            if score == 0:
-                continue
-            rank = (not missing, score / len(contract.columns), score)
-            if best is None or rank > best[0]:
-                best = (rank, index, contract, positions, missing)
-    return best
 
 
 _CONVERTERS = {DATE: values.date_of, DATETIME: values.datetime_of, UPN: values.upn_text, NHS: values.nhs_number_text,
@@ -264,182 +242,6 @@ def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
     return MappedTable(contract, sheet.name, header_index + 1, headers, frame, extras)
 
 
-# Which sheet holds which list (DESIGN section 4). A sheet's best header row for a list scores, most important first:
-# every required column found, the number of columns found, the sheet's name naming the list, the share of the
-# list's columns found; the sheet's position only breaks exact ties (the first sheet wins). One column found always
-# outweighs the name, so content decides and a name is only evidence.
-_COMPLETE, _COLUMN, _NAMED, _SHARE = 10**10, 10**7, 10**6, 10**3
-_UNUSED_IDS = frozenset(u.table_id for u in UNUSED_LISTS)
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-@dataclass
-class _Match:
-    """A sheet's best header row for one list, and its score."""
-
-    score: int
-    header_index: int
-    contract: TableContract
-    positions: dict[str, int]
-    missing: list[str]
-
-
-def _has_cells(sheet: Sheet) -> bool:
-    return any(cell not in (None, "") for row in sheet.rows for cell in row)
-
-
-def _words(text: str) -> list[str]:
-    """A name's lower-case words, a plural 's' dropped (Contacts -> contact)."""
-    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _WORD.findall(text.lower())]
-
-
-def _named_lists(name: str) -> set[int]:
-    """The Annex A list numbers a sheet's name speaks for: 'List N ...', or a list's own words ('Early Help')."""
-    listed = ANNEX_LIST.match(name)
-    numbers = {int(listed.group(1))} if listed else set()
-    words = _words(name)
-    for number, phrases in SHEET_NAME_WORDS.items():
-        for phrase in map(_words, phrases):
-            if any(words[i:i + len(phrase)] == phrase for i in range(len(words) - len(phrase) + 1)):
-                numbers.add(number)
-    return numbers
-
-
-def _shared_columns(return_id: str) -> frozenset[str]:
-    """Columns every table of a several-table return has (Annex A: the child columns): no evidence of which list."""
-    tables = [t for t in schemas.TABLES if t.return_id == return_id]
-    if len(tables) < 2:
-        return frozenset()
-    return frozenset.intersection(*(frozenset(c.name for c in t.columns) for t in tables))
-
-
-def _match(sheet: Sheet, contract: TableContract, named: set[int], shared: frozenset[str]) -> _Match | None:
-    """How well the sheet's best header row for `contract` fits it; None when the sheet cannot hold it.
-
-    A sheet can hold a list when its header names at least two of the list's columns, one of them the list's own
-    (not a column every list of the return has), or when its name names the list.
-    """
-    best = _best_header(sheet, (contract,))
-    if best is None:
-        return None
-    (complete, share, count), index, _, positions, missing = best
-    is_named = contract.annex_list is not None and contract.annex_list in named
-    if count < 2 or not (is_named or any(name not in shared for name in positions)):
-        return None
-    score = complete * _COMPLETE + count * _COLUMN + is_named * _NAMED + round(share * 100) * _SHARE
-    return _Match(score, index, contract, positions, missing)
-
-
-def max_assignment(scores: list[list[int | None]]) -> list[int | None]:
-    """For each row, the column it takes (None: none), one-to-one, the total of the scores taken the largest.
-
-    Scores are positive; None marks a pair that is not allowed. The Hungarian method (exact, O(n^2 m)) on costs
-    -score, with one 'nothing' column per row at cost 0.
-    """
-    rows = len(scores)
-    columns = len(scores[0]) if rows else 0
-    if rows > columns:  # the method wants no more rows than columns: assign the columns to the rows instead
-        taken = max_assignment([[scores[i][j] for i in range(rows)] for j in range(columns)])
-        chosen: list[int | None] = [None] * rows
-        for j, i in enumerate(taken):
-            if i is not None:
-                chosen[i] = j
-        return chosen
-    width = columns + rows
-    barred = 1 + sum(s for row in scores for s in row if s is not None)  # dearer than any allowed assignment
-
-    def cost(i: int, j: int) -> int:
-        if j >= columns:
-            return 0
-        score = scores[i][j]
-        return barred if score is None else -score
-
-    u, v = [0] * (rows + 1), [0] * (width + 1)
-    owner, way = [0] * (width + 1), [0] * (width + 1)  # owner[j]: the row (1-based) holding column j (1-based)
-    for i in range(1, rows + 1):
-        owner[0], j0 = i, 0
-        least, used = [float("inf")] * (width + 1), [False] * (width + 1)
-        while owner[j0]:
-            used[j0] = True
-            i0, delta, j1 = owner[j0], float("inf"), 0
-            for j in range(1, width + 1):
-                if not used[j]:
-                    reduced = cost(i0 - 1, j - 1) - u[i0] - v[j]
-                    if reduced < least[j]:
-                        least[j], way[j] = reduced, j0
-                    if least[j] < delta:
-                        delta, j1 = least[j], j
-            for j in range(width + 1):
-                if used[j]:
-                    u[owner[j]] += delta
-                    v[j] -= delta
-                else:
-                    least[j] -= delta
-            j0 = j1
-        while j0:
-            j1 = way[j0]
-            owner[j0] = owner[j1]
-            j0 = j1
-    chosen = [None] * rows
-    for j in range(1, columns + 1):
-        if owner[j] and cost(owner[j] - 1, j - 1) != barred:
-            chosen[owner[j] - 1] = j - 1
-    return chosen
-
-
-def _assign_sheets(sheets: list[Sheet], lists: tuple[TableContract, ...]
-                   ) -> tuple[list[_Match | None], list[list[_Match]]]:
-    """(the list each sheet holds or None, every list each sheet could hold) by the best overall assignment.
-
-    Visible sheets are assigned first; a hidden sheet only takes a list no visible sheet holds.
-    """
-    shared = {return_id: _shared_columns(return_id) for return_id in {c.return_id for c in lists}}
-    matches = []
-    for sheet in sheets:
-        named = _named_lists(sheet.name)
-        found = {j: match for j, contract in enumerate(lists)
-                 if (match := _match(sheet, contract, named, shared[contract.return_id])) is not None}
-        # a list the sheet lacks a required column of is the sheet's only when it is the sheet's best: a second copy
-        # of a list is not read as half of another table
-        best = max((match.score for match in found.values()), default=0)
-        matches.append({j: match for j, match in found.items() if not match.missing or match.score == best})
-    chosen: list[_Match | None] = [None] * len(sheets)
-    taken: set[int] = set()
-    for hidden in (False, True):
-        rows = [i for i, sheet in enumerate(sheets) if sheet.hidden == hidden and matches[i]]
-        scores = [[matches[i][j].score * 1000 - min(i, 999) if j in matches[i] and j not in taken else None
-                   for j in range(len(lists))] for i in rows]
-        for i, j in zip(rows, max_assignment(scores), strict=True):
-            if j is not None:
-                chosen[i] = matches[i][j]
-                taken.add(j)
-    return chosen, [sorted(m.values(), key=lambda match: -match.score) for m in matches]
-
-
-def _entry(sheet: Sheet, status: str, match: _Match | None = None) -> dict:
-    """The sheet's line of the assignment report."""
-    return {"sheet": sheet.name, "list": match.contract.title if match else None,
-            "table_id": match.contract.table_id if match else None, "status": status, "hidden": sheet.hidden,
-            "header_row": match.header_index + 1 if match else None}
-
-
-def _unassigned(sheet: Sheet, found: list[_Match], holders: dict[str, Sheet], notes: list[str]) -> dict:
-    """The report line and the note of a sheet that holds no list: none fits it, or another sheet holds its list."""
-    best = found[0] if found else None
-    holder = holders.get(best.contract.table_id) if best else None
-    if best is None or holder is None:
-        notes.append(f"Sheet '{sheet.name}' was ignored: it holds no table this pipeline uses.")
-        return _entry(sheet, "ignored" if _has_cells(sheet) else "empty")
-    title = best.contract.title
-    if sheet.hidden and not holder.hidden:
-        notes.append(f"Sheet '{sheet.name}' is hidden and a visible sheet ('{holder.name}') holds the same list "
-                     f"({title}): ignored.")
-        return {**_entry(sheet, "hidden", best), "header_row": None}
-    done = "found in" if best.contract.table_id in _UNUSED_IDS else "read from"
-    notes.append(f"Sheet '{sheet.name}' was ignored: {title} was already {done} sheet '{holder.name}'.")
-    return {**_entry(sheet, "duplicate", best), "header_row": None}
-
-
 def _refused(notes: list[str], assignment: list[dict], rule: FileRule, detail: str = "") -> Recognition:
     refused = _refuse(notes, rule, detail)
     refused.assignment = assignment
@@ -461,29 +263,29 @@ def recognise(sheets: list[Sheet], agency: str | None, return_id: str | None = N
     partial: list[str] = []
     duplicated: list[str] = []
     assignment: list[dict] = []
-    if not any(map(_has_cells, sheets)):
-        return _refused(notes, [_entry(sheet, "empty") for sheet in sheets], EMPTY)
+    if not any(map(has_cells, sheets)):
+        return _refused(notes, [sheet_entry(sheet, "empty") for sheet in sheets], EMPTY)
     # every sheet against every list of the return, unused Annex A lists included; one list per sheet and one sheet
     # per list, by the best overall assignment (DESIGN section 4)
     lists = candidates + tuple(u for u in UNUSED_LISTS if return_id in (None, u.return_id))
-    chosen, matches = _assign_sheets(sheets, lists)
+    chosen, matches = assign_sheets(sheets, lists)
     holders = {match.contract.table_id: sheets[i] for i, match in enumerate(chosen) if match is not None}
     for sheet, match, found in zip(sheets, chosen, matches, strict=True):
         if match is None:
-            assignment.append(_unassigned(sheet, found, holders, notes))
+            assignment.append(unassigned_entry(sheet, found, holders, notes))
             continue
         contract, index, positions = match.contract, match.header_index, match.positions
-        if contract.table_id in _UNUSED_IDS:
-            assignment.append(_entry(sheet, "ignored", match))
+        if contract.table_id in UNUSED_IDS:
+            assignment.append(sheet_entry(sheet, "ignored", match))
             notes.append(f"Sheet '{sheet.name}' was ignored: it holds {contract.title}, and Annex A list "
                          f"{contract.annex_list} is not used by the partnership dataset.")
             continue
         if match.missing:
-            assignment.append(_entry(sheet, "partial", match))
+            assignment.append(sheet_entry(sheet, "partial", match))
             partial.append(f"Sheet '{sheet.name}' looks like {contract.title} but has no column for "
                            + ", ".join(match.missing) + f" (header row {index + 1}).")
             continue
-        assignment.append(_entry(sheet, "read", match))
+        assignment.append(sheet_entry(sheet, "read", match))
         if sheet.hidden:
             notes.append(f"Sheet '{sheet.name}' is hidden; it was read because no visible sheet holds "
                          f"{contract.title}.")

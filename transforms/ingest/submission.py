@@ -149,9 +149,11 @@ def validate_submission(submission: Submission, out_dir: str, return_id: str | N
             with atomic_write(path) as partial:
                 frame.to_parquet(partial, index=False)
             result.rejected_paths.append(str(path))
-    with atomic_write(work.unmapped) as partial:
-        (pd.concat(unmapped, ignore_index=True) if unmapped else value_map.unmapped_in(None, None)
-         ).to_parquet(partial, index=False)
+    unread = [frame for frame in unmapped if len(frame)]
+    work.unmapped.unlink(missing_ok=True)
+    if unread:  # most files have none: no file, nothing to read back
+        with atomic_write(work.unmapped) as partial:
+            pd.concat(unread, ignore_index=True).to_parquet(partial, index=False)
     with atomic_write(work.result) as partial:
         partial.write_text(result.to_json())
     return result

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -132,19 +133,19 @@ def unmapped_in(table, checked_frame: pd.DataFrame | None) -> pd.DataFrame:
         if column.kind not in (CODE, YESNO) or column.name not in table.headers:
             continue
         raw = frame[column.name + RAW]
-        missed = raw.notna() & frame[column.name].isna()
-        if not missed.any():
+        missed = np.flatnonzero(raw.notna().to_numpy() & frame[column.name].isna().to_numpy())
+        if not len(missed):  # the usual column: every value read
             continue
-        part = pd.DataFrame({"raw_value": raw[missed].astype("str"), "row": frame.loc[missed, SOURCE_ROW]})
-        part["value_key"] = part["raw_value"].map(value_key)
-        part = part[part["value_key"] != ""]
-        for key, group in part.groupby("value_key", sort=True):
-            rows = group["row"].astype("int64").sort_values().tolist()
-            found.append({"table_id": table.contract.table_id, "column": column.name,
-                          "header": table.headers[column.name], "raw_value": group["raw_value"].iloc[0],
-                          "value_key": key, "rows": len(rows),
-                          "example_rows": f"{table.sheet}!" + ", ".join(map(str, rows[:EXAMPLE_ROWS]))
-                          + (", ..." if len(rows) > EXAMPLE_ROWS else "")})
+        by_key: dict[str, tuple[str, list[int]]] = {}
+        for value, row in zip(raw.to_numpy()[missed], frame[SOURCE_ROW].to_numpy()[missed], strict=True):
+            key = value_key(value)
+            if key:
+                by_key.setdefault(key, (str(value), []))[1].append(int(row))
+        for key, (value, rows) in sorted(by_key.items()):
+            rows.sort()
+            found.append((table.contract.table_id, column.name, table.headers[column.name], value, key, len(rows),
+                          f"{table.sheet}!" + ", ".join(map(str, rows[:EXAMPLE_ROWS]))
+                          + (", ..." if len(rows) > EXAMPLE_ROWS else "")))
     return pd.DataFrame(found, columns=UNMAPPED_COLUMNS).astype({"rows": "int64"})
 
 

@@ -33,6 +33,7 @@ _TEXT_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%b-%Y", "%d %b %Y", "%d-%m-%Y"
 _ZONE = r"(?:z|utc|gmt|bst|[+-]\d{2}:?\d{2})"
 _TIME = re.compile(r"^(?P<date>.*?)(?:[ T]+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2}(?:\.\d+)?)?"
                    r"\s*(?:(?P<half>[ap])\.?m\.?)?(?:\s*" + _ZONE + r")?|\s+" + _ZONE + r")$", re.I)
+_PLAIN_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})|(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4})")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")  # an Excel serial typed as text, with or without a time fraction
 
 # Every character Python's str.strip() and re's `\s` treat as whitespace (a test checks the list). Spelt out
@@ -259,6 +260,14 @@ def date_of(value: object) -> str | None:
             return (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
         return None
     text = str(value).strip()
+    plain = _PLAIN_DATE.fullmatch(text)
+    if plain:  # the usual cell, read without trying every style (`2024-04-03`, `03/04/2024`)
+        parts = ("y", "m", "d") if plain["y"] else ("y2", "m2", "d2")
+        year, month, day = (int(plain[part]) for part in parts)
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return None
     if _SERIAL.fullmatch(text):
         return date_of(float(text))
     timed = _TIME.match(text)
