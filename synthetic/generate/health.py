@@ -17,6 +17,8 @@ from synthetic.generate.events import sample_eligible
 
 P_FROM_CONTACT = 0.60  # health-sourced contacts that the provider also logged as a safeguarding referral
 OTHERS_PER_YEAR = 800  # referrals not sent to the front door, per year at scale 1
+ANTENATAL_PER_YEAR = 70  # maternity referrals about unborn babies (pre-birth work), per year at scale 1
+ANTENATAL_DAYS = 270  # how long before the birth a midwife may refer
 NHS_SHOWN = 0.85
 PROVIDER_BY_SOURCE = {"3A": "GP", "3B": "HEALTH_VISITING", "3C": "SCHOOL_NURSING", "3D": "COMMUNITY", "3E": "ED",
                       "3F": "CAMHS"}
@@ -78,7 +80,19 @@ def safeguarding_referrals(rng: np.random.Generator, contacts: pd.DataFrame, per
     others["provider_type"] = _by_band(rng, age, PROVIDERS_BY_AGE)
     others["referred_to_mash"] = _choice(rng, MASH_OTHERS, len(others))
 
-    refs = pd.concat([via_mash, others], ignore_index=True)
+    # a midwife's referral during the pregnancy: the baby is born after the referral (its expected date of birth)
+    n = int(rng.poisson(ANTENATAL_PER_YEAR * scale * span / 365.25))
+    days = first_day + rng.integers(0, span, n)
+    cand = rng.integers(len(pool), size=(n, 16)) if n else np.empty((0, 16), dtype=np.int64)
+    lead = pool["dob"].to_numpy()[cand] - days[:, None]
+    ok = (lead > 0) & (lead <= ANTENATAL_DAYS)
+    found = ok.any(axis=1)
+    unborn = cand[np.arange(n), ok.argmax(axis=1)][found]
+    antenatal = pd.DataFrame({"person_id": pool["person_id"].to_numpy()[unborn],
+                              "dob": pool["dob"].to_numpy()[unborn], "day": days[found],
+                              "provider_type": "MATERNITY", "referred_to_mash": "Y"})
+
+    refs = pd.concat([via_mash, others, antenatal], ignore_index=True)
     refs = refs[(refs["day"] >= first_day) & (refs["day"] <= last_day)]
     refs = refs.sort_values(["day", "person_id"], kind="stable").drop_duplicates(["person_id", "day"])
     refs = refs.reset_index(drop=True)

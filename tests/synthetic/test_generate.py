@@ -13,6 +13,7 @@ import python_calamine
 
 import schemas
 from schemas.contract import DATE, DATETIME, normalise_header
+from schemas.rules import add_months
 from synthetic.generate import generate
 from synthetic.generate.calendar import parse_period
 from synthetic.generate.identifiers import nhs_valid, upn_check_letter
@@ -357,7 +358,12 @@ def test_clean_rows_break_no_rule(landing):
                             ("health_cdop", "date_of_death")):
         frame = clean[table_id]
         adult_on = frame["date_of_birth"].map(lambda d: f"{int(d[:4]) + 18}{d[4:]}")
-        assert ((frame["date_of_birth"] <= frame[event]) & (frame[event] < adult_on)).all(), table_id
+        # a midwife refers before the birth (DESIGN s4: an unborn child, born at most 10 months after the event)
+        born_by = add_months(frame[event], 10) if table_id == "health_safeguarding" else frame[event]
+        assert ((frame["date_of_birth"] <= born_by) & (frame[event] < adult_on)).all(), table_id
+    referrals = clean["health_safeguarding"]
+    unborn = referrals[referrals["date_of_birth"] > referrals["referral_date"]]
+    assert len(unborn) and set(unborn["provider_type"]) == {"MATERNITY"}, "pre-birth referrals come from midwives"
     ppn = clean["police_ppn"]
     assert (ppn["submitted_date"] >= ppn["incident_date"]).all()
     lado = clean["lado_allegations"]
