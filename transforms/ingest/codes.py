@@ -2,19 +2,21 @@
 column, driven by the column's code list in `schemas/`.
 
 A value is compared as a sequence of words (lower case; curly quotes, non-breaking spaces, dashes and punctuation
-read as separators; `&` read as `and`), after an Annex A list letter in front (`b) `, `q) `, `p1) `) is set aside.
-Then, in order:
-1. the whole value is a code, a label or a synonym of the list: that code;
+read as separators; `&` read as `and`; dotted abbreviations one word; US spellings read as British), after an
+Annex A list letter in front (`b) `, `q) `, `p1) `) is set aside. Then, in order:
+1. the whole value is a code, a label or a synonym of the list (also run together: `Lunch-time`): that code;
 2. a known code stands in the value as a word (`N1 - Abuse or neglect`, `C1 [Interim Care Order]`,
-   `CLA - C2 - Care Order`, `label (CODE)`): that code decides, unless the rest of the value names another code's
-   label (`3A - Health services - School Nurse`: the code says GP, the label School Nurse: never guessed). Codes that
-   are plain words (OTHER, POLICE) are matched as labels, never as words inside a longer value, and a one-letter code
+   `CLA - C2 - Care Order`, `label (CODE)`, `01A`, `N 1`): that code decides, unless the rest of the value names
+   another code's label (`3A - Health services - School Nurse`: the code says GP, the label School Nurse: never
+   guessed). Codes that are plain words (OTHER, POLICE) are matched as labels only, and a code written as one letter
    (M, Y, N) only with nothing else but its own label (`N/A` is not No);
-3. the value ends with exactly one code's label after a short system prefix (`Child Low income`,
-   `CIN - Low Income`, `Likelihood of neglect`);
-4. a value naming labels of two or more codes is the list's "several" code where it has one (abuse categories:
-   MUL), and otherwise is never guessed.
-Anything else is unmapped: the analyst maps it once in the value map.
+3. one code's label with a few words around it: after it only the column's own nouns or the label's words
+   (`Standard risk`, `Primary School`), before it a short prefix set apart by a separator (`CIN - Low Income`);
+   never a word of another code's labels (`LA services - Other`), a word that changes the meaning (`Very high`),
+   or a second thing joined to it (`Police / Health`, `Med/High`);
+4. most of one code's label and part of no other (`Family member/relative/carer`);
+and a value naming labels of two or more codes is the list's "several" code where it has one (categories of abuse:
+MUL), otherwise it is never guessed. Anything else is unmapped: the analyst maps it once in the value map.
 """
 
 from __future__ import annotations
