@@ -64,3 +64,16 @@ def test_rule_ids_are_unique_and_well_formed():
     for contract, rule in schemas.all_rules():
         assert rule.rule_id.endswith("Q") == (rule.severity == "QUERY"), rule.rule_id
         assert all(c in {col.name for col in contract.columns} or c.startswith(PREFIX) for c in rule.columns)
+
+
+def test_a_rule_that_cannot_run_is_an_error_not_a_silent_pass():
+    """pandera reports a check that raised without rows: read as "no failures" it would accept every row."""
+
+
+    from schemas.rules import QUERY, Rule, failing_rows
+
+    def broken(df):
+        raise ValueError("boom")
+
+    with pytest.raises(RuntimeError, match="X-001Q failed to run"):
+        failing_rows(pd.DataFrame({"a": ["1", "2"]}), [Rule("X-001Q", QUERY, "m", ("a",), broken)], "t")
