@@ -68,8 +68,6 @@ def test_rule_ids_are_unique_and_well_formed():
 
 def test_a_rule_that_cannot_run_is_an_error_not_a_silent_pass():
     """pandera reports a check that raised without rows: read as "no failures" it would accept every row."""
-
-
     from schemas.rules import QUERY, Rule, failing_rows
 
     def broken(df):
