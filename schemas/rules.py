@@ -162,7 +162,8 @@ def failing_rows(df: pd.DataFrame, rules: tuple[Rule, ...] | list[Rule], name: s
         broken = cases[cases["index"].isna() & cases["check_number"].notna()]
         if len(broken):  # a check that raised: pandera reports it without rows, which would pass every row silently
             rule = rules[int(broken["check_number"].iloc[0])]
-            raise RuntimeError(f"rule {rule.rule_id} failed to run on {name}: {broken['failure_case'].iloc[0]}")
+            problem = broken["failure_case"].iloc[0]
+            raise RuntimeError(f"rule {rule.rule_id} failed to run on {name}: {problem}") from exc
         cases = cases[cases["index"].notna() & cases["check_number"].notna()]
         pairs = cases[["index", "check_number"]].drop_duplicates()
         ids = [rules[int(n)].rule_id for n in pairs["check_number"]]
