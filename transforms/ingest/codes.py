@@ -35,7 +35,6 @@ CONNECTIVES = frozenset({"a", "an", "and", "by", "for", "from", "in", "of", "on"
 # Beside a label these words say "one thing or another" (`Police / Health`, `Med/High`) or change what the label
 # means (`Very high`, `Not neglect`): such a value is never read as the label's code.
 CONJUNCTIONS = frozenset({"/", "&", "+", ",", ";", "and", "or", "plus"})
-_TOKEN = re.compile(r"[a-z0-9]+|[/&+,;]")
 MODIFIERS = frozenset({"not", "no", "non", "never", "very", "possible", "possibly", "potential", "suspected",
                        "previous", "former"})
 
@@ -73,26 +72,38 @@ def _without_list_letter(value: object) -> Words:
     return words(LIST_LETTER.sub("", text, count=1))
 
 
-def _joined(value: object, run: Words) -> bool:
-    """Whether a conjunction outside the label's words joins it to something else (`Police / Health`)."""
+_MARKED = re.compile(r"[a-z0-9]+|[/&+,;:)|>-]")  # words and the marks between them
+SEPARATORS = frozenset("-:)|>")  # what sets a system prefix apart from the label (`CIN - Low income`)
+
+
+def _label_in_text(value: object, run: Words) -> tuple[list[str], int, int, int] | None:
+    """The value's words and marks, and where the label's words are among them: (tokens, first token of the label,
+    last token of it, the token of the word before it or -1); None when the label is not found word for word."""
     text = unicodedata.normalize("NFKC", str(value)).translate(_QUOTES).lower().replace("'", "")
-    tokens = _TOKEN.findall(text)
+    tokens = _MARKED.findall(re.sub(r"[\u2010-\u2015\u2212]", "-", text))
     at_word = [i for i, token in enumerate(tokens) if token[0].isalnum()]
     start = _find(run, tuple(tokens[i] for i in at_word))
     if start < 0:
+        return None
+    return tokens, at_word[start], at_word[start + len(run) - 1], at_word[start - 1] if start else -1
+
+
+def _joined(value: object, run: Words) -> bool:
+    """Whether a conjunction outside the label's words joins it to something else (`Police / Health`)."""
+    found = _label_in_text(value, run)
+    if found is None:
         return False
-    first, last = at_word[start], at_word[start + len(run) - 1]
+    tokens, first, last, _ = found
     return any(token in CONJUNCTIONS for token in tokens[:first] + tokens[last + 1:])
 
 
 def _set_apart(value: object, run: Words) -> bool:
     """Whether the label's words follow a separator (`-`, `:`, `)`, `|`) in the value, after the words before it."""
-    text = unicodedata.normalize("NFKC", str(value)).translate(_QUOTES).lower().replace("'", "")
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    tokens = re.findall(r"[a-z0-9]+|[-:)|>]", text)
-    at_word = [i for i, token in enumerate(tokens) if token[0].isalnum()]
-    start = _find(run, tuple(tokens[i] for i in at_word))
-    return start > 0 and any(not token[0].isalnum() for token in tokens[at_word[start - 1] + 1:at_word[start]])
+    found = _label_in_text(value, run)
+    if found is None or found[3] < 0:
+        return False
+    tokens, first, _, previous = found
+    return any(token in SEPARATORS for token in tokens[previous + 1:first])
 
 
 def _find(needle: Words, haystack: Words) -> int:
