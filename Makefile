@@ -8,6 +8,7 @@ RUN := $(UV) run --locked --no-sync
 PERIOD ?= 2026-09
 DEMO_DIR ?= build/demo
 SEED ?= 7
+DEMO_QUARTERS ?= 5
 
 .PHONY: setup demo test lint bench airflow clean
 
@@ -18,10 +19,15 @@ SEED ?= 7
 
 setup: .venv/.synced
 
-# Generate a borough quarter, then run the partnership DAG on it through Airflow (dag.test, temporary metadata DB).
+# Generate a borough's last DEMO_QUARTERS quarters; load the earlier ones quarter after quarter into one warehouse
+# (`assure run`), then run the partnership DAG on the latest through Airflow (dag.test, temporary metadata DB): the
+# trends show each quarter as computed for itself, with the history earlier quarters hold.
 demo: setup
-	rm -rf $(DEMO_DIR)/landing
-	$(RUN) assure generate --out $(DEMO_DIR)/landing --period $(PERIOD) --seed $(SEED)
+	rm -rf $(DEMO_DIR)/landing $(DEMO_DIR)/output
+	$(RUN) assure generate --out $(DEMO_DIR)/landing --period $(PERIOD) --quarters $(DEMO_QUARTERS) --seed $(SEED)
+	for earlier in $$(ls $(DEMO_DIR)/landing/_earlier 2>/dev/null); do \
+	  $(RUN) assure run --landing $(DEMO_DIR)/landing/_earlier/$$earlier --period $$earlier \
+	    --out $(DEMO_DIR)/output || exit 1; done
 	$(RUN) python scripts/run_dag.py --landing $(DEMO_DIR)/landing --out $(DEMO_DIR)/output --period $(PERIOD)
 	@echo
 	@echo "Published dataset: $(DEMO_DIR)/output/published/partnership_dataset_$(PERIOD).csv"

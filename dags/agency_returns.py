@@ -36,7 +36,7 @@ def agency_returns():
         from transforms.ingest import pending
 
         s = settings()
-        return pending(Path(s["landing"]), s["url"])
+        return pending(Path(s["landing"]), s["url"], s["period"])
 
     stages("ingest", "crosscheck", discover())
 

@@ -57,7 +57,7 @@ def _validate(args: argparse.Namespace) -> int:
     from transforms import pipeline, warehouse
     from transforms.feedback import report_content, write_feedback
     from transforms.handoff import Submission
-    from transforms.ingest import sha256_of, validate_submission, value_map
+    from transforms.ingest import sha256_of, submission_id_of, validate_submission, value_map
 
     path = Path(args.file)
     if not path.is_file():
@@ -73,7 +73,8 @@ def _validate(args: argparse.Namespace) -> int:
         sha = sha256_of(path)
         folder = path.resolve().parent.name
         agency = folder if folder in schemas.AGENCIES else None
-        submission = Submission(submission_id=sha[:16], sha256=sha, file_name=path.name, archive_path=str(path),
+        submission = Submission(submission_id=submission_id_of(sha, agency or "", args.period or ""), sha256=sha,
+                                file_name=path.name, archive_path=str(path),
                                 agency=agency, period=args.period or "",
                                 received_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
         mapped, loaded = {}, False
@@ -81,8 +82,9 @@ def _validate(args: argparse.Namespace) -> int:
             mapped = value_map.load(url, agency)
             registry = warehouse.raw_submission
             with warehouse.engine(url).connect() as conn:
-                loaded = conn.execute(sa.select(registry.c.submission_id).where(
-                    registry.c.sha256 == sha, registry.c.loaded == 1)).first() is not None
+                same = [registry.c.sha256 == sha, registry.c.loaded == 1]  # these bytes, loaded (for the period given)
+                same += [registry.c.period == args.period] if args.period else []
+                loaded = conn.execute(sa.select(registry.c.submission_id).where(*same)).first() is not None
         # the feedback of a submission already loaded is the pipeline's: a check of the same file goes beside it
         target = str(Path(out) / "validate") if loaded else out
         result = validate_submission(submission, target, args.return_id, mapped=mapped)
@@ -179,6 +181,13 @@ def _link(args: argparse.Namespace) -> int:
     return 0
 
 
+def _indicators(args: argparse.Namespace) -> int:
+    from transforms.dataset.indicators import catalogue_markdown
+
+    print(catalogue_markdown())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (one sub-command per action, `--help` on each)."""
     top = argparse.ArgumentParser(prog="assure", description="Partnership data assurance pipeline.")
@@ -234,6 +243,10 @@ def parser() -> argparse.ArgumentParser:
     link.add_argument("--memory-limit", help="DuckDB memory limit while matching (default ASSURE_LINK_MEMORY_LIMIT or "
                                            "512MB)")
     link.set_defaults(handler=_link)
+
+    indicators = commands.add_parser("indicators",
+                                     help="print the indicator catalogue as markdown (docs/indicators.md)")
+    indicators.set_defaults(handler=_indicators)
     for plug_in in entry_points(group=COMMAND_PLUG_INS):
         try:
             register = plug_in.load()

@@ -50,6 +50,20 @@ def landing_dir(given: str | None = None, default: str | None = DEFAULT_LANDING_
     return given or _text("ASSURE_LANDING_DIR") or default
 
 
+DEFAULT_AREA_CODE = "E08000029"  # Solihull, the demo authority (ONS local authority code)
+
+
+def area_code() -> str:
+    """The authority's ONS area code, which picks its child population: `ASSURE_AREA_CODE`, else Solihull's."""
+    return _text("ASSURE_AREA_CODE") or DEFAULT_AREA_CODE
+
+
+def child_population_csv() -> Path:
+    """The child population estimates rates are computed with: `ASSURE_CHILD_POPULATION` (a CSV in the format of
+    `reference/child_population.csv`, e.g. the one `assure generate` writes for its scale), else that file."""
+    return Path(_text("ASSURE_CHILD_POPULATION") or REFERENCE_DIR / "child_population.csv")
+
+
 def warehouse_url(out_dir: str | Path) -> str:
     """`ASSURE_WAREHOUSE_URL`, else a SQLite file in the output folder."""
     return _text("ASSURE_WAREHOUSE_URL") or f"sqlite:///{Path(out_dir).resolve() / 'warehouse.sqlite'}"

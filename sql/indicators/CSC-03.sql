@@ -3,5 +3,5 @@
 SELECT '' AS breakdown,
        COALESCE(SUM(CASE WHEN referral_nfa = 'N' THEN 1 ELSE 0 END), 0) AS numerator,
        COALESCE(SUM(CASE WHEN referral_nfa IN ('Y', 'N') THEN 1 ELSE 0 END), 0) AS denominator
-  FROM stg_csc_referral
- WHERE period = :data_period AND referral_date > :r_start AND referral_date <= :period_end
+  FROM hst_csc_referral
+ WHERE referral_date > :r_start AND referral_date <= :period_end

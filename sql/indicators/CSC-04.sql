@@ -1,9 +1,8 @@
 -- CSC-04: % of children on a CP plan at E, by the plan's initial category of abuse; headline: children on a plan.
 WITH open_plans AS (
     SELECT child_id, initial_category
-      FROM stg_csc_cp_plan
-     WHERE period = :data_period
-       AND cpp_start_date <= :period_end
+      FROM hst_csc_cp_plan
+     WHERE cpp_start_date <= :period_end
        AND (cpp_end_date IS NULL OR cpp_end_date > :period_end)
 ),
 categories AS (

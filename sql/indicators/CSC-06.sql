@@ -4,10 +4,11 @@
 -- (a plan ending after the next one starts cannot qualify). A window over the stream, not a self-join, so the
 -- cost stays n log n on both databases. "Within 2 years": on or after the start's date 2 years earlier (year
 -- moved back as text). A plan that starts and ends on one day is not an earlier plan of itself (its end sorts
--- after its own start, kind 2) but is one of any later plan. Earlier plans come from the same return (24 months
--- of history).
+-- after its own start, kind 2) but is one of any later plan. Earlier plans come from every quarter's return held
+-- (hst_: plans that ended before this return's window are read from the earlier returns that held them); the
+-- value is flagged "history incomplete" until those reach 36 months before E (catalogue history_months).
 WITH plans AS (
-    SELECT child_id, cpp_start_date, cpp_end_date FROM stg_csc_cp_plan WHERE period = :data_period
+    SELECT child_id, cpp_start_date, cpp_end_date FROM hst_csc_cp_plan
 ),
 events AS (
     SELECT child_id, cpp_end_date AS event_date,

@@ -3,8 +3,7 @@
 SELECT '' AS breakdown,
        COUNT(DISTINCT COALESCE(l.person_key, 'cme:' || c.cme_id)) AS numerator,
        CAST(NULL AS INTEGER) AS denominator
-  FROM stg_edu_cme c
+  FROM hst_edu_cme c
   LEFT JOIN core_person_link l ON l.source = 'edu_cme' AND l.record_id = c.cme_id
- WHERE c.period = :data_period
-   AND c.identified_date <= :period_end
+ WHERE c.identified_date <= :period_end
    AND (c.resolved_date IS NULL OR c.resolved_date > :period_end)

@@ -2,9 +2,8 @@
 -- Open at E: identified by E and not closed by E; a CLOSED status with no closed date counts as closed.
 WITH open_cases AS (
     SELECT individual_id, MAX(date_of_birth) AS date_of_birth
-      FROM stg_vulnerability_tracker
-     WHERE period = :data_period
-       AND identified_date <= :period_end
+      FROM hst_vulnerability_tracker
+     WHERE identified_date <= :period_end
        AND (closed_date > :period_end OR (closed_date IS NULL AND status <> 'CLOSED'))
      GROUP BY individual_id
 )

@@ -4,9 +4,8 @@ WITH open_cases AS (
     SELECT individual_id,
            MAX(CASE WHEN identified_date >= :q_start THEN 1 ELSE 0 END) AS new_in_quarter,
            MAX(CASE WHEN status = 'INTERVENTION' THEN 1 ELSE 0 END) AS intervention
-      FROM stg_vulnerability_tracker
-     WHERE period = :data_period
-       AND identified_date <= :period_end
+      FROM hst_vulnerability_tracker
+     WHERE identified_date <= :period_end
        AND (closed_date > :period_end OR (closed_date IS NULL AND status <> 'CLOSED'))
      GROUP BY individual_id
 )

@@ -12,8 +12,8 @@ WITH contacts AS (
                 WHEN SUBSTR(contact_source, 1, 1) = '2' THEN 'EDUCATION'
                 WHEN SUBSTR(contact_source, 1, 1) = '1' THEN 'INDIVIDUAL'
            END AS source_group
-      FROM stg_csc_contact
-     WHERE period = :data_period AND contact_date >= :q_start AND contact_date <= :period_end
+      FROM hst_csc_contact
+     WHERE contact_date >= :q_start AND contact_date <= :period_end
 ),
 source_groups AS (
     SELECT 'INDIVIDUAL' AS code UNION ALL SELECT 'EDUCATION' UNION ALL SELECT 'HEALTH' UNION ALL SELECT 'HOUSING'

@@ -2,5 +2,5 @@
 SELECT '' AS breakdown,
        COALESCE(SUM(CASE WHEN contact_source = '10' THEN 1 ELSE 0 END), 0) AS numerator,
        COUNT(*) AS denominator
-  FROM stg_csc_contact
- WHERE period = :data_period AND contact_date >= :q_start AND contact_date <= :period_end
+  FROM hst_csc_contact
+ WHERE contact_date >= :q_start AND contact_date <= :period_end

@@ -1,8 +1,8 @@
 -- FD-03: contacts in the quarter by outcome; NOT_RECORDED where the outcome is blank.
 WITH contacts AS (
     SELECT COALESCE(contact_outcome, 'NOT_RECORDED') AS outcome
-      FROM stg_csc_contact
-     WHERE period = :data_period AND contact_date >= :q_start AND contact_date <= :period_end
+      FROM hst_csc_contact
+     WHERE contact_date >= :q_start AND contact_date <= :period_end
 ),
 outcomes AS (
     SELECT 'REFERRAL' AS code UNION ALL SELECT 'ADVICE_INFORMATION' UNION ALL SELECT 'EARLY_HELP'

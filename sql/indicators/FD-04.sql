@@ -6,7 +6,7 @@ SELECT '' AS breakdown,
                           AND decided.working_day_number - contacted.working_day_number <= 1
                          THEN 1 ELSE 0 END), 0) AS numerator,
        COUNT(*) AS denominator
-  FROM stg_csc_contact c
+  FROM hst_csc_contact c
   LEFT JOIN dim_calendar contacted ON contacted.calendar_date = c.contact_date
   LEFT JOIN dim_calendar decided ON decided.calendar_date = c.decision_date
- WHERE c.period = :data_period AND c.contact_date >= :q_start AND c.contact_date <= :period_end
+ WHERE c.contact_date >= :q_start AND c.contact_date <= :period_end

@@ -1,8 +1,8 @@
 -- HLT-01: health safeguarding referrals in the quarter by provider type; every type listed.
 WITH referrals AS (
     SELECT provider_type
-      FROM stg_health_referral
-     WHERE period = :data_period AND referral_date >= :q_start AND referral_date <= :period_end
+      FROM hst_health_referral
+     WHERE referral_date >= :q_start AND referral_date <= :period_end
 ),
 providers AS (
     SELECT 'ED' AS code UNION ALL SELECT 'MATERNITY' UNION ALL SELECT 'HEALTH_VISITING'

@@ -3,5 +3,5 @@
 SELECT '' AS breakdown,
        COALESCE(SUM(CASE WHEN nhs_number IS NOT NULL THEN 1 ELSE 0 END), 0) AS numerator,
        COUNT(*) AS denominator
-  FROM stg_health_referral
- WHERE period = :data_period AND referral_date >= :q_start AND referral_date <= :period_end
+  FROM hst_health_referral
+ WHERE referral_date >= :q_start AND referral_date <= :period_end

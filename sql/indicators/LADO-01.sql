@@ -3,6 +3,5 @@ SELECT '' AS breakdown,
        COALESCE(SUM(CASE WHEN pot_meeting_date IS NOT NULL AND pot_meeting_date <= :period_end
                          THEN 1 ELSE 0 END), 0) AS numerator,
        COUNT(*) AS denominator
-  FROM stg_lado_allegation
- WHERE period = :data_period
-   AND contact_date >= :fytd_start AND contact_date <= :period_end
+  FROM hst_lado_allegation
+ WHERE contact_date >= :fytd_start AND contact_date <= :period_end

@@ -2,8 +2,8 @@
 -- and the number of referrer types with no contact.
 WITH contacts AS (
     SELECT referrer_type
-      FROM stg_lado_allegation
-     WHERE period = :data_period AND contact_date >= :fytd_start AND contact_date <= :period_end
+      FROM hst_lado_allegation
+     WHERE contact_date >= :fytd_start AND contact_date <= :period_end
 ),
 referrers AS (
     SELECT 'SECONDARY_SCHOOL' AS code UNION ALL SELECT 'PRIMARY_SCHOOL' UNION ALL SELECT 'SPECIAL_SCHOOL'

@@ -3,8 +3,8 @@
 WITH meetings AS (
     SELECT CASE WHEN outcome IS NULL OR outcome = 'NOT_CONCLUDED' OR outcome_date > :period_end
                 THEN 'NOT_CONCLUDED' ELSE outcome END AS outcome
-      FROM stg_lado_allegation
-     WHERE period = :data_period AND pot_meeting_date >= :fytd_start AND pot_meeting_date <= :period_end
+      FROM hst_lado_allegation
+     WHERE pot_meeting_date >= :fytd_start AND pot_meeting_date <= :period_end
 ),
 outcomes AS (
     SELECT 'SUBSTANTIATED' AS code UNION ALL SELECT 'UNSUBSTANTIATED' UNION ALL SELECT 'MALICIOUS'

@@ -5,18 +5,18 @@
 -- PPN seen at a start is the best candidate, so a window replaces a join between the two.
 WITH starts AS (
     SELECT DISTINCT p.cpp_start_date, i.person_key, COALESCE(i.person_key, 'csc:' || p.child_id) AS child
-      FROM stg_csc_cp_plan p
+      FROM hst_csc_cp_plan p
       LEFT JOIN core_person_link i ON i.source = 'csc_child_identity' AND i.record_id = p.child_id
-     WHERE p.period = :data_period AND p.cpp_start_date > :r_start AND p.cpp_start_date <= :period_end
+     WHERE p.cpp_start_date > :r_start AND p.cpp_start_date <= :period_end
 ),
 events AS (
     SELECT person_key, cpp_start_date AS event_date, 1 AS is_start, child FROM starts
      WHERE person_key IS NOT NULL
     UNION ALL
     SELECT l.person_key, n.submitted_date, 0, NULL
-      FROM stg_police_ppn n
+      FROM hst_police_ppn n
       JOIN core_person_link l ON l.source = 'police_nominals' AND l.record_id = n.police_person_id
-     WHERE n.period = :data_period AND n.ppn_type = 'DOMESTIC_ABUSE'
+     WHERE n.ppn_type = 'DOMESTIC_ABUSE'
 ),
 latest AS (
     SELECT child, is_start, event_date,

@@ -6,17 +6,16 @@
 -- offer on the same day): the first offer at or after a return is the one to judge, found by a window, not a join.
 WITH nominals AS (
     SELECT police_person_id, MAX(date_of_birth) AS date_of_birth
-      FROM stg_police_nominal WHERE period = :data_period GROUP BY police_person_id
+      FROM hst_police_nominal GROUP BY police_person_id
 ),
 episodes AS (
     SELECT m.report_id, l.person_key, COALESCE(l.person_key, 'police:' || m.police_person_id) AS child,
            SUBSTR(m.missing_from, 1, 10) AS missing_day, d.day_number AS returned_day
-      FROM stg_police_missing m
+      FROM hst_police_missing m
       JOIN dim_calendar d ON d.calendar_date = SUBSTR(m.returned_at, 1, 10)
       LEFT JOIN nominals n ON n.police_person_id = m.police_person_id
       LEFT JOIN core_person_link l ON l.source = 'police_nominals' AND l.record_id = m.police_person_id
-     WHERE m.period = :data_period
-       AND SUBSTR(m.missing_from, 1, 10) >= :q_start AND SUBSTR(m.missing_from, 1, 10) <= :period_end
+     WHERE SUBSTR(m.missing_from, 1, 10) >= :q_start AND SUBSTR(m.missing_from, 1, 10) <= :period_end
        AND SUBSTR(m.returned_at, 1, 10) <= :e_minus_3d
        AND (n.date_of_birth IS NULL
             OR SUBSTR(m.missing_from, 1, 10) < CAST(CAST(SUBSTR(n.date_of_birth, 1, 4) AS INTEGER) + 18 AS TEXT)
@@ -24,10 +23,9 @@ episodes AS (
 ),
 offers AS (
     SELECT r.police_report_ref, r.missing_start_date, i.person_key, d.day_number AS offered_day
-      FROM stg_csc_return_interview r
+      FROM hst_csc_return_interview r
       JOIN dim_calendar d ON d.calendar_date = r.rhi_offered_date
       LEFT JOIN core_person_link i ON i.source = 'csc_child_identity' AND i.record_id = r.child_id
-     WHERE r.period = :data_period
 ),
 stream AS (
     SELECT 'ref:' || report_id AS match_key, returned_day AS day_number, 0 AS is_offer, report_id FROM episodes

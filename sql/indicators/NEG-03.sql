@@ -3,7 +3,6 @@
 SELECT '' AS breakdown,
        COALESCE(SUM(CASE WHEN initial_category = 'NEG' OR latest_category = 'NEG' THEN 1 ELSE 0 END), 0) AS numerator,
        COUNT(*) AS denominator
-  FROM stg_csc_cp_plan
- WHERE period = :data_period
-   AND cpp_start_date <= :r_start
+  FROM hst_csc_cp_plan
+ WHERE cpp_start_date <= :r_start
    AND (cpp_end_date IS NULL OR cpp_end_date > :period_end)

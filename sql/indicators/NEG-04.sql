@@ -3,8 +3,8 @@
 -- or latest category. Same stream-and-window method as CSC-06, over neglect plans only.
 WITH plans AS (
     SELECT child_id, cpp_start_date, cpp_end_date
-      FROM stg_csc_cp_plan
-     WHERE period = :data_period AND (initial_category = 'NEG' OR latest_category = 'NEG')
+      FROM hst_csc_cp_plan
+     WHERE (initial_category = 'NEG' OR latest_category = 'NEG')
 ),
 events AS (
     SELECT child_id, cpp_end_date AS event_date, 0 AS is_start FROM plans

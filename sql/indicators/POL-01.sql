@@ -1,8 +1,8 @@
 -- POL-01: PPNs submitted in the quarter by type; every type listed.
 WITH notices AS (
     SELECT ppn_type
-      FROM stg_police_ppn
-     WHERE period = :data_period AND submitted_date >= :q_start AND submitted_date <= :period_end
+      FROM hst_police_ppn
+     WHERE submitted_date >= :q_start AND submitted_date <= :period_end
 ),
 types AS (
     SELECT 'DOMESTIC_ABUSE' AS code UNION ALL SELECT 'CHILD_CONCERN' UNION ALL SELECT 'MISSING'

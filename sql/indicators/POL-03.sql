@@ -4,15 +4,14 @@
 -- the person was 18 or over when they went missing (18th birthday built as text from the date of birth).
 WITH nominals AS (
     SELECT police_person_id, MAX(date_of_birth) AS date_of_birth
-      FROM stg_police_nominal WHERE period = :data_period GROUP BY police_person_id
+      FROM hst_police_nominal GROUP BY police_person_id
 ),
 episodes AS (
     SELECT m.report_id, COALESCE(l.person_key, 'police:' || m.police_person_id) AS child
-      FROM stg_police_missing m
+      FROM hst_police_missing m
       LEFT JOIN nominals n ON n.police_person_id = m.police_person_id
       LEFT JOIN core_person_link l ON l.source = 'police_nominals' AND l.record_id = m.police_person_id
-     WHERE m.period = :data_period
-       AND SUBSTR(m.missing_from, 1, 10) >= :q_start AND SUBSTR(m.missing_from, 1, 10) <= :period_end
+     WHERE SUBSTR(m.missing_from, 1, 10) >= :q_start AND SUBSTR(m.missing_from, 1, 10) <= :period_end
        AND (n.date_of_birth IS NULL
             OR SUBSTR(m.missing_from, 1, 10) < CAST(CAST(SUBSTR(n.date_of_birth, 1, 4) AS INTEGER) + 18 AS TEXT)
                                                || SUBSTR(n.date_of_birth, 5))

@@ -2,8 +2,8 @@
 -- breakdown holds).
 WITH courses AS (
     SELECT SUBSTR(module, 1, 64) AS module, CAST(attendees AS INTEGER) AS attendees
-      FROM stg_training_attendance
-     WHERE period = :data_period AND course_date >= :fytd_start AND course_date <= :period_end
+      FROM hst_training_attendance
+     WHERE course_date >= :fytd_start AND course_date <= :period_end
 )
 SELECT '' AS breakdown, COALESCE(SUM(attendees), 0) AS numerator, CAST(NULL AS INTEGER) AS denominator FROM courses
 UNION ALL

@@ -4,18 +4,17 @@
 INSERT INTO wrk_person_birth (person_key, date_of_birth)
 WITH births AS (
     SELECT 'csc_child_identity' AS source, child_id AS record_id, date_of_birth
-      FROM stg_csc_child_identity WHERE period = :data_period
+      FROM hst_csc_child_identity
     UNION ALL
-    SELECT 'police_nominals', police_person_id, date_of_birth FROM stg_police_nominal WHERE period = :data_period
+    SELECT 'police_nominals', police_person_id, date_of_birth FROM hst_police_nominal
     UNION ALL
-    SELECT 'health_safeguarding', referral_id, date_of_birth FROM stg_health_referral WHERE period = :data_period
+    SELECT 'health_safeguarding', referral_id, date_of_birth FROM hst_health_referral
     UNION ALL
-    SELECT 'edu_suspensions', upn, date_of_birth FROM stg_edu_suspension WHERE period = :data_period
+    SELECT 'edu_suspensions', upn, date_of_birth FROM hst_edu_suspension
     UNION ALL
-    SELECT 'edu_cme', cme_id, date_of_birth FROM stg_edu_cme WHERE period = :data_period
+    SELECT 'edu_cme', cme_id, date_of_birth FROM hst_edu_cme
     UNION ALL
-    SELECT 'vulnerability_tracker', individual_id, date_of_birth FROM stg_vulnerability_tracker
-     WHERE period = :data_period
+    SELECT 'vulnerability_tracker', individual_id, date_of_birth FROM hst_vulnerability_tracker
 )
 SELECT l.person_key, MAX(b.date_of_birth)
   FROM births b

@@ -10,35 +10,35 @@ INSERT INTO wrk_person_involvement (person_key, agency, start_date, end_date)
 WITH involvement AS (
     SELECT 'csc' AS agency, 'csc_child_identity' AS source, child_id AS record_id,
            referral_date AS start_date, referral_date AS end_date
-      FROM stg_csc_referral WHERE period = :data_period
+      FROM hst_csc_referral
     UNION ALL
     SELECT 'csc', 'csc_child_identity', child_id, cin_start_date, cin_closure_date
-      FROM stg_csc_cin WHERE period = :data_period
+      FROM hst_csc_cin
     UNION ALL
     SELECT 'csc', 'csc_child_identity', child_id, cpp_start_date, cpp_end_date
-      FROM stg_csc_cp_plan WHERE period = :data_period
+      FROM hst_csc_cp_plan
     UNION ALL
     SELECT 'csc', 'csc_child_identity', child_id, lac_start_date, lac_end_date
-      FROM stg_csc_looked_after WHERE period = :data_period
+      FROM hst_csc_looked_after
     UNION ALL
     SELECT 'police', 'police_nominals', police_person_id, submitted_date, submitted_date
-      FROM stg_police_ppn WHERE period = :data_period
+      FROM hst_police_ppn
     UNION ALL
     SELECT 'police', 'police_nominals', police_person_id, SUBSTR(missing_from, 1, 10), SUBSTR(missing_from, 1, 10)
-      FROM stg_police_missing WHERE period = :data_period
+      FROM hst_police_missing
     UNION ALL
     SELECT 'health', 'health_safeguarding', referral_id, referral_date, referral_date
-      FROM stg_health_referral WHERE period = :data_period
+      FROM hst_health_referral
     UNION ALL
     SELECT 'education', 'edu_suspensions', upn, start_date, start_date
-      FROM stg_edu_suspension WHERE period = :data_period
+      FROM hst_edu_suspension
     UNION ALL
     SELECT 'education', 'edu_cme', cme_id, identified_date, resolved_date
-      FROM stg_edu_cme WHERE period = :data_period
+      FROM hst_edu_cme
     UNION ALL
     SELECT 'partnership', 'vulnerability_tracker', individual_id, identified_date, closed_date
-      FROM stg_vulnerability_tracker
-     WHERE period = :data_period AND (closed_date IS NOT NULL OR status <> 'CLOSED')
+      FROM hst_vulnerability_tracker
+     WHERE (closed_date IS NOT NULL OR status <> 'CLOSED')
 )
 SELECT l.person_key, v.agency, v.start_date, v.end_date
   FROM involvement v

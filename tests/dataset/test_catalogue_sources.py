@@ -1,7 +1,7 @@
 """Each indicator's `sources` in sql/indicators/catalogue.toml are exactly the returns its SQL reads.
 
 A query reads a return when, outside comments, it
-- names the return's `stg_` table;
+- names the return's `stg_` table, or its `hst_` view (the return as seen at the period, with its history);
 - names a person-bearing return's table id in quotes: that is the `source` of the core_person_link rows the
   master person index made from that return's records (transforms/people/reconcile.py), so the query reads the
   return through the index (e.g. `core_person_link i ON i.source = 'csc_child_identity'`);
@@ -35,6 +35,7 @@ def returns_read(sql: str, working_dir: Path = WORKING_SQL_DIR, filling: str = "
     """The table ids (and `raw_submission`) the SQL reads; an unknown `stg_` table is returned as named."""
     code = code_of(sql)
     read = {STG_TABLES.get(name, name) for name in re.findall(r"\bstg_\w+", code)}
+    read |= {STG_TABLES.get("stg_" + name, "hst_" + name) for name in re.findall(r"\bhst_(\w+)", code)}
     read |= {name for name in re.findall(r"'(\w+)'", code) if name in LINK_SOURCES}
     if re.search(rf"\b{REGISTRY}\b", code):
         read.add(REGISTRY)
@@ -69,6 +70,8 @@ def test_the_check_catches_a_source_read_but_not_declared_and_one_declared_but_n
            "  JOIN stg_not_a_return x ON 1 = 1\n")
     assert returns_read(sql, tmp_path) == {"list3_referrals", "csc_child_identity", "police_missing",
                                            "stg_not_a_return"}
+    assert returns_read("SELECT * FROM hst_edu_cme JOIN hst_not_a_return ON 1 = 1") == {"edu_cme",
+                                                                                         "hst_not_a_return"}
     declared = ["list3_referrals", "police_missing", "edu_cme"]
     assert mismatch(sql, declared, tmp_path) == {"read, not declared": ["csc_child_identity", "stg_not_a_return"],
                                                  "declared, not read": ["edu_cme"]}

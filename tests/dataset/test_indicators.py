@@ -6,7 +6,8 @@ an 18th birthday, a weekend or bank holiday, duplicates. The working is in the c
 
 The period is 2024-09 throughout (Q2 2024/25), so every window differs:
     E = 2024-09-30    R = 2023-10-01 .. 2024-09-30    Q = 2024-07-01 .. 2024-09-30    FYTD = 2024-04-01 .. E
-    E minus 18 months = 2023-03-30    E minus 3 days = 2024-09-27    born on or before 2006-09-30 = adult at E
+    latest start 18 months before E = 2023-03-31    E minus 3 days = 2024-09-27
+    born on or before 2006-09-30 = adult at E
     returns due 2024-10-21 (15 working days after E)
 """
 
@@ -21,6 +22,7 @@ import sqlalchemy as sa
 
 import schemas
 from transforms import warehouse
+from transforms.dataset.history import history_views
 from transforms.dataset.indicators import (
     NO_DATA,
     SQL_DIR,
@@ -30,6 +32,7 @@ from transforms.dataset.indicators import (
     catalogue,
     comparator_details,
     compute_indicators,
+    parameters,
     working_tables,
 )
 from transforms.dataset.periods import (
@@ -38,6 +41,7 @@ from transforms.dataset.periods import (
     calendar_rows,
     due_date,
     is_working_day,
+    previous_period,
     reporting_period,
     windows,
 )
@@ -47,7 +51,8 @@ PERIOD = "2024-09"
 POPULATION = 48000  # reference/child_population.csv, 2024
 
 DESIGN_IDS = (
-    [f"CSC-0{i}" for i in range(1, 8)] + [f"NEG-0{i}" for i in range(1, 6)] + ["EXP-01", "EXP-02"]
+    [f"CSC-0{i}" for i in range(1, 7)] + ["CSC-06D", "CSC-07"] + [f"NEG-0{i}" for i in range(1, 6)]
+    + ["EXP-01", "EXP-02"]
     + [f"FD-0{i}" for i in range(1, 5)] + [f"POL-0{i}" for i in range(1, 5)] + [f"HLT-0{i}" for i in range(1, 4)]
     + ["EDU-01", "EDU-02"] + [f"LADO-0{i}" for i in range(1, 4)] + ["TRN-01"] + [f"MA-0{i}" for i in range(1, 6)]
     + ["DQ-01", "DQ-02"])
@@ -84,7 +89,8 @@ def submission(submission_id: str, agency: str, return_id: str | None, period: s
 
 
 def run_scenario(url: str, *tables: tuple[str, list[dict]]) -> dict[tuple[str, str], dict]:
-    """Empty the warehouse (keeping dim_), load the rows, compute the period; (indicator, breakdown) -> row."""
+    """Empty the warehouse (keeping dim_), load the rows, compute the previous quarter then the period, as a
+    warehouse is filled quarter after quarter; (indicator, breakdown) -> the period's row."""
     eng = warehouse.engine(url)
     with eng.begin() as conn:
         for table in reversed(warehouse.METADATA.sorted_tables):
@@ -92,11 +98,12 @@ def run_scenario(url: str, *tables: tuple[str, list[dict]]) -> dict[tuple[str, s
                 conn.execute(table.delete())
         for name, rows in tables:
             conn.execute(warehouse.METADATA.tables[name].insert(), rows)
+    compute_indicators(previous_period(PERIOD), url, "run-test-before")
     compute_indicators(PERIOD, url, "run-test")
     with eng.connect() as conn:
-        fct = warehouse.fct_indicator_value
+        fct, lin = warehouse.fct_indicator_value, warehouse.fct_indicator_lineage
         rows = conn.execute(sa.select(fct).where(fct.c.period == PERIOD)).mappings().all()
-        lineage = conn.execute(sa.select(warehouse.fct_indicator_lineage)).mappings().all()
+        lineage = conn.execute(sa.select(lin).where(lin.c.period == PERIOD)).mappings().all()
     out = {(r["indicator_id"], r["breakdown"]): dict(r) for r in rows}
     out[("lineage", "")] = {(r["indicator_id"], r["submission_id"]) for r in lineage}
     return out
@@ -416,7 +423,7 @@ SCENARIOS = {"referrals": referrals, "plans": plans, "front_door": front_door, "
 # Which scenario checks each indicator by hand (every catalogue entry must be here: see the test below).
 HAND_CHECKED = {
     "CSC-01": "referrals", "CSC-02": "referrals", "CSC-03": "referrals", "CSC-04": "plans", "CSC-05": "plans",
-    "CSC-06": "plans", "CSC-07": "plans", "NEG-01": "plans", "NEG-02": "plans", "NEG-03": "plans",
+    "CSC-06": "plans", "CSC-06D": "plans", "CSC-07": "plans", "NEG-01": "plans", "NEG-02": "plans", "NEG-03": "plans",
     "NEG-04": "plans", "NEG-05": "plans", "EXP-01": "tracker", "EXP-02": "tracker", "FD-01": "front_door",
     "FD-02": "front_door", "FD-03": "front_door", "FD-04": "front_door", "POL-01": "police", "POL-02": "police",
     "POL-03": "police", "POL-04": "police", "HLT-01": "health", "HLT-02": "health", "HLT-03": "health",
@@ -426,8 +433,26 @@ HAND_CHECKED = {
     "DQ-02": "registry"}
 
 
+def population_file(folder) -> str:
+    """A child population file (reference/child_population.csv's format) with POPULATION for every mid-year, so the
+    hand-worked rates do not depend on the figures shipped in reference/."""
+    path = folder / "child_population.csv"
+    rows = "".join(f"E08000029,Solihull,{year},{POPULATION},test figure,test,0\n" for year in range(2019, 2028))
+    path.write_text("area_code,area_name,mid_year,population_0_17,source,release,placeholder\n" + rows)
+    return str(path)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def test_population(tmp_path_factory):
+    """Every test here computes rates with POPULATION children (ASSURE_CHILD_POPULATION)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ASSURE_CHILD_POPULATION", population_file(tmp_path_factory.mktemp("population")))
+        patch.delenv("ASSURE_AREA_CODE", raising=False)
+        yield
+
+
 @pytest.fixture(scope="module")
-def computed(tmp_path_factory):
+def computed(tmp_path_factory, test_population):
     """Every scenario computed once on a SQLite warehouse."""
     url = f"sqlite:///{tmp_path_factory.mktemp('indicators') / 'warehouse.sqlite'}"
     try:
@@ -466,11 +491,18 @@ def test_catalogue_has_every_indicator_of_the_design_once_with_its_sql():
     for i in entries:
         assert i.title and len(i.definition) > 40 and i.breakdowns, i.id
         assert i.unit in UNIT_SCALE and i.polarity in {"higher_is_better", "lower_is_better", "neutral"}, i.id
-        assert i.rag in {"above", "below", "band", "none"} and i.area in known_areas and i.needs in {"all", "any"}, i.id
+        assert i.area in known_areas and i.needs in {"all", "any"}, i.id
+        # rated only where the polarity says which way is better, and in that direction
+        assert i.rag == {"higher_is_better": "above", "lower_is_better": "below"}.get(i.polarity, "none") \
+            or i.rag == "none", i.id
         assert set(i.sources) <= stg_ids | {"raw_submission"} and i.sources, i.id
+        assert i.window in {"E", "Q", "R", "FYTD"} and i.definition_source in {"DfE", "Ofsted", "local"}, i.id
+        assert len(i.reference) > 10 and i.history_months in {0, 24, 36}, i.id
     raw = tomllib.loads((SQL_DIR / "catalogue.toml").read_text())
     assert all(set(e) <= {"id", "title", "definition", "area", "unit", "polarity", "rag", "sources", "needs",
-                          "breakdowns", "disclosive"} for e in raw["indicator"])
+                          "breakdowns", "disclosive", "window", "history_months", "definition_source", "reference"}
+               for e in raw["indicator"])
+    assert {i.id for i in entries if i.definition_source == "DfE"} >= {"CSC-01", "CSC-02", "CSC-06D", "CSC-07"}
     assert all(set(a) == {"id", "title"} and a["title"] for a in raw["area"])
     assert len(known_areas) == len(raw["area"]), "each area once"
 
@@ -490,7 +522,7 @@ def assert_portable(sql: str, known: set[str], name: str) -> None:
 
 
 def test_sql_is_portable_and_binds_only_known_windows():
-    known = set(windows(PERIOD)) | {"data_period"}
+    known = set(parameters(PERIOD, 2024))
     for i in catalogue():
         assert_portable(i.sql, known, i.id)
         assert i.sql.lstrip().startswith(f"-- {i.id}:"), i.id
@@ -508,7 +540,7 @@ def test_working_tables_are_the_connections_own_and_gone_after_use(sqlite_url):
     """Filled in one connection, invisible to another, dropped after use and after a failure alike."""
     run_scenario(sqlite_url, *known_to_agencies())
     eng = warehouse.engine(sqlite_url)
-    with eng.connect() as conn, eng.connect() as other:
+    with eng.connect() as conn, eng.connect() as other, history_views(conn, PERIOD):
         with working_tables(conn, PERIOD):
             rows = conn.execute(sa.select(warehouse.wrk_person_birth.c.person_key)).scalars().all()
             assert sorted(rows) == ["P1", "P2", "P3", "P4", "P5", "P6", "P7"]
@@ -538,10 +570,11 @@ def test_csc_referrals(computed):
     v = computed["referrals"]
     # In R: A 2024-09-30, B 2023-10-01, C 2024-02-29, D 2024-02-29, E 2024-05-10 (twice), E 2024-06-01 = 7.
     row = check(v, "CSC-01", "", 7, POPULATION)
-    assert row["comparator"] == 560.5 and row["rag"] == "RED"  # 1.46 per 10,000: far outside the band
-    # Re-referrals: A (exactly 12 months), D (2023-03-01 within a year of 2024-02-29), E 2024-06-01 = 3 of 7.
-    # Not: B (none before), C (2022-12-01 too early), the two same-day E referrals (no earlier day).
-    row = check(v, "CSC-02", "", 3, 7)
+    assert row["comparator"] == 560.5 and row["rag"] == ""  # neutral: more referrals is neither better nor worse
+    # Referral events (a child's referrals on one day are one): A, B, C, D, E 2024-05-10, E 2024-06-01 = 6.
+    # Re-referrals: A (exactly 12 months), D (2023-03-01 within a year of 2024-02-29), E 2024-06-01 = 3 of 6.
+    # Not: B (none before), C (2022-12-01 too early), E's same-day pair (no earlier day).
+    row = check(v, "CSC-02", "", 3, 6)
     assert row["comparator"] == 22.4 and row["rag"] == "RED"  # 2024 England figure, lower is better
     # NFA recorded on 6 of the 7 (D blank); N on A, B and the three E referrals = 5.
     check(v, "CSC-03", "", 5, 6)
@@ -556,14 +589,19 @@ def test_csc_child_protection(computed):
     check(v, "CSC-04", "EMO", 3, 8)  # K3, K6, K9
     check(v, "CSC-04", "SAB", 0, 8)  # K4's plan ended on E
     check(v, "CSC-04", "MUL", 1, 8)  # K8
-    assert v[("CSC-04", "NEG")]["rag"] == "AMBER"  # 37.5 against 47: 20% below, inside the 25% band
-    # Of the 8 open, started on or before 2023-03-30: K1 (exactly 18 months), K9 = 2.
-    row = check(v, "CSC-05", "", 2, 8)
+    # 37.5 against 47, but a mix of categories has no better side: not rated
+    assert v[("CSC-04", "NEG")]["comparator"] == 47 and v[("CSC-04", "NEG")]["rag"] == ""
+    # Of the 8 open, 18 months or more at E (a start on or before 2023-03-31: 31 March + 18 months = 30 September):
+    # K1, K2 (exactly 18 months), K9 = 3.
+    row = check(v, "CSC-05", "", 3, 8)
     assert row["comparator"] == 11 and row["rag"] == "RED"  # West Midlands figure, lower is better
     # Starting in R: K3, K4, K5 (2024), K6 (2024), K7 (2023-11-01), K7 (2024-05-01), K8, K11 = 8.
     # Repeats: K5 (earlier plan ended exactly 2 years before), K7 2024 (earlier ended the day before) = 2.
     # K6's earlier plan ended 2 years and a day before; K11's one-day plan is its only plan.
     check(v, "CSC-06", "", 2, 8)
+    # Second or subsequent plan at any time: K5, K6 (earlier plans ended too long ago for CSC-06, but earlier plans
+    # all the same), K7 2024 = 3 of the 8 starts (no previous plans count is recorded here).
+    check(v, "CSC-06D", "", 3, 8)
     # Looked after at E: L1 (two open episodes, one child), L2 (started on E), L5 (ceased after E) = 3.
     check(v, "CSC-07", "", 3, None)
     row = check(v, "CSC-07", "per_10000", 3, POPULATION, "rate_per_10000")
@@ -572,9 +610,10 @@ def test_csc_child_protection(computed):
 
 def test_neglect(computed):
     v = computed["plans"]
-    # Authorised in FYTD with factor 16A: A1 (2024-04-01), A2 (E, '16a'), A6 = 3; further action Y: A1 = 1.
-    # Not: A3 (before FYTD), A4 ('116A'), A5 (no factors), A7 (not authorised).
-    check(v, "NEG-01", "", 1, 3)
+    # Authorised in FYTD with factor 16A and further action recorded: A1 (2024-04-01), A2 (E, '16a') = 2;
+    # further action Y: A1 = 1. Not: A6 (further action not recorded: not known), A3 (before FYTD), A4 ('116A'),
+    # A5 (no factors), A7 (not authorised).
+    check(v, "NEG-01", "", 1, 2)
     # Of the 8 open plans, neglect initial or latest: K1, K2 (latest), K5, K7 = 4.
     check(v, "NEG-02", "", 4, 8)
     # Open 12 months or more (started on or before 2023-09-30): K1, K2, K9 = 3; neglect: K1, K2 = 2.
@@ -628,17 +667,20 @@ def test_police(computed):
     for ppn_type, count in {"DOMESTIC_ABUSE": 3, "CHILD_CONCERN": 1, "MISSING": 1, "EXPLOITATION": 0,
                             "ONLINE_HARM": 0, "OTHER": 0}.items():
         check(v, "POL-01", ppn_type, count, 5)
-    row = check(v, "POL-02", "", 1, 3)  # N1 of N1, N2, N3
-    assert row["direction"] == "down"   # last quarter N4: 1 of 1
+    # DARA recorded on N1 (Y) and N2 (N); N3's is blank, not known = 1 of 2
+    row = check(v, "POL-02", "", 1, 2)
+    # Last quarter had no police return (N4 sits in this quarter's): it was no data, and is not recomputed from
+    # this return, so there is nothing to compare with.
+    assert row["direction"] == ""
     # Episodes in Q: M1, M2, M4, M5, M6 = 5 (M3 on the 18th birthday, M7 last quarter).
     # Children: X (M1 and M2 through two nominal records), Y, Z, PN8 (no nominal) = 4.
     check(v, "POL-03", "episodes", 5, None)
     check(v, "POL-03", "", 4, None)
-    # Nominal records PN1..PN7 = 7; sharing a person: PN1, PN2 (X) and PN5, PN6 (W) = 4.
-    row = check(v, "POL-04", "", 4, 7)
+    # Nominal records PN1..PN7 = 7, people: X (PN1, PN2), W (PN5, PN6), PN3, PN4, PN7 = 5; extra records 7 - 5 = 2.
+    row = check(v, "POL-04", "", 2, 7)
     assert row["direction"] == ""  # no nominal return last quarter
     # DQ-02 needs any one of its person returns: with the police nominals alone it measures the police.
-    check(v, "DQ-02", "police", 4, 7)
+    check(v, "DQ-02", "police", 2, 7)
     assert breakdowns(v, "DQ-02") == {"", "police"}
 
 
@@ -654,8 +696,8 @@ def test_health(computed):
     check(v, "HLT-02", "", 2, 3)  # H1, H3
     # Reviews in FYTD: D1 (first day), D2 (E), D3, D6 = 4.
     check(v, "HLT-03", "", 4, None, "count")
-    check(v, "HLT-03", "learning_identified", 2, 4, "percent")  # D1, D3
-    check(v, "HLT-03", "modifiable_factors", 1, 4, "percent")   # D1 (D2 unknown is not Y)
+    check(v, "HLT-03", "learning_identified", 2, 3, "percent")  # D1, D3 of D1, D2, D3 (D6 blank: not known)
+    check(v, "HLT-03", "modifiable_factors", 1, 2, "percent")   # D1 of D1, D3 (D2 'U' and D6 blank: not known)
 
 
 # --- education ------------------------------------------------------------------------------------------------
@@ -753,15 +795,16 @@ def test_data_quality(computed):
                                                    "csc/csc_annex_a/rows_read", "csc/csc_annex_a/pct_rejected",
                                                    "csc/csc_annex_a/pct_queried"}
     check(v, "DQ-01", "lado/lado_allegations/on_time", 0, 1)  # expected by the calendar, never sent
-    # csc: C1, C2 share PK1 (C4 not linked) = 2 of 4. police: N2, N3 share PK3 = 2 of 3 (N1 is PK1 as csc's
-    # C1: another agency, not a duplicate). education: U1 (two suspensions, one record), U2 = 0 of 2 (the row
-    # without a UPN is not a person record). partnership: 0 of 1.
-    check(v, "DQ-02", "csc", 2, 4)
-    check(v, "DQ-02", "police", 2, 3)
+    # Extra records = records - people. csc: C1, C2 share PK1 (C4 not linked, its own person) = 4 - 3 = 1.
+    # police: N2, N3 share PK3 = 3 - 2 = 1 (N1 is PK1 as csc's C1: another agency, not a duplicate).
+    # education: U1 (two suspensions, one record), U2 = 0 of 2 (the row without a UPN is not a person record).
+    # partnership: 0 of 1.
+    check(v, "DQ-02", "csc", 1, 4)
+    check(v, "DQ-02", "police", 1, 3)
     check(v, "DQ-02", "education", 0, 2)
     check(v, "DQ-02", "partnership", 0, 1)
-    check(v, "DQ-02", "", 4, 10)
-    check(v, "POL-04", "", 2, 3)  # the same police measure
+    check(v, "DQ-02", "", 2, 10)
+    check(v, "POL-04", "", 1, 3)  # the same police measure
     lineage = v[("lineage", "")]
     assert {s for i, s in lineage if i == "DQ-01"} == {"s-ppn-1", "s-ppn-2", "s-annex", "s-bad"}
 
@@ -823,11 +866,12 @@ def test_the_same_values_on_postgresql(computed, postgres_url):
 def test_windows_of_a_period():
     assert windows(PERIOD) == {
         "period": "2024-09", "period_end": "2024-09-30", "r_start": "2023-09-30", "q_start": "2024-07-01",
-        "fytd_start": "2024-04-01", "population_year": 2024, "e_minus_18m": "2023-03-30",
+        "fytd_start": "2024-04-01", "e_minus_18m": "2023-03-31",
         "e_minus_3d": "2024-09-27", "adult_born_by": "2006-09-30", "r_adult_born_by": "2005-10-01",
         "due_date": "2024-10-21"}
     q4 = windows("2024-03")
     assert (q4["fytd_start"], q4["q_start"], q4["e_minus_18m"]) == ("2023-04-01", "2024-01-01", "2022-09-30")
+    assert windows("2024-06")["e_minus_18m"] == "2022-12-31"  # 31 December + 18 months = 30 June
 
 
 def test_working_days_skip_weekends_and_english_bank_holidays():

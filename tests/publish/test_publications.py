@@ -16,9 +16,9 @@ from transforms.pipeline import run
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("publications")
-    generate(folder / "landing", "2026-09", scale=0.2, seed=9)
-    run(str(folder / "landing"), "2026-09", str(folder / "out"), f"sqlite:///{folder / 'w.sqlite'}",
-        progress=lambda line: None)
+    generate(folder / "landing", "2026-09", quarters=2, scale=0.2, seed=9)
+    for landing, period in ((folder / "landing" / "_earlier" / "2026-06", "2026-06"), (folder / "landing", "2026-09")):
+        run(str(landing), period, str(folder / "out"), f"sqlite:///{folder / 'w.sqlite'}", progress=lambda line: None)
     return folder / "out" / "published"
 
 
@@ -26,16 +26,25 @@ def test_arg_pack_layout_and_libreoffice(published, tmp_path):
     path = published / "arg_pack_2026-09.xlsx"
     sheet = openpyxl.load_workbook(path)["Partnership dataset"]
     header = [c.value for c in sheet[3]]
-    assert header[:4] == ["Indicator", "Breakdown", "England", "West Midlands"]
+    assert header[:4] == ["Indicator", "Breakdown", "Comparator", "Comparator is"]
     assert header[4:9] == ["Q2 2025/26", "Q3 2025/26", "Q4 2025/26", "Q1 2026/27", "Q2 2026/27"]
-    assert header[9:] == ["Direction", "RAG", "Commentary"]
+    assert header[9:] == ["Direction", "RAG", "Notes", "Commentary"]
     rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[1] is not None]
     csc01 = next(r for r in rows if r[0].startswith("CSC-01"))
-    assert csc01[2] == "560.5" and all(v not in (None, "", "no data") for v in csc01[4:9]), csc01
+    assert csc01[2] == "560.5" and csc01[3] == "England average, 2022"
+    # two quarters were run: those two have values, the three before were never computed (blank, not recomputed)
+    assert csc01[4:7] == ("", "", "") and all(v not in (None, "", "no data") for v in csc01[7:9]), csc01
     csc05 = next(r for r in rows if r[0].startswith("CSC-05"))
-    assert csc05[2] == "" and csc05[3] == "11.0%"  # only a West Midlands figure is published
-    assert all(r[11] is None for r in rows), "the commentary column is left for the analyst"
+    assert csc05[2] == "11.0%" and csc05[3] == "West Midlands average, 2022"  # only a regional figure exists
+    csc06 = next(r for r in rows if r[0].startswith("CSC-06 "))
+    assert csc06[3] == "West Midlands target, 2022"  # a target is labelled as one
+    # CSC-06 looks back 36 months; two quarters of returns reach 27: flagged, with the reason in the notes
+    assert csc06[8].endswith(" *") and csc06[11].startswith("history incomplete"), csc06
+    assert all(r[12] is None for r in rows), "the commentary column is left for the analyst"
     assert {r[9] for r in rows} <= {"↑", "↓", "→", ""}
+    comparators = openpyxl.load_workbook(path)["Comparators"]
+    assert any(r[0] == "CSC-06" and r[3] == "West Midlands target, 2022" and "target" in r[4]
+               for r in comparators.iter_rows(min_row=2, values_only=True))
     assert to_pdf(path, tmp_path).stat().st_size > 1000
 
 

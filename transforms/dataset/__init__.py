@@ -6,7 +6,6 @@ from transforms.dataset.indicators import (
     areas,
     catalogue,
     comparator_details,
-    comparator_figures,
     compute_indicators,
 )
 from transforms.dataset.periods import (
@@ -18,5 +17,5 @@ from transforms.dataset.periods import (
     shift_months,
 )
 
-__all__ = ["areas", "catalogue", "comparator_details", "comparator_figures", "compute_indicators", "due_date",
+__all__ = ["areas", "catalogue", "comparator_details", "compute_indicators", "due_date",
            "parse_period", "period_end", "previous_period", "reporting_period", "shift_months"]

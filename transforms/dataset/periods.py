@@ -41,6 +41,16 @@ def shift_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, month_end(year, month + 1).day))
 
 
+def latest_start(end: dt.date, months: int) -> dt.date:
+    """The latest day D with D + `months` calendar months on or before `end`, where adding months to a day the
+    later month lacks lands on that month's last day (31 December + 18 months = 30 June). When `end` is a month's
+    last day, every day of the month `months` earlier qualifies; otherwise the same day number (clipped)."""
+    day = shift_months(end, -months)
+    if end == month_end(end.year, end.month):
+        return month_end(day.year, day.month)
+    return day
+
+
 def period_end(period: str) -> dt.date:
     """E: the last day of the period."""
     return month_end(*parse_period(period))
@@ -112,8 +122,7 @@ def windows(period: str) -> dict[str, str | int]:
         "r_start": shift_months(end, -12).isoformat(),
         "q_start": shift_months(end, -2).replace(day=1).isoformat(),
         "fytd_start": dt.date(fy_year, 4, 1).isoformat(),
-        "population_year": end.year,
-        "e_minus_18m": shift_months(end, -18).isoformat(),
+        "e_minus_18m": latest_start(end, 18).isoformat(),
         "e_minus_3d": (end - dt.timedelta(days=3)).isoformat(),
         "adult_born_by": shift_months(end, -12 * 18).isoformat(),
         # born after this day: under 18 on at least one day of R (R starts the day after E minus 12 months)

@@ -1,6 +1,8 @@
-"""Register a landed file: archive it unchanged under its sha256 and record who sent it and when.
+"""Register a landed file: archive it unchanged under its sha256 and record who sent it, for which period, and when.
 
-The same bytes landing twice are one submission: the second registration returns the first.
+The same bytes from one agency for one period are one submission: a second registration returns the first. The
+same bytes in a later period are that period's return (an agency whose data did not change resends its file), so
+they register again, as a new submission of the new period; the archive holds the bytes once.
 """
 
 from __future__ import annotations
@@ -66,21 +68,27 @@ def _suffix(name: str) -> str:
     return suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""
 
 
+def submission_id_of(sha: str, agency: str, period: str) -> str:
+    """The id of the submission of these bytes by this agency for this period (the same on every registration)."""
+    return hashlib.sha256(f"{agency}\n{period}\n{sha}".encode()).hexdigest()[:16]
+
+
 def register(path: str, agency: str, period: str, out_dir: str, warehouse_url: str) -> Submission:
     """Archive the file and record it in `raw_submission`; return the submission."""
     source = Path(path)
     sha = sha256_of(source)
     table = warehouse.raw_submission
+    submission_id = submission_id_of(sha, agency, period)
 
     def attempt() -> dict:
         with warehouse.engine(warehouse_url).begin() as conn:
-            row = conn.execute(sa.select(table).where(table.c.sha256 == sha)).mappings().first()
+            row = conn.execute(sa.select(table).where(table.c.submission_id == submission_id)).mappings().first()
             if row is not None:
                 return dict(row)
             archive = Path(out_dir) / "archive" / f"{sha}{_suffix(source.name)}"
             _archive(source, archive)
             row = {
-                "submission_id": sha[:16], "sha256": sha, "agency": agency, "file_name": source.name,
+                "submission_id": submission_id, "sha256": sha, "agency": agency, "file_name": source.name,
                 "archive_path": str(archive), "period": period,
                 # microseconds keep the arrival order of submissions strict
                 "received_at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
@@ -97,9 +105,12 @@ def register(path: str, agency: str, period: str, out_dir: str, warehouse_url: s
     return Submission.from_dict(warehouse.retrying(once, f"registering {agency}/{source.name!r}"))
 
 
-def pending(landing_dir: Path, warehouse_url: str) -> list[dict]:
-    """Landed files not yet loaded (by content: a file already loaded under another name is not pending)."""
+def pending(landing_dir: Path, warehouse_url: str, period: str) -> list[dict]:
+    """Landed files not yet loaded for `period` (by content: a file already loaded for the period under another
+    name is not pending; the same bytes loaded for an earlier period are)."""
     table = warehouse.raw_submission
     with warehouse.engine(warehouse_url).connect() as conn:
-        loaded = set(conn.execute(sa.select(table.c.sha256).where(table.c.loaded == 1)).scalars())
-    return [item for item in discover(landing_dir) if sha256_of(Path(item["path"])) not in loaded]
+        loaded = set(conn.execute(sa.select(table.c.submission_id)
+                                  .where(table.c.loaded == 1, table.c.period == period)).scalars())
+    return [item for item in discover(landing_dir)
+            if submission_id_of(sha256_of(Path(item["path"])), item["agency"], period) not in loaded]

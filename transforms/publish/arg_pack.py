@@ -21,8 +21,12 @@ RAG_FILL = {"RED": "#F4C7C3", "AMBER": "#FCE8B2", "GREEN": "#B7E1CD"}
 
 def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indicators: list, quarters: list[str],
                    labels: dict[str, str], lineage: pd.DataFrame,
-                   comparators: dict[tuple[str, str], dict[str, float]] | None = None) -> Path:
-    """Write the pack; `quarters` oldest first, the last being the period; `labels` names each quarter."""
+                   comparators: dict[tuple[str, str], object] | None = None) -> Path:
+    """Write the pack; `quarters` oldest first, the last being the period; `labels` names each quarter;
+    `comparators` per (indicator, breakdown) the comparator's details (`dataset.comparator_details`).
+
+    A quarter revised since it was published shows its value now with `(r)`; the Notes column says what was
+    published, and flags a value whose history is incomplete (marked `*`)."""
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#1F3B57", "font_color": "#FFFFFF", "text_wrap": True,
@@ -36,8 +40,8 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
     sheet = book.add_worksheet("Partnership dataset")
     sheet.write(0, 0, f"Partnership dataset: quarter ending {quarters[-1]} (internal profile, exact counts)", bold)
     comparators = comparators or {}
-    columns = ["Indicator", "Breakdown", "England", "West Midlands", *[labels[q] for q in quarters], "Direction",
-               "RAG", "Commentary"]
+    columns = ["Indicator", "Breakdown", "Comparator", "Comparator is", *[labels[q] for q in quarters],
+               "Direction", "RAG", "Notes", "Commentary"]
     first_quarter = 4  # column of the oldest quarter
     sheet.write_row(2, 0, columns, head)
     sheet.set_row(2, 32)
@@ -46,8 +50,10 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
     sheet.set_column(1, 1, 16)
     sheet.set_column(2, first_quarter + len(quarters) - 1, 12)
     sheet.set_column(first_quarter + len(quarters), first_quarter + len(quarters) + 1, 10)
-    sheet.set_column(first_quarter + len(quarters) + 2, first_quarter + len(quarters) + 2, 50)
-    values = {(r.indicator_id, r.breakdown, r.quarter): r.value for r in trend.itertuples()}
+    sheet.set_column(first_quarter + len(quarters) + 2, first_quarter + len(quarters) + 2, 40)
+    sheet.set_column(first_quarter + len(quarters) + 3, first_quarter + len(quarters) + 3, 50)
+    sheet.set_column(3, 3, 22)
+    points = {(r["indicator_id"], r["breakdown"], r["quarter"]): r for r in trend.to_dict("records")}
     row = 3
     titles = areas()
     for area in dict.fromkeys(getattr(i, "area", "other") for i in indicators):
@@ -58,34 +64,54 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
             for record in rows.to_dict("records"):
                 sheet.write_string(row, 0, str(neutralise(f"{indicator.id} {indicator.title}")), wrap)
                 sheet.write_string(row, 1, str(neutralise(record["breakdown"] or "all")), wrap)
-                figures = comparators.get((indicator.id, record["breakdown"]), {})
-                for column, area in ((2, "England"), (3, "West Midlands")):
-                    sheet.write_string(row, column, display(figures[area], record["unit"]) if area in figures
-                                       else "", number)
+                about = comparators.get((indicator.id, record["breakdown"]))
+                sheet.write_string(row, 2, display(about.value, record["unit"]) if about else "", number)
+                sheet.write_string(row, 3, about.label if about else "", wrap)
+                notes = [record["note"]] if isinstance(record.get("note"), str) and record["note"] else []
                 for offset, quarter in enumerate(quarters):
-                    value = record["value"] if quarter == quarters[-1] else values.get(
-                        (indicator.id, record["breakdown"], quarter))
+                    point = points.get((indicator.id, record["breakdown"], quarter), {})
+                    value = record["value"] if quarter == quarters[-1] else point.get("value")
                     if quarter == quarters[-1] and record["rag"] == "NO_DATA":
                         value = None
-                    sheet.write_string(row, first_quarter + offset, display(value, record["unit"]), number)
+                    # a quarter never computed is blank: it is not recomputed from a later quarter's returns
+                    text = display(value, record["unit"]) if quarter == quarters[-1] or point else ""
+                    if quarter == quarters[-1] and record.get("history_incomplete") == 1:
+                        text += " *"
+                    if quarter != quarters[-1] and point.get("revised") == 1:
+                        text += " (r)"
+                        notes.append(f"{labels[quarter]} revised: published as "
+                                     f"{display(point['published_value'], record['unit'])}")
+                    sheet.write_string(row, first_quarter + offset, text, number)
                 after = first_quarter + len(quarters)
                 sheet.write_string(row, after, ARROWS.get(record["direction"], ""), arrow)
                 rag = record["rag"]
                 sheet.write_string(row, after + 1, "no data" if rag == "NO_DATA" else rag.title(),
                                    fills.get(rag, wrap))
-                sheet.write_blank(row, after + 2, None, wrap)
+                sheet.write_string(row, after + 2, str(neutralise("; ".join(notes))), wrap)
+                sheet.write_blank(row, after + 3, None, wrap)
                 row += 1
+    sheet.write(row + 1, 0, "* history incomplete: the value's look-back reaches before the earliest return held. "
+                "(r) revised since published. RAG only where the indicator's polarity says which way is better.")
 
     definitions = book.add_worksheet("Definitions")
-    definitions.write_row(0, 0, ["Indicator", "Title", "Definition", "Unit", "Polarity", "Source returns"], head)
+    definitions.write_row(0, 0, ["Indicator", "Title", "Definition", "Unit", "Polarity", "Source returns",
+                                 "Definition source", "Reference"], head)
     for r, indicator in enumerate(indicators, start=1):
         definitions.write_row(r, 0, [str(neutralise(v)) for v in (
             indicator.id, indicator.title, indicator.definition, indicator.unit, indicator.polarity,
-            ", ".join(indicator.sources))], wrap)
+            ", ".join(indicator.sources), indicator.definition_source, indicator.reference)], wrap)
     definitions.set_column(0, 0, 10)
     definitions.set_column(1, 1, 40)
     definitions.set_column(2, 2, 90)
-    definitions.set_column(3, 5, 18)
+    definitions.set_column(3, 6, 18)
+    definitions.set_column(7, 7, 60)
+    compared = book.add_worksheet("Comparators")
+    compared.write_row(0, 0, ["Indicator", "Breakdown", "Value", "Comparator is", "Source"], head)
+    for r, ((indicator_id, breakdown), about) in enumerate(sorted(comparators.items()), start=1):
+        compared.write_row(r, 0, [indicator_id, breakdown or "all", about.value, about.label, about.source], wrap)
+    compared.set_column(0, 2, 12)
+    compared.set_column(3, 3, 24)
+    compared.set_column(4, 4, 90)
 
     sources = book.add_worksheet("Sources")
     sources.write_row(0, 0, ["Indicator", "Agency", "Return", "File", "Received", "sha256"], head)

@@ -78,51 +78,82 @@ def _page(title: str, period: str, profile: str, pages: dict[str, str], here: st
             f"{html.escape(note)}</div></header><nav>{''.join(links)}</nav><main>{body}</main></body></html>\n")
 
 
-def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quarters: list[str],
-                       labels: dict[str, str], comparator_areas: dict[tuple[str, str], str]) -> str:
-    def area_of(row: dict) -> str:
-        return f"({comparator_areas.get((indicator.id, row['breakdown']), 'England')})"
+def _number_or_none(value: object) -> float | None:
+    return None if value is None or isinstance(value, str) or pd.isna(value) else float(value)
 
+
+def _notes(indicator, rows: pd.DataFrame, trend: pd.DataFrame, labels: dict[str, str]) -> list[str]:
+    """Caveats under an indicator: a value's note (history incomplete, no population) and each quarter revised
+    since it was published, with what was published."""
+    notes = []
+    for row in rows.to_dict("records"):
+        what = row["breakdown"] or "all"
+        if row.get("note") and isinstance(row["note"], str):
+            notes.append(f"{what}: {row['note']}")
+    if "revised" in trend.columns:
+        revised = trend[(trend["indicator_id"] == indicator.id) & (trend["revised"] == 1)]
+        for row in revised.to_dict("records"):
+            notes.append(f"{row['breakdown'] or 'all'}, {labels.get(row['quarter'], row['quarter'])}: revised since "
+                         f"published (published {display(row['published_value'], row['unit'])}, now "
+                         f"{display(row['value'], row['unit'])})")
+    return notes
+
+
+def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quarters: list[str],
+                       labels: dict[str, str], comparators: dict[tuple[str, str], object]) -> str:
     table = ["<table><thead><tr><th>Breakdown</th><th>Value</th><th>Numerator</th><th>Denominator</th>"
              "<th>Comparator</th><th>RAG</th><th>Trend</th></tr></thead><tbody>"]
     for row in rows.to_dict("records"):
         value = None if row["rag"] == "NO_DATA" else row["value"]
-        comparator = row.get("comparator")
+        comparator = _number_or_none(row.get("comparator"))
+        about = comparators.get((indicator.id, row["breakdown"]))
+        flagged = " *" if row.get("history_incomplete") == 1 else ""
+        shown = "" if comparator is None else html.escape(display(comparator, row["unit"]))
+        cell = shown if comparator is None or about is None else (
+            f"{shown} <span title='{html.escape(about.source)}'>({html.escape(about.label)})</span>")
         table.append(
             f"<tr><td>{html.escape(row['breakdown'] or 'all')}</td>"
-            f"<td class='num'>{html.escape(display(value, row['unit']))}</td>"
+            f"<td class='num'>{html.escape(display(value, row['unit']))}{flagged}</td>"
             f"<td class='num'>{html.escape(display(row['numerator'], 'count'))}</td>"
             f"<td class='num'>{html.escape(display(row['denominator'], 'count')) if row['unit'] != 'count' else ''}"
-            f"</td><td class='num'>"
-            f"{'' if comparator is None or pd.isna(comparator) else html.escape(display(comparator, row['unit']))}"
-            f"{'' if comparator is None or pd.isna(comparator) else ' ' + html.escape(area_of(row))}</td>"
+            f"</td><td class='num'>{cell}</td>"
             f"<td>{_rag(row['rag'])}</td><td>{ARROWS.get(row['direction'], '')}</td></tr>")
     table.append("</tbody></table>")
+    notes = _notes(indicator, rows, trend, labels)
+    if notes:
+        table.append("<ul class='notes'>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>")
+    sources = sorted({(c.label, c.source) for (i, _), c in comparators.items() if i == indicator.id})
+    if sources:
+        table.append("<p class='definition'>Comparators: " + "; ".join(
+            f"{html.escape(label)}: {html.escape(source)}" for label, source in sources) + "</p>")
     charts = []
     for row in rows.to_dict("records"):
         if row["rag"] == "NO_DATA":
             continue
         series = trend[(trend["indicator_id"] == indicator.id) & (trend["breakdown"] == row["breakdown"])]
-        by_quarter = {q: v for q, v in zip(series["quarter"], series["value"], strict=True)}
-        points = [(labels.get(q, q), None if isinstance(by_quarter.get(q), str) or by_quarter.get(q) is None
-                   or pd.isna(by_quarter.get(q)) else float(by_quarter[q])) for q in quarters]
-        comparator = row.get("comparator")
-        comparator = None if comparator is None or pd.isna(comparator) else float(comparator)
+        by_quarter = dict(zip(series["quarter"], series["value"], strict=True))
+        points = [(labels.get(q, q), _number_or_none(by_quarter.get(q))) for q in quarters]
+        comparator = _number_or_none(row.get("comparator"))
         label = f"{indicator.title} ({row['breakdown'] or 'all'}) over five quarters"
-        area = comparator_areas.get((indicator.id, row["breakdown"]), "England")
+        about = comparators.get((indicator.id, row["breakdown"]))
         charts.append(f"<figure><figcaption>{html.escape(row['breakdown'] or 'All')}</figcaption>"
-                      f"{line_chart(points, comparator, row['unit'], label, area)}</figure>")
+                      f"{line_chart(points, comparator, row['unit'], label, about.label if about else 'England')}"
+                      f"</figure>")
         if len(charts) >= 6:
             break
     return (f'<section class="indicator" id="{html.escape(indicator.id)}"><h2>{html.escape(indicator.id)} '
-            f"{html.escape(indicator.title)}</h2><p class='definition'>{html.escape(indicator.definition)}</p>"
+            f"{html.escape(indicator.title)}</h2><p class='definition'>{html.escape(indicator.definition)} "
+            f"(Definition: {html.escape(indicator.definition_source)}.)</p>"
             f"{''.join(table)}{''.join(charts)}</section>")
 
 
 def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list, period: str, quarters: list[str],
                     labels: dict[str, str], folder: Path, profile: str,
-                    comparator_areas: dict[tuple[str, str], str] | None = None) -> list[Path]:
-    """Write index.html and one page per priority area into `folder`; return the paths written."""
+                    comparators: dict[tuple[str, str], object] | None = None) -> list[Path]:
+    """Write index.html and one page per priority area into `folder`; return the paths written.
+
+    `comparators`: per (indicator, breakdown) the comparator's details (`dataset.comparator_details`: label and
+    source, shown beside each figure)."""
     folder.mkdir(parents=True, exist_ok=True)
     by_area: dict[str, list] = {}
     for indicator in indicators:
@@ -134,7 +165,7 @@ def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list
     cards = []
     for area, name in pages.items():
         sections = [_indicator_section(i, current[current["indicator_id"] == i.id], trend, quarters, labels,
-                                       comparator_areas or {})
+                                       comparators or {})
                     for i in by_area[area]]
         title = f"{name}: partnership dataset"
         path = folder / f"{area}.html"
@@ -145,8 +176,10 @@ def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list
         cards.append(f'<div class="card"><a href="{area}.html">{html.escape(name)}</a>'
                      f"<p>{len(by_area[area])} indicators{': ' + summary if summary else ''}</p></div>")
     body = (f"<p>The quarterly picture of how well children are protected, from every agency's return. "
-            f"Values use the data received for the quarter ending {html.escape(period)}; trends recompute the "
-            f"previous quarters from the same returns.</p><div class='cards'>{''.join(cards)}</div>")
+            f"Values use the data received for the quarter ending {html.escape(period)} with the history earlier "
+            f"quarters' returns hold; each earlier quarter in a trend is shown as it was computed for that quarter "
+            f"(a quarter revised since it was published says so). A value marked * has incomplete history: its "
+            f"look-back reaches before the earliest return held.</p><div class='cards'>{''.join(cards)}</div>")
     index = folder / "index.html"
     index.write_text(_page("Partnership dataset", period, profile, pages, "index", body), encoding="utf-8")
     return [index, *written]

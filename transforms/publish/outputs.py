@@ -17,14 +17,15 @@ import pandas as pd
 import sqlalchemy as sa
 
 from transforms import warehouse
-from transforms.dataset.indicators import catalogue, comparator_details, comparator_figures
+from transforms.dataset.indicators import catalogue, comparator_details
 from transforms.dataset.periods import previous_period
 from transforms.publish.arg_pack import write_arg_pack
 from transforms.publish.dashboard import write_dashboard
 from transforms.publish.dq_report import write_dq_report
 from transforms.publish.suppression import apply_profile
 
-CSV_COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "value", "unit", "rag", "direction"]
+CSV_COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "value", "unit", "rag", "direction",
+               "history_incomplete", "note"]
 META = [
     ("indicator_id", "Indicator identifier from the partnership dataset catalogue (e.g. CSC-01)"),
     ("period", "Financial quarter, named by its last month (YYYY-MM); 2026-09 is July to September 2026"),
@@ -36,7 +37,12 @@ META = [
     ("unit", "percent, rate_per_10000 or count"),
     ("rag", "RED, AMBER or GREEN against the comparator; empty when not rated; NO_DATA when the source "
             "returns were not received"),
-    ("direction", "up, down or level against the previous quarter; empty when not comparable"),
+    ("direction", "up, down or level against the previous quarter (for financial-year-to-date figures, against the "
+                  "same quarter last year); empty when not comparable"),
+    ("history_incomplete", "1 when the value's look-back (e.g. 24 months before a plan's start) reaches before the "
+                           "earliest quarterly return held, so the value may be too low; else 0"),
+    ("note", "Why a value is missing or flagged: no population estimate, history incomplete, a placeholder "
+             "population"),
 ]
 QUARTERS_SHOWN = 5
 
@@ -73,7 +79,7 @@ def dataset(period: str, warehouse_url: str) -> pd.DataFrame:
 
 
 def trend(period: str, warehouse_url: str) -> pd.DataFrame:
-    """The last five quarters of every indicator, as recomputed from this period's submissions."""
+    """The last five quarters of every indicator, each as computed for its own quarter (with revision marks)."""
     table = warehouse.fct_indicator_trend
     return _read(warehouse_url, sa.select(table).where(table.c.data_period == period)
                  .order_by(table.c.indicator_id, table.c.breakdown, table.c.quarter))
@@ -96,8 +102,9 @@ def write_csv(frame: pd.DataFrame, period: str, folder: Path) -> Path:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         for row in frame.to_dict("records"):
-            writer.writerow([_number(row[c]) if c in ("numerator", "denominator", "value") else row[c]
-                             for c in CSV_COLUMNS])
+            writer.writerow([_number(row[c]) if c in ("numerator", "denominator", "value", "history_incomplete")
+                             else "" if row[c] is None or (not isinstance(row[c], str) and pd.isna(row[c]))
+                             else row[c] for c in CSV_COLUMNS])
     with open(path.with_suffix(".meta.csv"), "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["column_name", "description"])
@@ -113,18 +120,17 @@ def publish(period: str, warehouse_url: str, out_dir: str) -> dict:
     quarters = [previous_period(period, back) for back in range(QUARTERS_SHOWN - 1, -1, -1)]
     labels = {q: quarter_label(q) for q in quarters}
     exempt = {i.id for i in indicators if not i.disclosive}
-    areas = {key: c.area for key, c in comparator_details(int(period[:4])).items()}
+    compared = comparator_details(int(period[:4]))
     outputs = {"csv": write_csv(apply_profile(current, "internal"), period, published)}
     outputs["dashboard"] = write_dashboard(apply_profile(current, "internal"), apply_profile(history, "internal"),
                                            indicators, period, quarters, labels, published / "dashboard",
-                                           "internal", areas)[0]
+                                           "internal", compared)[0]
     outputs["arg_pack"] = write_arg_pack(published / f"arg_pack_{period}.xlsx", current, history, indicators,
-                                         quarters, labels, lineage(period, warehouse_url),
-                                         comparator_figures(int(period[:4])))
+                                         quarters, labels, lineage(period, warehouse_url), compared)
     outputs["data_quality"] = write_dq_report(period, warehouse_url, published / f"data_quality_{period}.html")
     public = published / "public"
     outputs["public_csv"] = write_csv(apply_profile(current, "public", exempt), period, public)
     outputs["public_dashboard"] = write_dashboard(apply_profile(current, "public", exempt),
                                                   apply_profile(history, "public", exempt), indicators, period,
-                                                  quarters, labels, public / "dashboard", "public", areas)[0]
+                                                  quarters, labels, public / "dashboard", "public", compared)[0]
     return {name: str(path) for name, path in outputs.items()}

@@ -40,4 +40,11 @@ def apply_profile(frame: pd.DataFrame, profile: str, exempt: frozenset[str] | se
     out.loc[hide_numerator, "numerator"] = SUPPRESSED
     out.loc[hide_denominator, "denominator"] = SUPPRESSED
     out.loc[hide_value, "value"] = SUPPRESSED
+    if "published_value" in out.columns:  # a trend: what a revised quarter showed when published
+        # the published counts behind a percentage are not at hand here, so a revised percentage's published
+        # value is withheld in public; a published count from 1 to 5 is, as any count is
+        published = out["published_value"].astype("object")
+        hide_published = about_people & (hide_value | ((out["unit"] == "count") & published.map(small))
+                                         | ((out["unit"] != "count") & (out["revised"] == 1)))
+        out["published_value"] = published.where(~hide_published, SUPPRESSED)
     return out

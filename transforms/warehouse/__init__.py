@@ -38,6 +38,7 @@ from transforms.warehouse.tables import (
     dq_unmapped_value,
     dq_value_map,
     fct_indicator_lineage,
+    fct_indicator_published,
     fct_indicator_trend,
     fct_indicator_value,
     ops_failure,
@@ -51,7 +52,8 @@ from transforms.warehouse.tables import (
 __all__ = ["bulk", "core_person", "core_person_edge", "core_person_history", "core_person_link", "core_person_record",
            "default_url", "dim_calendar", "dim_child_population", "dim_indicator", "dim_submission_calendar",
            "dispose_all", "dq_issue", "dq_match_review", "dq_person_conflict", "dq_person_duplicate",
-           "dq_unmapped_value", "dq_value_map", "engine", "fct_indicator_lineage", "fct_indicator_trend",
+           "dq_unmapped_value", "dq_value_map", "engine", "fct_indicator_lineage", "fct_indicator_published",
+           "fct_indicator_trend",
            "fct_indicator_value", "is_transient", "METADATA", "ops_failure", "ops_retention", "ops_run",
            "raw_submission", "record_stage", "refresh_statistics", "retrying", "STG_COMMON", "STG_TABLES",
            "TEXT", "WarehouseUnavailable", "WORKING_METADATA", "wrk_person_birth", "wrk_person_involvement"]

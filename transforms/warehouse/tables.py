@@ -18,7 +18,7 @@ TEXT = sa.Text
 raw_submission = sa.Table(
     "raw_submission", METADATA,
     sa.Column("submission_id", sa.String(64), primary_key=True),
-    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),  # the same bytes may be several periods' return
     sa.Column("agency", sa.String(32), nullable=False),
     sa.Column("file_name", TEXT, nullable=False),
     sa.Column("archive_path", TEXT, nullable=False),
@@ -143,12 +143,20 @@ dim_indicator = sa.Table(
     sa.Column("unit", sa.String(16), nullable=False),
     sa.Column("polarity", sa.String(16), nullable=False),
     sa.Column("source_returns", TEXT, nullable=False),
+    sa.Column("time_window", sa.String(8), nullable=False),  # E, Q, R or FYTD (catalogue `window`)
+    sa.Column("definition_source", sa.String(16), nullable=False),  # DfE, Ofsted or local
+    sa.Column("reference", TEXT, nullable=False),
 )
 
 dim_child_population = sa.Table(
-    "dim_child_population", METADATA,
-    sa.Column("year", sa.Integer, primary_key=True),
+    "dim_child_population", METADATA,  # ONS mid-year estimates of children aged 0-17 (reference/child_population.csv)
+    sa.Column("area_code", sa.String(16), primary_key=True),
+    sa.Column("mid_year", sa.Integer, primary_key=True),
+    sa.Column("area_name", TEXT, nullable=False),
     sa.Column("population_0_17", sa.Integer, nullable=False),
+    sa.Column("source", TEXT, nullable=False),
+    sa.Column("release", TEXT, nullable=False),
+    sa.Column("placeholder", sa.Integer, nullable=False),  # 1: not an ONS figure
 )
 
 dim_submission_calendar = sa.Table(
@@ -180,11 +188,29 @@ fct_indicator_value = sa.Table(
     sa.Column("comparator", sa.Float),
     sa.Column("rag", sa.String(8), nullable=False),
     sa.Column("direction", sa.String(8), nullable=False),
+    sa.Column("compared_with", sa.String(7)),  # the period `direction` compares with (a year back for FYTD counts)
+    sa.Column("history_incomplete", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("note", TEXT),  # why a value is missing or flagged (no population, history incomplete)
     sa.Column("run_id", sa.String(40), nullable=False),
 )
 
+# Each quarter's values as they stood when a later quarter was first computed (or, for a quarter computed after a
+# later one, when first computed): what the ARG was shown. A later run of that quarter that changes a value leaves
+# this row alone, so the trend can mark the quarter revised and still say what was published.
+fct_indicator_published = sa.Table(
+    "fct_indicator_published", METADATA,
+    sa.Column("indicator_id", sa.String(16), primary_key=True),
+    sa.Column("period", sa.String(7), primary_key=True),
+    sa.Column("breakdown", sa.String(64), primary_key=True),
+    sa.Column("numerator", sa.Float),
+    sa.Column("denominator", sa.Float),
+    sa.Column("value", sa.Float),
+    sa.Column("run_id", sa.String(40), nullable=False),
+    sa.Column("published_at", sa.String(32), nullable=False),
+)
+
 fct_indicator_trend = sa.Table(
-    "fct_indicator_trend", METADATA,  # the last five quarters, recomputed from one period's submissions
+    "fct_indicator_trend", METADATA,  # the last five quarters shown with a period: each as computed for itself
     sa.Column("data_period", sa.String(7), primary_key=True),
     sa.Column("indicator_id", sa.String(16), primary_key=True),
     sa.Column("quarter", sa.String(7), primary_key=True),
@@ -193,6 +219,10 @@ fct_indicator_trend = sa.Table(
     sa.Column("denominator", sa.Float),
     sa.Column("value", sa.Float),
     sa.Column("unit", sa.String(16), nullable=False),
+    sa.Column("published_value", sa.Float),  # the value first published for the quarter
+    sa.Column("revised", sa.Integer, nullable=False, server_default="0"),  # 1: value differs from published_value
+    sa.Column("history_incomplete", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("run_id", sa.String(40)),  # the run that computed the quarter's value
 )
 
 dq_match_review = sa.Table(
