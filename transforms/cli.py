@@ -182,9 +182,24 @@ def _link(args: argparse.Namespace) -> int:
 
 
 def _indicators(args: argparse.Namespace) -> int:
-    from transforms.dataset.indicators import catalogue_markdown
+    from transforms.dataset import catalogue_markdown
 
     print(catalogue_markdown())
+    return 0
+
+
+def _reference_population(args: argparse.Namespace) -> int:
+    from transforms.dataset import read_ons, write_reference
+
+    path, out = Path(args.file), Path(args.out or settings.REFERENCE_DIR / "child_population.csv")
+    if not path.is_file():
+        print(f"assure reference population: no such file: {path}", file=sys.stderr)
+        return 2
+    rows = read_ons(path, args.la)
+    write_reference(rows, out)
+    print(f"Loaded children aged 0-17 for {args.la} {rows[0].area_name} from {path.name} into {out}:")
+    for row in rows:
+        print(f"  mid-{row.mid_year}: {row.population_0_17:,} ({row.release}; {row.source})")
     return 0
 
 
@@ -247,6 +262,15 @@ def parser() -> argparse.ArgumentParser:
     indicators = commands.add_parser("indicators",
                                      help="print the indicator catalogue as markdown (docs/indicators.md)")
     indicators.set_defaults(handler=_indicators)
+
+    reference = commands.add_parser("reference", help="load reference data the indicators use")
+    loads = reference.add_subparsers(dest="reference", required=True)
+    population = loads.add_parser("population", help="children aged 0-17 from an ONS mid-year estimates file "
+                                                      "(MYE2 workbook or MYEB time series) into the reference CSV")
+    population.add_argument("file", help="the ONS file (xlsx or csv)")
+    population.add_argument("--la", required=True, help="the authority's ONS area code, e.g. E08000029")
+    population.add_argument("--out", help="reference CSV to merge into (default reference/child_population.csv)")
+    population.set_defaults(handler=_reference_population)
     for plug_in in entry_points(group=COMMAND_PLUG_INS):
         try:
             register = plug_in.load()

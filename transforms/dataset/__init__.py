@@ -5,6 +5,7 @@ quarters and their windows, and the computation of every indicator for a period 
 from transforms.dataset.indicators import (
     areas,
     catalogue,
+    catalogue_markdown,
     comparator_details,
     compute_indicators,
 )
@@ -16,6 +17,8 @@ from transforms.dataset.periods import (
     reporting_period,
     shift_months,
 )
+from transforms.dataset.population import read_ons, write_reference
 
-__all__ = ["areas", "catalogue", "comparator_details", "compute_indicators", "due_date",
-           "parse_period", "period_end", "previous_period", "reporting_period", "shift_months"]
+__all__ = ["areas", "catalogue", "catalogue_markdown", "comparator_details", "compute_indicators", "due_date",
+           "parse_period", "period_end", "previous_period", "read_ons", "reporting_period", "shift_months",
+           "write_reference"]
