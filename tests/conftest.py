@@ -75,3 +75,25 @@ def postgres_url():
     with admin.begin() as conn:
         conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     admin.dispose()
+
+
+TEST_POPULATION = 48000  # children aged 0-17 in every mid-year of `population_file`
+
+
+def population_file(folder: Path) -> str:
+    """A child population file (reference/child_population.csv's format) with TEST_POPULATION for every mid-year, so
+    hand-worked rates do not depend on the figures shipped in reference/."""
+    path = folder / "child_population.csv"
+    rows = "".join(f"E08000029,Solihull,{year},{TEST_POPULATION},test figure,test,0\n" for year in range(2019, 2028))
+    path.write_text("area_code,area_name,mid_year,population_0_17,source,release,placeholder\n" + rows)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def fixed_child_population(tmp_path_factory):
+    """Rates in the module are computed with TEST_POPULATION children (ASSURE_CHILD_POPULATION); a module uses it
+    with `pytestmark = pytest.mark.usefixtures("fixed_child_population")`."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ASSURE_CHILD_POPULATION", population_file(tmp_path_factory.mktemp("population")))
+        patch.delenv("ASSURE_AREA_CODE", raising=False)
+        yield

@@ -20,22 +20,17 @@ import sqlalchemy as sa
 import schemas
 from schemas.contract import normalise_header
 from synthetic.generate import generate
-from tests.dataset.test_indicators import population_file
+from tests.conftest import TEST_POPULATION
 from transforms import warehouse
 from transforms.dataset.indicators import catalogue
 from transforms.pipeline import run
 
 PERIOD = "2026-09"
 PERIOD_END = dt.date(2026, 9, 30)
-POPULATION = 48000  # the child population the runs here are given (ASSURE_CHILD_POPULATION)
+POPULATION = TEST_POPULATION  # the child population the runs here are given (fixed_child_population)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def test_population(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ASSURE_CHILD_POPULATION", population_file(tmp_path_factory.mktemp("population")))
-        patch.delenv("ASSURE_AREA_CODE", raising=False)
-        yield
+pytestmark = pytest.mark.usefixtures("fixed_child_population")
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ import pytest
 import sqlalchemy as sa
 
 import schemas
-from tests.dataset.test_indicators import POPULATION, check, links, population_file, stg, submission
+from tests.dataset.test_indicators import POPULATION, check, links, stg, submission
 from transforms import warehouse
 from transforms.dataset.indicators import compute_indicators
 from transforms.dataset.periods import period_end
@@ -37,13 +37,7 @@ STG_CONTRACTS = {t.stg_table: t for t in schemas.TABLES}
 PLAN = "child_id cpp_start_date cpp_end_date initial_category"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def test_population(tmp_path_factory):
-    """Rates are computed with POPULATION children for every mid-year (as in test_indicators.py)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ASSURE_CHILD_POPULATION", population_file(tmp_path_factory.mktemp("population")))
-        patch.delenv("ASSURE_AREA_CODE", raising=False)
-        yield
+pytestmark = pytest.mark.usefixtures("fixed_child_population")
 
 
 # --- a warehouse filled quarter after quarter -----------------------------------------------------------------

@@ -15,6 +15,7 @@ from transforms.dataset.history import (
     covered_from,
     history_incomplete,
     history_views,
+    loaded_returns,
     slices,
     view_name,
     window_start,
@@ -62,7 +63,8 @@ def test_each_day_is_read_from_the_latest_return_covering_it(sqlite_url):
     # at 2026-06 the September return does not exist yet; LATE is still there, GONE already withdrawn
     assert seen(eng, "2026-06") == [("EDGE", "N", "2026-03"), ("LATE", "N", "2026-06"), ("MID", "Y", "2026-06"),
                                     ("OLD", "N", "2026-03")]
-    assert [(s.period, s.after, s.upto, s.open_rows) for s in slices(eng.connect(), "list3_referrals", "2026-09")] \
+    assert [(s.period, s.after, s.upto, s.open_rows) for s in slices(loaded_returns(eng.connect(), "2026-09"),
+                                                                                 "list3_referrals")] \
         == [("2026-03", None, "2024-06-30", False), ("2026-06", "2024-06-30", "2024-09-30", False),
             ("2026-09", "2024-09-30", None, True)]
 
@@ -88,11 +90,13 @@ def test_history_reaches_back_through_unbroken_quarters(sqlite_url):
     eng = load(sqlite_url, *referrals())
     with eng.connect() as conn:
         assert window_start("2026-09") == "2024-09-30"
-        assert covered_from(conn, "list3_referrals", "2026-09") == "2024-03-31"  # the 2026-03 return's window
-        assert covered_from(conn, "list3_referrals", "2026-12") is None  # no return for the period
+        loaded = loaded_returns(conn, "2026-09")
+        assert covered_from(loaded, "list3_referrals", "2026-09") == "2024-03-31"  # the 2026-03 return's window
+        later = loaded_returns(conn, "2026-12")
+        assert covered_from(later, "list3_referrals", "2026-12") is None  # no return for the period
         # CSC-02 at 2026-09 needs 24 months (after 2024-09-30): whole; CSC-06 needs 36 (after 2023-09-30): not
-        assert history_incomplete(conn, ("list3_referrals",), "2026-09", 24) == ""
-        note = history_incomplete(conn, ("list3_referrals",), "2026-09", 36)
+        assert history_incomplete(loaded, ("list3_referrals",), "2026-09", 24) == ""
+        note = history_incomplete(loaded, ("list3_referrals",), "2026-09", 36)
         assert note.startswith("history incomplete: needs records from 1 October 2023") and "1 April 2024" in note
 
 
@@ -102,7 +106,7 @@ def test_a_gap_longer_than_a_window_breaks_the_history(sqlite_url):
                stg("list3_referrals", columns, ("B", "2025-06-01"), period="2025-06"))
     with eng.connect() as conn:
         # 2022-03's return ends 2022-03-31, before 2025-06's window starts (2023-06-30): history from 2023-06-30
-        assert covered_from(conn, "list3_referrals", "2025-06") == "2023-06-30"
+        assert covered_from(loaded_returns(conn, "2025-06"), "list3_referrals", "2025-06") == "2023-06-30"
 
 
 def test_views_are_the_connections_own_and_literals_are_quoted(sqlite_url):

@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 import schemas
+from tests.conftest import TEST_POPULATION
 from transforms import warehouse
 from transforms.dataset.history import history_views
 from transforms.dataset.indicators import (
@@ -48,7 +49,7 @@ from transforms.dataset.periods import (
 from transforms.operations.monitor import expected_returns
 
 PERIOD = "2024-09"
-POPULATION = 48000  # reference/child_population.csv, 2024
+POPULATION = TEST_POPULATION  # every mid-year (tests/conftest.py fixed_child_population)
 
 DESIGN_IDS = (
     [f"CSC-0{i}" for i in range(1, 7)] + ["CSC-06D", "CSC-07"] + [f"NEG-0{i}" for i in range(1, 6)]
@@ -433,26 +434,11 @@ HAND_CHECKED = {
     "DQ-02": "registry"}
 
 
-def population_file(folder) -> str:
-    """A child population file (reference/child_population.csv's format) with POPULATION for every mid-year, so the
-    hand-worked rates do not depend on the figures shipped in reference/."""
-    path = folder / "child_population.csv"
-    rows = "".join(f"E08000029,Solihull,{year},{POPULATION},test figure,test,0\n" for year in range(2019, 2028))
-    path.write_text("area_code,area_name,mid_year,population_0_17,source,release,placeholder\n" + rows)
-    return str(path)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def test_population(tmp_path_factory):
-    """Every test here computes rates with POPULATION children (ASSURE_CHILD_POPULATION)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ASSURE_CHILD_POPULATION", population_file(tmp_path_factory.mktemp("population")))
-        patch.delenv("ASSURE_AREA_CODE", raising=False)
-        yield
+pytestmark = pytest.mark.usefixtures("fixed_child_population")
 
 
 @pytest.fixture(scope="module")
-def computed(tmp_path_factory, test_population):
+def computed(tmp_path_factory, fixed_child_population):
     """Every scenario computed once on a SQLite warehouse."""
     url = f"sqlite:///{tmp_path_factory.mktemp('indicators') / 'warehouse.sqlite'}"
     try:

@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from synthetic.generate import generate
-from tests.dataset.test_indicators import population_file
+from tests.conftest import population_file
 from transforms import warehouse
 from transforms.pipeline import run
 

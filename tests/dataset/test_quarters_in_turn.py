@@ -21,8 +21,8 @@ import pytest
 import sqlalchemy as sa
 
 from synthetic.generate import generate
+from tests.conftest import population_file
 from tests.dataset import independent
-from tests.dataset.test_indicators import population_file
 from transforms import warehouse
 from transforms.pipeline import run
 

@@ -79,31 +79,36 @@ class Slice:
     open_rows: bool
 
 
-def loaded_periods(conn: sa.Connection, table_id: str, period: str) -> dict[str, list[str]]:
-    """agency -> the periods up to `period` whose returns hold rows of the table, oldest first."""
-    stg = warehouse.STG_TABLES[table_id]
-    found: dict[str, list[str]] = {}
-    for agency, loaded in conn.execute(sa.select(stg.c.agency, stg.c.period).where(stg.c.period <= period)
-                                       .distinct().order_by(stg.c.agency, stg.c.period)):
-        found.setdefault(agency, []).append(loaded)
-    return found
+Loaded = dict[str, dict[str, list[str]]]  # table id -> agency -> the periods whose returns hold rows, oldest first
 
 
-def slices(conn: sa.Connection, table_id: str, period: str) -> list[Slice]:
-    """Which rows of which returns make up the table as seen at `period` (see the module's docstring)."""
+def loaded_returns(conn: sa.Connection, period: str) -> Loaded:
+    """For every `stg_` table, agency -> the periods up to `period` whose returns hold rows. Read once per
+    computation: the views, the lineage and the history flags all work from it."""
+    loaded: Loaded = {}
+    for table_id, stg in warehouse.STG_TABLES.items():
+        found = loaded.setdefault(table_id, {})
+        for agency, held in conn.execute(sa.select(stg.c.agency, stg.c.period).where(stg.c.period <= period)
+                                         .distinct().order_by(stg.c.agency, stg.c.period)):
+            found.setdefault(agency, []).append(held)
+    return loaded
+
+
+def slices(loaded: Loaded, table_id: str) -> list[Slice]:
+    """Which rows of which returns make up the table as seen at the period (see the module's docstring)."""
     out = []
-    for agency, periods in loaded_periods(conn, table_id, period).items():
-        for i, loaded in enumerate(periods):
-            after = window_start(loaded) if i > 0 else None
+    for agency, periods in loaded[table_id].items():
+        for i, held in enumerate(periods):
+            after = window_start(held) if i > 0 else None
             upto = window_start(periods[i + 1]) if i + 1 < len(periods) else None
-            out.append(Slice(table_id, agency, loaded, after, upto, open_rows=i + 1 == len(periods)))
+            out.append(Slice(table_id, agency, held, after, upto, open_rows=i + 1 == len(periods)))
     return out
 
 
-def covered_from(conn: sa.Connection, table_id: str, period: str) -> str | None:
+def covered_from(loaded: Loaded, table_id: str, period: str) -> str | None:
     """The day after which the table's history is whole at `period`: W of the earliest return in the unbroken run of
     quarterly returns ending at `period` (a gap longer than a window breaks it). None when `period` has no return."""
-    periods = sorted({p for loaded in loaded_periods(conn, table_id, period).values() for p in loaded})
+    periods = sorted({p for held in loaded[table_id].values() for p in held})
     if not periods or periods[-1] != period:
         return None
     earliest = periods[-1]
@@ -114,14 +119,14 @@ def covered_from(conn: sa.Connection, table_id: str, period: str) -> str | None:
     return window_start(earliest)
 
 
-def history_incomplete(conn: sa.Connection, table_ids: tuple[str, ...], period: str, months: int) -> str:
+def history_incomplete(loaded: Loaded, table_ids: tuple[str, ...], period: str, months: int) -> str:
     """'' when every table's history reaches `months` before the period end, else why not (for the value's note)."""
     needed = shift_months(period_end(period), -months).isoformat()
     short = []
     for table_id in table_ids:
         if table_id not in warehouse.STG_TABLES or table_id in PERSON_LISTS:
             continue
-        start = covered_from(conn, table_id, period)
+        start = covered_from(loaded, table_id, period)
         if start is not None and start > needed:
             short.append((start, table_id))
     if not short:
@@ -149,26 +154,27 @@ def _branch(stg: sa.Table, piece: Slice, dated: str | None) -> sa.Select:
     return sa.select(*stg.columns).where(*where)
 
 
-def view_sql(conn: sa.Connection, table_id: str, period: str) -> str:
-    """The SELECT of a table's view at `period`, with its bounds as literals (views take no parameters)."""
+def view_sql(dialect: sa.Dialect, loaded: Loaded, table_id: str) -> str:
+    """The SELECT of a table's view, with its bounds as literals (views take no parameters)."""
     stg = warehouse.STG_TABLES[table_id]
     dated = history_date(table_id)
-    pieces = [_branch(stg, piece, dated) for piece in slices(conn, table_id, period)]
+    pieces = [_branch(stg, piece, dated) for piece in slices(loaded, table_id)]
     query = sa.union_all(*pieces) if len(pieces) > 1 else pieces[0] if pieces else \
         sa.select(*stg.columns).where(sa.false())
-    return str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 @contextmanager
-def history_views(conn: sa.Connection, period: str) -> Iterator[None]:
+def history_views(conn: sa.Connection, period: str, loaded: Loaded | None = None) -> Iterator[None]:
     """`hst_` views of every `stg_` table as seen at `period`, in `conn` for the body (temporary: the connection's
-    own, dropped after)."""
+    own, dropped after). `loaded`: `loaded_returns` at `period`, when already read."""
+    loaded = loaded_returns(conn, period) if loaded is None else loaded
     names = []
     try:
         for table_id in warehouse.STG_TABLES:
             name = view_name(table_id)
             conn.execute(sa.text(f"DROP VIEW IF EXISTS {name}"))  # what an interrupted computation left
-            conn.execute(sa.text(f"CREATE TEMPORARY VIEW {name} AS {view_sql(conn, table_id, period)}"))
+            conn.execute(sa.text(f"CREATE TEMPORARY VIEW {name} AS {view_sql(conn.dialect, loaded, table_id)}"))
             names.append(name)
         conn.commit()
         yield
@@ -181,12 +187,12 @@ def history_views(conn: sa.Connection, period: str) -> Iterator[None]:
         conn.commit()
 
 
-def contributing_submissions(conn: sa.Connection, table_id: str, period: str) -> set[str]:
-    """The submissions whose rows the table's view at `period` holds (the lineage of a value)."""
+def contributing_submissions(conn: sa.Connection, loaded: Loaded, table_id: str) -> set[str]:
+    """The submissions whose rows the table's view holds (the lineage of a value)."""
     stg = warehouse.STG_TABLES[table_id]
     dated = history_date(table_id)
     ids: set[str] = set()
-    for piece in slices(conn, table_id, period):
+    for piece in slices(loaded, table_id):
         branch = _branch(stg, piece, dated).with_only_columns(stg.c.submission_id).distinct()
         ids.update(conn.execute(branch).scalars())
     return ids

@@ -253,7 +253,8 @@ def evaluate(conn: sa.Connection, indicator: Indicator, params: dict) -> dict[st
             for r in rows}
 
 
-def _lineage(conn: sa.Connection, indicator: Indicator, period: str, known: dict[str, set[str]]) -> set[str]:
+def _lineage(conn: sa.Connection, indicator: Indicator, period: str, loaded: history.Loaded,
+             known: dict[str, set[str]]) -> set[str]:
     """The submissions an indicator's value was computed from, earlier quarters' included (`known`: submissions
     per source already found)."""
     ids = set()
@@ -264,7 +265,7 @@ def _lineage(conn: sa.Connection, indicator: Indicator, period: str, known: dict
                 known[source] = set(conn.execute(sa.select(table.c.submission_id)
                                                  .where(table.c.period == period).distinct()).scalars())
             else:
-                known[source] = history.contributing_submissions(conn, source, period)
+                known[source] = history.contributing_submissions(conn, loaded, source)
         ids |= known[source]
     return ids
 
@@ -304,8 +305,8 @@ def evaluation_threads(eng: sa.Engine) -> int:
     return settings.indicator_threads()
 
 
-def _evaluate_all(eng: sa.Engine, indicators: list[Indicator], period: str,
-                  params: dict) -> list[dict[str, tuple]]:
+def _evaluate_all(eng: sa.Engine, indicators: list[Indicator], period: str, params: dict,
+                  loaded: history.Loaded) -> list[dict[str, tuple]]:
     """The results of every indicator, in order. The queries only read (views and working tables are each
     connection's own), and the database does the work outside Python's lock, so indicators run on several
     connections at once: one per thread, each with the period's `hst_` views made once."""
@@ -318,7 +319,7 @@ def _evaluate_all(eng: sa.Engine, indicators: list[Indicator], period: str,
             conn, stack = eng.connect(), ExitStack()
             with guard:
                 opened.append((conn, stack))
-            stack.enter_context(history.history_views(conn, period))
+            stack.enter_context(history.history_views(conn, period, loaded))
             local.conn = conn
         conn = local.conn
         with working_tables(conn, period) if indicator.reads_working_tables else nullcontext():
@@ -420,15 +421,16 @@ def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
         load_reference(conn)
     with eng.connect() as conn:
         rows_in, submissions_in = {}, {}  # per source, looked up once for every indicator reading it
+        loaded = history.loaded_returns(conn, period)  # which quarters' returns each table holds, read once
         present = {indicator.id: has_data(conn, indicator, period, rows_in) for indicator in indicators}
-        sources = {indicator.id: _lineage(conn, indicator, period, submissions_in)
+        sources = {indicator.id: _lineage(conn, indicator, period, loaded, submissions_in)
                    for indicator in indicators if present[indicator.id]}
-        short = {indicator.id: history.history_incomplete(conn, indicator.sources, period, indicator.look_back)
+        short = {indicator.id: history.history_incomplete(loaded, indicator.sources, period, indicator.look_back)
                  for indicator in indicators if present[indicator.id]}
         mid_year, population_note = population_year(conn, period)
         before = _stored(conn, sorted({previous_period(period, i.compared_back) for i in indicators}))
     params = parameters(period, mid_year)
-    results = iter(_evaluate_all(eng, [i for i in indicators if present[i.id]], period, params))
+    results = iter(_evaluate_all(eng, [i for i in indicators if present[i.id]], period, params, loaded))
     for indicator in indicators:
         if not present[indicator.id]:
             values.append(_no_data(indicator, period, run_id))
