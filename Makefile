@@ -22,6 +22,10 @@ setup: .venv/.synced
 # Generate a borough's last DEMO_QUARTERS quarters; load the earlier ones quarter after quarter into one warehouse
 # (`assure run`), then run the partnership DAG on the latest through Airflow (dag.test, temporary metadata DB): the
 # trends show each quarter as computed for itself, with the history earlier quarters hold.
+# The generated borough's child population (written by `assure generate`, consistent with its scale) is the rates'
+# denominator, under the synthetic area code E99999999.
+demo: export ASSURE_CHILD_POPULATION = $(abspath $(DEMO_DIR))/landing/_reference/child_population.csv
+demo: export ASSURE_AREA_CODE = E99999999
 demo: setup
 	rm -rf $(DEMO_DIR)/landing $(DEMO_DIR)/output
 	$(RUN) assure generate --out $(DEMO_DIR)/landing --period $(PERIOD) --quarters $(DEMO_QUARTERS) --seed $(SEED)

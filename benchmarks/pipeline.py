@@ -9,12 +9,16 @@ is its own, never a leftover of a smaller run, and the time includes no warm cac
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from synthetic.generate.population import AREA_CODE as POPULATION_AREA_CODE
+from synthetic.generate.population import REFERENCE_DIR, REFERENCE_FILE_NAME
 
 PROJECT = Path(__file__).resolve().parents[1]
 BENCH = PROJECT / "build" / "bench"
@@ -28,7 +32,7 @@ def landing_for(scale: float) -> Path:
     from synthetic.generate import generate
 
     folder = BENCH / f"scale{scale:g}-seed{SEED}"
-    if not (folder / "_truth" / "errors.csv").exists():
+    if not (folder / "_truth" / "errors.csv").exists() or not (folder / REFERENCE_DIR / REFERENCE_FILE_NAME).exists():
         started = time.perf_counter()
         generate(folder, PERIOD, scale=scale, seed=SEED)
         print(f"generated scale {scale:g} in {time.perf_counter() - started:.1f}s", flush=True)
@@ -42,6 +46,9 @@ def child(scale: float) -> dict:
     from transforms.pipeline import run
 
     landing = landing_for(scale)
+    # rates over the generated population of this scale: a region's rates at scale 14, not 14 times a borough's
+    os.environ["ASSURE_CHILD_POPULATION"] = str(landing / REFERENCE_DIR / REFERENCE_FILE_NAME)
+    os.environ["ASSURE_AREA_CODE"] = POPULATION_AREA_CODE
     out = BENCH / f"out-scale{scale:g}"
     shutil.rmtree(out, ignore_errors=True)
     before_mb = stopwatch.high_water_mb()  # interpreter and imports, before the run

@@ -18,8 +18,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 
 def airflow_env(home: Path, port: int, out: Path, landing: Path) -> dict[str, str]:
-    """The environment an Airflow on loopback needs to run this project."""
-    return {
+    """The environment an Airflow on loopback needs to run this project; a generated landing folder's own child
+    population (`_reference/child_population.csv`, written by `assure generate`) is the rates' denominator."""
+    generated = landing / "_reference" / "child_population.csv"
+    population = ({"ASSURE_CHILD_POPULATION": str(generated), "ASSURE_AREA_CODE": "E99999999"}
+                  if generated.is_file() else {})
+    return population | {
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT / "dags"),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT / "plugins"),

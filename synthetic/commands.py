@@ -18,6 +18,8 @@ def _generate(args: argparse.Namespace) -> int:
         print(f"  {file}")
     print("  rows: " + ", ".join(f"{table} {n}" for table, n in summary["rows"].items()))
     print(f"  injected errors: {summary['errors_total']} (ground truth in {Path(args.out) / summary['truth']})")
+    print(f"  child population at this scale: {summary['child_population']} (run with "
+          f"ASSURE_CHILD_POPULATION={summary['child_population']} ASSURE_AREA_CODE={summary['area_code']})")
     return 0
 
 

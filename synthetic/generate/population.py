@@ -15,6 +15,7 @@ from pathlib import Path
 
 REFERENCE_DIR = "_reference"
 FILE_NAME = "ons_population.csv"
+REFERENCE_FILE_NAME = "child_population.csv"  # the product's reference format (reference/child_population.csv)
 AREA_CODE = "E99999999"  # not a real authority's code, so synthetic figures never mix with real ones
 CHILDREN_AT_SCALE_1 = 48_000
 ADULT_AGES = range(18, 91)  # 90 stands for 90 and over, as in ONS's files
@@ -62,3 +63,16 @@ def write_population(out_dir: Path | str, scale: float, periods: Iterable) -> Pa
                 count = (both + 1) // 2 if sex == "M" else both // 2  # half each, the odd one a boy
                 writer.writerow([AREA_CODE, name, "E", sex, age, *(count for _ in years)])
     return path
+
+
+def write_child_population(out_dir: Path | str, scale: float, periods: Iterable) -> Path:
+    """Write the ONS-format file (`write_population`) and load it as the product would (`assure reference population
+    ... --la E99999999`) into `out_dir/_reference/child_population.csv`, the file `ASSURE_CHILD_POPULATION` names
+    for a run on the generated returns (with `ASSURE_AREA_CODE=E99999999`). Returns the reference file's path."""
+    from transforms.dataset.population import read_ons, write_reference  # the product's own loader, not a copy
+
+    ons = write_population(out_dir, scale, periods)
+    reference = ons.parent / REFERENCE_FILE_NAME
+    reference.unlink(missing_ok=True)  # regenerated whole: a previous scale's figures must not linger
+    write_reference(read_ons(ons, AREA_CODE), reference)
+    return reference

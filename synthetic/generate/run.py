@@ -1,7 +1,9 @@
 """`generate`: the synthetic landing folders for one or more periods, with their ground truth.
 
 One world is built for all requested quarters; each period's files are that world seen at the period end.
-The latest period goes to `DIR/<agency>/` and `DIR/_truth/`; earlier ones to `DIR/_earlier/<YYYY-MM>/`.
+The latest period goes to `DIR/<agency>/` and `DIR/_truth/`; earlier ones to `DIR/_earlier/<YYYY-MM>/`. The
+borough's child population, consistent with the scale, goes to `DIR/_reference/` (an ONS-format file and the
+product's reference CSV read from it), so rates at scale 14 are a region's rates, not 14 times a borough's.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import pandas as pd
 
 from synthetic.generate import returns
 from synthetic.generate.calendar import Period, periods_ending
+from synthetic.generate.population import AREA_CODE as POPULATION_AREA_CODE
+from synthetic.generate.population import write_child_population
 from synthetic.generate.truth import write_truth
 from synthetic.generate.world import build_world
 
@@ -41,11 +45,13 @@ def generate(out_dir: Path, period: str, quarters: int = 1, scale: float = 1.0, 
         prefix = base.relative_to(out_dir)
         files += [str(prefix / f) if str(prefix) != "." else f for f in written]
         per_period[p.name] = {"rows": rows, "errors": errors}
+    population = write_child_population(out_dir, scale, periods)
     latest = per_period[periods[-1].name]
     return {
         "out_dir": str(out_dir), "period": periods[-1].name, "quarters": quarters, "scale": scale, "seed": seed,
         "files": files, "rows": latest["rows"], "errors": latest["errors"],
         "errors_total": sum(latest["errors"].values()), "truth": TRUTH_DIR, "periods": per_period,
+        "child_population": str(population), "area_code": POPULATION_AREA_CODE,
     }
 
 
