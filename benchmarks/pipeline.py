@@ -57,13 +57,31 @@ def child(scale: float) -> dict:
     started = time.perf_counter()
     summary = run(str(landing), PERIOD, str(out), f"sqlite:///{out / 'warehouse.sqlite'}", progress=lambda _: None)
     seconds = time.perf_counter() - started
+    rates = _rates_per_10000(out / "warehouse.sqlite")
     warehouse.dispose_all()
     steps = {name: vars(step) for name, step in stopwatch.measurements().items()}
     stage_peaks = [s["peak_mb"] for name, s in steps.items() if "/" not in name and s["peak_mb"]]
     return {"scale": scale, "seconds": seconds, **summary.totals(), "person_records": summary.person_records,
-            "people": summary.people, "indicator_values": summary.indicator_values,
+            "people": summary.people, "indicator_values": summary.indicator_values, "rates_per_10000": rates,
             "peak_mb": max([before_mb, *stage_peaks]) if memory else stopwatch.high_water_mb(),
             "memory_per_step": memory, "steps": steps}
+
+
+def _rates_per_10000(database: Path) -> dict[str, list[float]]:
+    """The period's rates per 10,000 children (value, numerator, denominator): at every scale they should be the
+    same borough's rates, the denominator following the generated population."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{database}")
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(sa.text(
+                "SELECT indicator_id, value, numerator, denominator FROM fct_indicator_value WHERE period = :p AND "
+                "((indicator_id = 'CSC-01' AND breakdown = '') OR (indicator_id = 'CSC-07' AND breakdown = "
+                "'per_10000'))"), {"p": PERIOD}).all()
+    finally:
+        engine.dispose()
+    return {row[0]: [row[1], row[2], row[3]] for row in found}
 
 
 def measure(scale: float) -> dict:

@@ -146,6 +146,17 @@ def main(argv: list[str]) -> int:
                      + ", ".join(f"{s} {exponents[s]:.2f}" for s in STAGES)
                      + f" | {_verdict(not bound)}{' (' + ', '.join(bound) + ')' if bound else ''} |")
 
+    rated = [r for r in runs if r.get("rates_per_10000")]
+    if len(rated) > 1:
+        ratios = [rated[-1]["rates_per_10000"][i][0] / rated[0]["rates_per_10000"][i][0]
+                  for i in rated[0]["rates_per_10000"] if rated[0]["rates_per_10000"][i][0]]
+        lines.append(f"| rates per 10,000 children at scale {rated[-1]['scale']:g} are the borough's rates, not "
+                     f"{rated[-1]['scale'] / rated[0]['scale']:g} times them (generated population) | "
+                     + "; ".join(f"{i} " + ", ".join(f"{r['rates_per_10000'][i][0]:.1f} (of "
+                                                     f"{r['rates_per_10000'][i][2]:,.0f})" for r in rated)
+                                 for i in rated[0]["rates_per_10000"])
+                     + f" | {_verdict(all(0.75 <= x <= 1.33 for x in ratios))} |")
+
     lines += ["", "## The pipeline at each scale", "",
               f"Each scale runs {REPEATS} times, each in a fresh process. Items are rows read (ingestion and its "
               "steps), Annex A rows checked (crosscheck), person records (reconcile), indicator values (indicators). "
