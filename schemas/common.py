@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from schemas.reserved import MARK_UNTRUSTED, OVERLONG, PERIOD_END, RAW, UNTRUSTED
+from schemas.reserved import ALTERED, MARK_ALTERED, MARK_UNTRUSTED, OVERLONG, PERIOD_END, RAW, UNTRUSTED
 from schemas.rules import ERROR, QUERY, REPORTING_WINDOW, Rule, add_months, add_years, raw, submitted
 
 if TYPE_CHECKING:
@@ -71,6 +71,15 @@ def untrusted_cells(rule_id: str) -> Rule:
     return Rule(rule_id, QUERY, "A cell held a formula or an Excel error (such as #N/A); it was treated as blank. "
                 "Paste values instead of formulas and fill the cell.", (UNTRUSTED,),
                 lambda df: df[UNTRUSTED].isna(), {MARK_UNTRUSTED: True})
+
+
+def altered_text(rule_id: str) -> Rule:
+    """QUERY when a cell's text had to be altered to be read: NUL characters removed, or bytes that are not valid in
+    the file's encoding shown as U+FFFD. The row is loaded with the cleaned text, for the agency to check."""
+    return Rule(rule_id, QUERY, "A cell held characters that could not be read as text (a NUL character, or bytes "
+                "not valid in the file's encoding); they were removed or shown as \ufffd. Check the value and send it "
+                "again if it is wrong.", (ALTERED,), lambda df: df[ALTERED].isna() if ALTERED in df else
+                pd.Series(True, index=df.index), {MARK_ALTERED: True})
 
 
 def overlong_cells(df: pd.DataFrame) -> dict[str, pd.Series]:

@@ -10,7 +10,15 @@ import re
 import pandas as pd
 
 from schemas import codes
-from schemas.common import child_at_event, dob_not_after, in_reporting_window, long_cells, long_id, untrusted_cells
+from schemas.common import (
+    altered_text,
+    child_at_event,
+    dob_not_after,
+    in_reporting_window,
+    long_cells,
+    long_id,
+    untrusted_cells,
+)
 from schemas.contract import CODE, DATE, ID, INT, TEXT, YESNO, Column, TableContract
 from schemas.reserved import DUPLICATE, IN_IDENTITY
 from schemas.rules import ERROR, QUERY, Rule, known_code, not_before, required, valid_date
@@ -45,6 +53,7 @@ def _child_rules(prefix: str, event: str, event_label: str) -> tuple[Rule, ...]:
         dob_not_after(f"{prefix}-005Q", event, event_label),
         known_code(f"{prefix}-006Q", "gender", "Gender"),
         untrusted_cells(f"{prefix}-090Q"),
+        altered_text(f"{prefix}-094Q"),
         long_cells(f"{prefix}-092Q", "ethnicity"),
         long_id(f"{prefix}-093", "child_id", "Child Unique ID"),
     )
@@ -111,6 +120,7 @@ REFERRALS = _annex_list(
         known_code("REF-008Q", "gender", "Gender"),
         known_code("REF-009Q", "referral_nfa", "Referral NFA?"),
         untrusted_cells("REF-090Q"),
+        altered_text("REF-094Q"),
         long_cells("REF-092Q", "ethnicity"),
         long_id("REF-093", "child_id", "Child Unique ID"),
         in_reporting_window("REF-091Q", "referral_date", "Date of Referral"),
@@ -218,6 +228,7 @@ CP_PLANS = _annex_list(
              fails_with={DUPLICATE: True}),
         child_at_event("CPP-013Q", "cpp_start_date", "Child Protection Plan Start Date"),
         untrusted_cells("CPP-090Q"),
+        altered_text("CPP-094Q"),
         long_cells("CPP-092Q", "ethnicity"),
         long_id("CPP-093", "child_id", "Child Unique ID"),
     ),

@@ -1,6 +1,6 @@
 """`csc_child_identity`: who each Annex A Child Unique ID is, for reconciliation with other agencies."""
 
-from schemas.common import long_cells, long_id, untrusted_cells, valid_identifier
+from schemas.common import altered_text, long_cells, long_id, untrusted_cells, valid_identifier
 from schemas.contract import ID, Column, TableContract
 from schemas.people import nhs_number_valid, person_columns
 from schemas.rules import QUERY, Rule, known_code, required, unique_id, valid_date
@@ -31,6 +31,7 @@ CHILD_IDENTITY = TableContract(
              fails_with={"nhs_number": "943 476 5918"}),
         valid_identifier("CID-008Q", "upn", "UPN", "DfE check-letter"),
         untrusted_cells("CID-090Q"),
+        altered_text("CID-094Q"),
         long_cells("CID-092Q", "first_name"),
         long_id("CID-093", "child_id", "Child ID"),
     ),

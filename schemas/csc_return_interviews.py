@@ -1,6 +1,6 @@
 """`csc_return_interviews`: return home interviews offered and completed after a child went missing."""
 
-from schemas.common import in_reporting_window, long_cells, long_id, untrusted_cells
+from schemas.common import altered_text, in_reporting_window, long_cells, long_id, untrusted_cells
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.rules import not_before, required, valid_date
 
@@ -34,6 +34,7 @@ RETURN_INTERVIEWS = TableContract(
                    "The return interview was completed before it was offered. The row was loaded with the RHI "
                    "completed date left blank; check both dates."),
         untrusted_cells("RHI-090Q"),
+        altered_text("RHI-094Q"),
         long_cells("RHI-092Q", "police_report_ref"),
         long_id("RHI-093", "child_id", "Child ID"),
         in_reporting_window("RHI-091Q", "missing_start_date", "Missing start date"),

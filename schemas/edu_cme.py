@@ -1,6 +1,6 @@
 """`edu_cme`: children missing education."""
 
-from schemas.common import dob_not_after, long_cells, long_id, untrusted_cells, valid_identifier
+from schemas.common import altered_text, dob_not_after, long_cells, long_id, untrusted_cells, valid_identifier
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.people import person_columns
 from schemas.rules import known_code, not_before, required, unique_id, valid_date
@@ -40,6 +40,7 @@ CHILDREN_MISSING_EDUCATION = TableContract(
         dob_not_after("CME-013Q", "identified_date", "identified date"),
         valid_identifier("CME-014Q", "upn", "UPN", "DfE check-letter"),
         untrusted_cells("CME-090Q"),
+        altered_text("CME-094Q"),
         long_cells("CME-092Q", "first_name"),
         long_id("CME-093", "cme_id", "CME ID"),
     ),

@@ -2,6 +2,7 @@
 
 from schemas import codes
 from schemas.common import (
+    altered_text,
           child_at_event,
           dob_not_after,
           in_reporting_window,
@@ -74,6 +75,7 @@ SUSPENSIONS = TableContract(
              fails_with={DUPLICATE: True}),
         child_at_event("SUS-017Q", "start_date", "start date"),
         untrusted_cells("SUS-090Q"),
+        altered_text("SUS-094Q"),
         long_cells("SUS-092Q", "first_name"),
         long_id("SUS-093", "upn", "UPN"),
         in_reporting_window("SUS-091Q", "start_date", "Start date"),

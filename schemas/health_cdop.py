@@ -1,7 +1,7 @@
 """`health_cdop`: child death overview panel cases (case level, no names)."""
 
 from schemas import codes
-from schemas.common import long_cells, long_id, untrusted_cells
+from schemas.common import altered_text, long_cells, long_id, untrusted_cells
 from schemas.contract import CODE, DATE, ID, TEXT, YESNO, Column, TableContract
 from schemas.rules import QUERY, Rule, add_years, known_code, not_before, required, unique_id, valid_date
 
@@ -63,6 +63,7 @@ CASES = TableContract(
              | (df["date_of_death"] < add_years(df["date_of_birth"], 18)),
              fails_with={"date_of_birth": "01/01/1990"}),
         untrusted_cells("CDOP-090Q"),
+        altered_text("CDOP-094Q"),
         long_cells("CDOP-092Q", "residence_la"),
         long_id("CDOP-093", "case_id", "Case ID"),
     ),

@@ -2,6 +2,7 @@
 
 from schemas import codes
 from schemas.common import (
+    altered_text,
                   child_at_event,
                   dob_not_after,
                   in_reporting_window,
@@ -67,6 +68,7 @@ REFERRALS = TableContract(
         valid_identifier("HSR-016Q", "nhs_number", "NHS number", "check-digit"),
         child_at_event("HSR-017Q", "referral_date", "referral date"),
         untrusted_cells("HSR-090Q"),
+        altered_text("HSR-094Q"),
         long_cells("HSR-092Q", "first_name"),
         long_id("HSR-093", "referral_id", "Referral ID"),
         in_reporting_window("HSR-091Q", "referral_date", "Referral date"),

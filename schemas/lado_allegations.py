@@ -1,6 +1,6 @@
 """`lado_allegations`: allegations against adults who work with children (case level, no names)."""
 
-from schemas.common import in_reporting_window, long_cells, long_id, untrusted_cells
+from schemas.common import altered_text, in_reporting_window, long_cells, long_id, untrusted_cells
 from schemas.contract import CODE, DATE, ID, Column, TableContract
 from schemas.rules import known_code, not_before, required, unique_id, valid_date
 
@@ -67,6 +67,7 @@ ALLEGATIONS = TableContract(
                    "The outcome is dated before the first contact. The row was loaded with the outcome date left "
                    "blank; check both dates."),
         untrusted_cells("LADO-090Q"),
+        altered_text("LADO-094Q"),
         long_cells("LADO-092Q", "referrer_type"),
         long_id("LADO-093", "case_id", "Case ID"),
         in_reporting_window("LADO-091Q", "contact_date", "Contact date"),

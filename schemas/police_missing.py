@@ -1,6 +1,6 @@
 """`police_missing`: missing-person reports about children."""
 
-from schemas.common import in_reporting_window, long_cells, long_id, untrusted_cells
+from schemas.common import altered_text, in_reporting_window, long_cells, long_id, untrusted_cells
 from schemas.contract import CODE, DATETIME, ID, Column, TableContract
 from schemas.rules import known_code, not_before, required, unique_id, valid_date
 
@@ -34,6 +34,7 @@ MISSING = TableContract(
                    "The child is recorded as returning before going missing. Check both dates and times."),
         known_code("MIS-008Q", "risk_grading", "Risk grading"),
         untrusted_cells("MIS-090Q"),
+        altered_text("MIS-094Q"),
         long_cells("MIS-092Q", "police_person_id"),
         long_id("MIS-093", "report_id", "Report ID"),
         in_reporting_window("MIS-091Q", "missing_from", "Missing from"),

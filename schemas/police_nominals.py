@@ -1,6 +1,6 @@
 """`police_nominals`: person records from the force system. Duplicate people are measured, never rejected."""
 
-from schemas.common import dob_not_after, long_cells, long_id, untrusted_cells
+from schemas.common import altered_text, dob_not_after, long_cells, long_id, untrusted_cells
 from schemas.contract import DATE, ID, TEXT, Column, TableContract
 from schemas.people import person_columns
 from schemas.rules import known_code, required, unique_id, valid_date
@@ -33,6 +33,7 @@ NOMINALS = TableContract(
         # a record made before the birth is an unborn child's up to 10 months ahead; the return has no event date
         dob_not_after("NOM-008Q", "created_date", "date the record was created"),
         untrusted_cells("NOM-090Q"),
+        altered_text("NOM-094Q"),
         long_cells("NOM-092Q", "address_line"),
         long_id("NOM-093", "police_person_id", "Person ID"),
     ),

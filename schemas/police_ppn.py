@@ -1,7 +1,7 @@
 """`police_ppn`: public protection notices sent to the front door about a child."""
 
 from schemas import codes
-from schemas.common import in_reporting_window, long_cells, long_id, untrusted_cells
+from schemas.common import altered_text, in_reporting_window, long_cells, long_id, untrusted_cells
 from schemas.contract import CODE, DATE, ID, YESNO, Column, TableContract
 from schemas.rules import QUERY, Rule, known_code, not_before, required, unique_id, valid_date
 
@@ -51,6 +51,7 @@ PPN = TableContract(
              | (df["dara_completed"] == "Y").fillna(False),
              fails_with={"dara_completed": "N"}),
         untrusted_cells("PPN-090Q"),
+        altered_text("PPN-094Q"),
         long_cells("PPN-092Q", "police_person_id"),
         long_id("PPN-093", "ppn_id", "PPN ID"),
         in_reporting_window("PPN-091Q", "submitted_date", "Submitted date"),

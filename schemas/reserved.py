@@ -15,10 +15,11 @@ RAW = "__raw"  # suffix: `<column>__raw` is the value as submitted (text, NA whe
 SOURCE_ROW = "source_row"  # the Excel row number (1-based) each record was read from
 UNTRUSTED = "__untrusted"  # per row, the first column whose cell held a formula or an Excel error (NA if none)
 OVERLONG = "__overlong"  # per row, the first column whose cell is longer than the rules allow (NA if none)
+ALTERED = "__altered"  # per row, the first column whose text was altered when read: NUL removed, bytes undecodable
 PERIOD_END = "__period_end"  # the period's ISO end date, put beside the frame by validation (NA without a period)
 # The reserved columns whose value names, row by row, the canonical column at fault: an issue from a rule on one
 # of them is reported against the column it names (with that column's value as submitted).
-NAMES_A_COLUMN = frozenset({UNTRUSTED, OVERLONG})
+NAMES_A_COLUMN = frozenset({UNTRUSTED, OVERLONG, ALTERED})
 
 # Column of the frame the cross-return rules check (transforms/load/crosscheck.py).
 IN_IDENTITY = "__in_identity"  # True where the Annex A child id is in the period's csc_child_identity return
@@ -27,3 +28,4 @@ IN_IDENTITY = "__in_identity"  # True where the Annex A child id is in the perio
 # (tests/ingest/test_rules.py). Not frame columns, so spelled unlike any of them.
 DUPLICATE = "__duplicate__"  # put the failing row in twice (a rule on records that appear more than once)
 MARK_UNTRUSTED = "__mark_untrusted__"  # mark a cell of the failing row as a formula or an error (fills UNTRUSTED)
+MARK_ALTERED = "__mark_altered__"  # mark a cell of the failing row as altered when read (fills ALTERED)

@@ -1,6 +1,6 @@
 """`training_attendance`: multi-agency training attendance by course and agency."""
 
-from schemas.common import in_reporting_window, long_cells, long_id, untrusted_cells
+from schemas.common import altered_text, in_reporting_window, long_cells, long_id, untrusted_cells
 from schemas.contract import DATE, ID, INT, TEXT, Column, TableContract
 from schemas.reserved import DUPLICATE
 from schemas.rules import ERROR, QUERY, Rule, raw, required, valid_date
@@ -40,6 +40,7 @@ ATTENDANCE = TableContract(
              lambda df: df["course_id"].isna() | ~df.duplicated(["course_id", "attendee_agency"], keep=False),
              fails_with={DUPLICATE: True}),
         untrusted_cells("TRN-090Q"),
+        altered_text("TRN-094Q"),
         long_cells("TRN-092Q", "module"),
         long_id("TRN-093", "course_id", "Course ID"),
         in_reporting_window("TRN-091Q", "course_date", "Course date"),

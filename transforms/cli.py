@@ -33,6 +33,11 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         warehouse.dispose_all()
     print(summary.text())
+    if summary.failed:  # everything else was published; these files were not loaded and are tried again next run
+        names = ", ".join(s["landed"] for s in summary.failed)
+        print(f"assure run: {len(summary.failed)} file(s) failed and were not loaded: {names}. Everything else was "
+              "published; see the reasons above, fix the cause and run again.", file=sys.stderr)
+        return 1
     return 0
 
 

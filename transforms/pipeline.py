@@ -23,13 +23,17 @@ from transforms.feedback import write_feedback
 from transforms.handoff import IngestResult
 from transforms.ingest import discover, register, validate_submission, value_map
 from transforms.load import crosscheck, load_submission
-from transforms.operations import stopwatch
+from transforms.operations import notify_failure, stopwatch
 from transforms.people import reconcile
 from transforms.publish import publish
 
 COUNTS = ("rows_read", "rows_accepted", "rows_rejected", "rows_queried")
 # System failures (not bad input): the run stops with a message for the operator, never a traceback.
 SYSTEM_FAILURES = (OSError, warehouse.WarehouseUnavailable, sa.exc.SQLAlchemyError)
+# Failures every later file would meet too (the disk full, read-only or failing): they stop the run. Any other
+# failure while ingesting a file is that file's alone: it is marked failed and the run goes on (DESIGN.md 9).
+STOPPING_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})
+FAILED = "FAILED"
 
 
 class RunFailed(RuntimeError):
@@ -50,6 +54,16 @@ def describe(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+def stops_the_run(exc: BaseException) -> bool:
+    """True for a failure no later file could escape: the warehouse unreachable through every retry, or the disk
+    full, read-only or failing. Anything else that goes wrong with one file is that file's failure."""
+    if isinstance(exc, warehouse.WarehouseUnavailable):
+        return True
+    if isinstance(exc, sa.exc.DBAPIError) and warehouse.is_transient(exc):
+        return True
+    return isinstance(exc, OSError) and exc.errno in STOPPING_ERRNOS
+
+
 def new_run_id() -> str:
     """A unique id for one pipeline run (recorded in `ops_run` and on each indicator value)."""
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
@@ -64,10 +78,12 @@ def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url
     """register -> read/map/validate -> feedback -> load for one landed file; return the submission summary.
 
     The submission is marked loaded only by the load, the last step: if anything before fails, the file is
-    picked up again by the next run. A system failure raises RunFailed naming the step and the file.
+    picked up again by the next run. A failure that would stop every file (`stops_the_run`) raises RunFailed naming
+    the step and the file; any other failure is this file's alone: it is recorded (`failed_file`) and the summary's
+    status is FAILED, so the run goes on with the other files.
     """
     landed = f"{agency}/{printable(Path(path).name)}"
-    step = "registering"
+    step, submission = "registering", None
     try:
         with stopwatch.step("ingest/register"):
             submission = register(path, agency, period, out_dir, warehouse_url)
@@ -79,10 +95,30 @@ def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url
         step = "loading"
         with stopwatch.step("ingest/load", result.rows_accepted):
             load_submission(result, warehouse_url)
-    except SYSTEM_FAILURES as exc:
-        raise RunFailed(f"{step} {landed} failed: {describe(exc)}. This file was not marked as loaded; "
-                        "fix the cause and run again (files already loaded are not duplicated).") from exc
+    except Exception as exc:  # noqa: BLE001 (one file's failure, whatever it is, must not block the others)
+        if stops_the_run(exc):
+            raise RunFailed(f"{step} {landed} failed: {describe(exc)}. This file was not marked as loaded; "
+                            "fix the cause and run again (files already loaded are not duplicated).") from exc
+        return failed_file(landed, agency, Path(path).name, submission, f"{step} the file failed: {describe(exc)}",
+                           warehouse_url)
     return {**summarise(result, feedback), "landed": landed}
+
+
+def failed_file(landed: str, agency: str, name: str, submission, reason: str, warehouse_url: str) -> dict:
+    """Record one file's failure (status FAILED on its registration, not loaded, and a row in `ops_failure`) and
+    return its summary. Recording is best effort: the failure may be the warehouse refusing this file's data."""
+    submission_id = submission.submission_id if submission is not None else ""
+    try:
+        if submission is not None:
+            table = warehouse.raw_submission
+            with warehouse.engine(warehouse_url).begin() as conn:
+                conn.execute(table.update().where(table.c.submission_id == submission_id, table.c.loaded == 0)
+                             .values(status=FAILED, reason=reason[:2000]))
+        notify_failure(warehouse_url, "assure run", f"ingest {landed}", submission_id or "-", reason)
+    except Exception:  # noqa: BLE001,S110 (the run summary and the exit code still say which file failed)
+        pass
+    return {"submission_id": submission_id or f"failed:{landed}", "agency": agency, "file": name, "status": FAILED,
+            "reason": reason, "rule_id": None, "feedback": {}, "landed": landed, **dict.fromkeys(COUNTS, 0)}
 
 
 def summarise(result: IngestResult, feedback: dict) -> dict:
@@ -113,6 +149,11 @@ class RunSummary:
     indicator_values: int = 0
     outputs: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[dict]:
+        """The submissions whose ingestion failed (not loaded: the next run tries them again)."""
+        return [s for s in self.submissions if s["status"] == FAILED]
 
     def totals(self) -> dict:
         """Row counts summed over distinct submissions."""
@@ -147,6 +188,9 @@ class RunSummary:
             first_landed[s["submission_id"]] = landed
             if s["status"] == "QUARANTINED":
                 lines.append(f"  quarantined:  {landed}: {s.get('rule_id') or 'FILE'} {printable(s['reason'])}")
+            elif s["status"] == FAILED:
+                lines.append(f"  failed:       {landed}: {printable(s['reason'])} (not loaded; the next run "
+                             "tries it again)")
         return "\n".join(lines)
 
 

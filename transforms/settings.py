@@ -87,10 +87,11 @@ def pseudonym_key() -> bytes:
 
 def file_limits() -> dict[str, float]:
     """Limits on one landed file: `ASSURE_MAX_FILE_MB` (100), `ASSURE_MAX_ROWS` (1,048,576 per sheet),
-    `ASSURE_MAX_UNCOMPRESSED_MB` (1024), `ASSURE_MAX_ZIP_RATIO` (100)."""
+    `ASSURE_MAX_UNCOMPRESSED_MB` (1024), `ASSURE_MAX_ZIP_RATIO` (100), `ASSURE_MAX_ZIP_MEMBERS` (2000)."""
     return {"max_file_mb": _number("ASSURE_MAX_FILE_MB", 100), "max_rows": _number("ASSURE_MAX_ROWS", 1_048_576),
             "max_uncompressed_mb": _number("ASSURE_MAX_UNCOMPRESSED_MB", 1024),
-            "max_zip_ratio": _number("ASSURE_MAX_ZIP_RATIO", 100)}
+            "max_zip_ratio": _number("ASSURE_MAX_ZIP_RATIO", 100),
+            "max_zip_members": _number("ASSURE_MAX_ZIP_MEMBERS", 2000)}
 
 
 def indicator_threads() -> int:

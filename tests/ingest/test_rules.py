@@ -9,7 +9,7 @@ import pytest
 
 import schemas
 from schemas.contract import CODE, DATE, DATETIME, INT, NHS, POSTCODE, UPN, YESNO, TableContract
-from schemas.reserved import DUPLICATE, MARK_UNTRUSTED, PERIOD_END, PREFIX, UNTRUSTED
+from schemas.reserved import ALTERED, DUPLICATE, MARK_ALTERED, MARK_UNTRUSTED, PERIOD_END, PREFIX, UNTRUSTED
 from schemas.rules import failing_rows
 from transforms.ingest.mapping import map_values
 
@@ -31,10 +31,12 @@ def valid_row(contract: TableContract) -> dict:
     return row
 
 
-def frame_of(contract: TableContract, rows: list[dict], untrusted: str | None = None) -> pd.DataFrame:
+def frame_of(contract: TableContract, rows: list[dict], untrusted: str | None = None,
+             altered: str | None = None) -> pd.DataFrame:
     raw = pd.DataFrame(rows, dtype="object")
     frame = map_values(raw, contract)
     frame[UNTRUSTED] = pd.Series(untrusted, index=frame.index, dtype="str")
+    frame[ALTERED] = pd.Series(altered, index=frame.index, dtype="str")
     frame[PERIOD_END] = "2026-09-30"
     return frame
 
@@ -54,7 +56,8 @@ def test_rule_passes_a_valid_row_and_fails_its_declared_bad_row(contract, rule):
     bad = {**good, **{k: v for k, v in rule.fails_with.items() if not k.startswith(PREFIX)}}
     rows = [bad, bad] if rule.fails_with.get(DUPLICATE) else [bad]
     untrusted = contract.columns[0].name if rule.fails_with.get(MARK_UNTRUSTED) else None
-    frame = frame_of(contract, rows, untrusted)
+    altered = contract.columns[0].name if rule.fails_with.get(MARK_ALTERED) else None
+    frame = frame_of(contract, rows, untrusted, altered)
     assert fails(contract, rule, frame), f"{rule.rule_id} should fail on {rule.fails_with}"
 
 

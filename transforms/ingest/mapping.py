@@ -42,7 +42,7 @@ from schemas.file_rules import (
     WRONG_FOLDER,
     FileRule,
 )
-from schemas.reserved import OVERLONG, RAW, SOURCE_ROW, UNTRUSTED
+from schemas.reserved import ALTERED, OVERLONG, RAW, SOURCE_ROW, UNTRUSTED
 from transforms.ingest import value_map, values
 from transforms.ingest.read import Sheet
 from transforms.ingest.sheets import (
@@ -196,6 +196,32 @@ def _filled_rows(rows: list[list[object]]) -> np.ndarray:
     return np.flatnonzero(filled)
 
 
+def _marked_cells(cells: set[tuple[int, int]], header_index: int, body_rows: int, kept: np.ndarray,
+                  positions: dict[str, int]) -> dict[str, np.ndarray]:
+    """Canonical column -> True on the kept rows holding one of `cells` ((row, column) of the sheet).
+
+    `cells` is usually empty, and small when not: each cell is looked up rather than the rows scanned."""
+    marked: dict[str, np.ndarray] = {}
+    if not cells:
+        return marked
+    kept_at = np.full(body_rows, -1)
+    kept_at[kept] = np.arange(len(kept))
+    names = {pos: name for name, pos in positions.items()}
+    for row, col in cells:
+        offset = row - header_index - 1
+        if col in names and 0 <= offset < body_rows and kept_at[offset] >= 0:
+            marked.setdefault(names[col], np.zeros(len(kept), dtype=bool))[kept_at[offset]] = True
+    return marked
+
+
+def _first_marked(marked: dict[str, np.ndarray], index: pd.RangeIndex) -> pd.Series:
+    """Per row, the first column `marked` names on it (NA if none)."""
+    first = np.full(len(index), None, dtype=object)
+    for name, hit in marked.items():
+        first[hit & (first == None)] = name  # noqa: E711 (element-wise comparison)
+    return pd.Series(first, index=index, dtype="str")
+
+
 def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
                       positions: dict[str, int], mapped: value_map.ValueMap | None = None) -> MappedTable:
     header = sheet.rows[header_index]
@@ -210,15 +236,7 @@ def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
         for i in short:
             rows[i] = [*rows[i], *[None] * (needed - len(rows[i]))]
     index = pd.RangeIndex(len(rows))
-    formulas = {}
-    if sheet.untrusted:  # usually empty, and small when not: look each cell up rather than scan the rows
-        kept_at = np.full(len(body), -1)
-        kept_at[kept] = np.arange(len(kept))
-        names = {pos: name for name, pos in positions.items()}
-        for row, col in sheet.untrusted:
-            offset = row - header_index - 1
-            if col in names and 0 <= offset < len(body) and kept_at[offset] >= 0:
-                formulas.setdefault(names[col], np.zeros(len(rows), dtype=bool))[kept_at[offset]] = True
+    formulas = _marked_cells(sheet.untrusted, header_index, len(body), kept, positions)
     converters = _converters(contract, mapped)
     cells = {}
     untrusted = np.full(len(rows), None, dtype=object)
@@ -234,6 +252,7 @@ def _table_from_sheet(sheet: Sheet, header_index: int, contract: TableContract,
     frame = _map_cells(cells, index, contract, converters)
     frame[UNTRUSTED] = pd.Series(untrusted, index=index, dtype="str")
     frame[OVERLONG] = overlong_column(frame)
+    frame[ALTERED] = _first_marked(_marked_cells(sheet.altered, header_index, len(body), kept, positions), index)
     frame[SOURCE_ROW] = pd.Series(header_index + 2 + kept, index=index, dtype="int64")
     used = set(positions.values())
     extras = [str(header[i]).strip() for i in range(min(len(header), width or len(header)))

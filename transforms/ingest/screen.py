@@ -3,8 +3,9 @@ name), encryption, macros, zip bombs and its number of rows. A file that fails i
 
 Limits come from the environment so an operator can tune them without a release:
 `ASSURE_MAX_FILE_MB` (default 100), `ASSURE_MAX_ROWS` (rows per sheet, default 1,048,576: Excel's own maximum),
-`ASSURE_MAX_UNCOMPRESSED_MB` (what an xlsx/ods may expand to, default 1024) and `ASSURE_MAX_ZIP_RATIO`
-(expansion of one compressed member, default 100; real workbooks expand 3 to 20 times).
+`ASSURE_MAX_UNCOMPRESSED_MB` (what an xlsx/ods may expand to, default 1024), `ASSURE_MAX_ZIP_RATIO` (expansion
+of one compressed member, and of the whole archive, default 100; real workbooks expand 3 to 20 times) and
+`ASSURE_MAX_ZIP_MEMBERS` (parts in one archive, default 2,000; a real workbook has a few dozen).
 """
 
 from __future__ import annotations
@@ -38,13 +39,15 @@ class Limits:
     max_rows: int
     max_uncompressed: int
     max_ratio: float
+    max_members: int
 
 
 def limits() -> Limits:
     """The limits in force (read from the environment on every call, so tests and operators can change them)."""
     given = settings.file_limits()
     return Limits(max_bytes=int(given["max_file_mb"] * MB), max_rows=int(given["max_rows"]),
-                  max_uncompressed=int(given["max_uncompressed_mb"] * MB), max_ratio=given["max_zip_ratio"])
+                  max_uncompressed=int(given["max_uncompressed_mb"] * MB), max_ratio=given["max_zip_ratio"],
+                  max_members=int(given["max_zip_members"]))
 
 
 @dataclass
@@ -58,6 +61,7 @@ class Screened:
     kind: str
     notes: list[str] = field(default_factory=list)
     formula_parts: frozenset[str] | None = None
+    altered_text: bool = False  # some part holds a NUL escape (`_x0000_`) or U+FFFD: the reader scrubs the cells
 
 
 def _mb(size: int) -> str:
@@ -65,11 +69,10 @@ def _mb(size: int) -> str:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    """True for text a CSV could hold: a Unicode BOM, or no NUL and hardly any control characters."""
+    """True for text a CSV could hold: a Unicode BOM, or hardly any control characters (a stray NUL is text damaged
+    on the way, removed and queried when read; UTF-16 without a BOM, half NULs, is not text we can read)."""
     if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return True
-    if b"\x00" in head:
-        return False
     controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
     return controls <= len(head) * 0.01
 
@@ -96,11 +99,15 @@ def _is_sheet(name: str) -> bool:
 
 
 ROW_TAGS = (b"</row>", b":row>", b"</table:table-row>")  # xlsx, xlsx with a namespace prefix, ods
-FORMULA_TAGS = (b"<f", b't="e"')  # an xlsx cell's formula, an error value
+# Cheap signs that a sheet may hold a formula or an error value, whatever the prefix or quoting (`<f>`, `<x:f>`,
+# `t="e"`, `t='e'`); the reader then parses that sheet's XML to find the cells (read.py). False alarms cost a parse.
+FORMULA_TAGS = (b"<f", b":f", b'"e"', b"'e'")
+ALTERED_TAGS = (b"_x0000_", "\ufffd".encode())  # a NUL written as an OOXML escape; a character already lost
 
 
-def _screen_zip(path: Path, limit: Limits) -> frozenset[str]:
-    """Refuse the archive if it is unsafe or too big; the sheets holding formulas or error values."""
+def _screen_zip(path: Path, limit: Limits) -> tuple[frozenset[str], bool]:
+    """Refuse the archive if it is unsafe or too big; the sheets holding formulas or error values, and whether any
+    part holds text the reader must scrub."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -112,10 +119,17 @@ def _screen_zip(path: Path, limit: Limits) -> frozenset[str]:
             raise FileProblem(MACROS, "It holds a VBA project.")
         if any(m.flag_bits & 0x1 for m in members):
             raise FileProblem(ENCRYPTED, "Parts of it are encrypted.")
+        if len(members) > limit.max_members:
+            raise FileProblem(ZIP_BOMB, f"It holds {len(members):,} parts; the limit is {limit.max_members:,}.")
         declared = sum(m.file_size for m in members)
         if declared > limit.max_uncompressed:
             raise FileProblem(ZIP_BOMB, f"It would expand to {_mb(declared)}; the limit is "
                                         f"{_mb(limit.max_uncompressed)}.")
+        # the whole archive's expansion, so a bomb split into many small parts is caught like one big part
+        compressed = sum(m.compress_size for m in members)
+        if declared > RATIO_FLOOR_BYTES and declared / max(compressed, 1) > limit.max_ratio:
+            raise FileProblem(ZIP_BOMB, f"It expands {declared / max(compressed, 1):,.0f} times "
+                                        f"(the limit is {limit.max_ratio:g}).")
         for member in members:
             ratio = member.file_size / max(member.compress_size, 1)
             if member.file_size > RATIO_FLOOR_BYTES and ratio > limit.max_ratio:
@@ -125,12 +139,13 @@ def _screen_zip(path: Path, limit: Limits) -> frozenset[str]:
         # checked by us before a parser trusts them. Rows with cells are counted on the way (`</row>`), and
         # formulas and error values noticed, so the reader scans only the sheets that hold any.
         budget = limit.max_uncompressed
-        formula_parts = set()
+        formula_parts, altered = set(), False
         for member in members:
             sheet = _is_sheet(member.filename)
             try:
                 with archive.open(member) as handle:
-                    size, counts = _count_in_stream(handle, ROW_TAGS + FORMULA_TAGS if sheet else (b"\0",), budget)
+                    needles = ROW_TAGS + FORMULA_TAGS + ALTERED_TAGS if sheet else ALTERED_TAGS
+                    size, counts = _count_in_stream(handle, needles, budget)
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
                 raise FileProblem(ZIP_BOMB if "CRC" in str(exc) else UNREADABLE,
                                   f"Part '{member.filename}' is damaged or its size is not what it says.") from exc
@@ -141,6 +156,7 @@ def _screen_zip(path: Path, limit: Limits) -> frozenset[str]:
             budget -= size
             if budget < 0:
                 raise FileProblem(ZIP_BOMB, f"It expands to more than {_mb(limit.max_uncompressed)}.")
+            altered = altered or any(counts[tag] for tag in ALTERED_TAGS)
             if not sheet:
                 continue
             rows = sum(counts[tag] for tag in ROW_TAGS)
@@ -148,7 +164,7 @@ def _screen_zip(path: Path, limit: Limits) -> frozenset[str]:
                 raise FileProblem(TOO_MANY_ROWS, f"A sheet has {rows:,} rows; the limit is {limit.max_rows:,}.")
             if any(counts[tag] for tag in FORMULA_TAGS):
                 formula_parts.add(member.filename)
-    return frozenset(formula_parts)
+    return frozenset(formula_parts), altered
 
 
 def _stream_has(path: Path, needles: tuple[bytes, ...]) -> bool:
@@ -186,10 +202,10 @@ def screen(path: Path, name: str | None = None) -> Screened:
     suffix = Path(name or path.name).suffix.lower()
     notes = []
     if head.startswith(ZIP_MAGIC):
-        formula_parts = _screen_zip(path, limit)
+        formula_parts, altered = _screen_zip(path, limit)
         if suffix in (".csv", ".txt"):
             notes.append(f"The file is named '{suffix}' but is an Excel or OpenDocument workbook: it was read as one.")
-        return Screened(WORKBOOK, notes, formula_parts)
+        return Screened(WORKBOOK, notes, formula_parts, altered)
     if head.startswith(OLE_MAGIC):
         _screen_ole(path)
         return Screened(WORKBOOK, notes)
