@@ -12,9 +12,9 @@ quarter being collected), `landing`, `out`.
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Param, dag, task
+from airflow.sdk import Param, dag
 
-from dags.common import default_args, settings, stages
+from dags.common import default_args, landed_files, stages
 
 
 @dag(
@@ -29,16 +29,7 @@ from dags.common import default_args, settings, stages
     params={"period": Param("", type="string"), "landing": Param("", type="string"), "out": Param("", type="string")},
 )
 def agency_returns():
-    @task
-    def discover() -> list[dict]:
-        from pathlib import Path
-
-        from transforms.ingest import pending
-
-        s = settings()
-        return pending(Path(s["landing"]), s["url"], s["period"])
-
-    stages("ingest", "crosscheck", discover())
+    stages("ingest", "crosscheck", landed_files(pending_only=True))
 
 
 agency_returns()

@@ -117,7 +117,9 @@ def crosscheck(loaded):
     """The checks across returns, once every file is loaded (then fresh statistics for the planner)."""
     from airflow.sdk import task
 
-    @task(pool=WAREHOUSE_POOL)
+    # all_done: one file's failed load must not block the checks of the others (DESIGN.md section 9); the run
+    # still fails at the end, in `every_file_loaded`
+    @task(pool=WAREHOUSE_POOL, trigger_rule="all_done")
     def crosscheck(loaded: list[dict]) -> dict:
         from transforms.load import crosscheck as check_across_returns
         from transforms.warehouse import refresh_statistics
@@ -172,6 +174,48 @@ def publish(computed):
     return publish(computed)
 
 
+def landed_files(pending_only: bool):
+    """The task listing the files to ingest (all landed files, or only those not yet loaded for the period); links,
+    pipes, devices and files at the landing root are refused with a note in the outbox, never read."""
+    from airflow.sdk import task
+
+    @task
+    def discover() -> list[dict]:
+        from pathlib import Path
+
+        from transforms.ingest import pending, refuse, survey
+
+        s = settings()
+        files, refusals = survey(Path(s["landing"]))
+        for line in refuse(refusals, s["out"]):
+            print(f"refused: {line}")
+        return pending(Path(s["landing"]), s["url"], s["period"]) if pending_only else files
+
+    return discover()
+
+
+def every_file_loaded(after):
+    """Fail the run, at the end, if a landed file was not loaded (its own tasks failed), naming it; runs whatever
+    happened upstream (`all_done`). Its retries come soon: they only guard the warehouse read against a blip."""
+    from airflow.sdk import task
+
+    @task(trigger_rule="all_done", retry_delay=pendulum.duration(seconds=5))
+    def every_file_loaded(upstream: dict | None = None) -> int:
+        from pathlib import Path
+
+        from transforms.ingest import pending
+
+        s = settings()
+        left = pending(Path(s["landing"]), s["url"], s["period"])
+        if left:
+            names = ", ".join(f"{item['agency']}/{Path(item['path']).name!r}" for item in left)
+            raise RuntimeError(f"{len(left)} landed file(s) were not loaded: {names}. Every other file was; see the "
+                               "failed tasks' logs, fix the cause and run again (the next run tries them again).")
+        return 0
+
+    return every_file_loaded(after)
+
+
 STAGE_TASKS = {"ingest": ingest, "crosscheck": crosscheck, "reconcile": reconcile, "indicators": indicators,
                "publish": publish}
 
@@ -181,4 +225,6 @@ def stages(first: str, last: str, upstream=None):
     `upstream` (for `ingest`: the XComArg of landed files). Returns the last stage's XComArg."""
     for name in stage_names(first, last):
         upstream = STAGE_TASKS[name](upstream)
+        if name == "crosscheck":  # beside the later stages, so a failed publish still fails the run too
+            every_file_loaded(upstream)
     return upstream

@@ -4,7 +4,8 @@
 Every stage of DESIGN.md section 2 in one DAG run, for re-running a quarter end to end (and for `make demo`):
 
 `discover` -> per landed file: `register` -> `validate` -> `feedback` -> `load`
--> `crosscheck` (checks across returns) -> `reconcile` -> `indicators` -> `publish`
+-> `crosscheck` (checks across returns) -> `reconcile` -> `indicators` -> `publish`; beside them,
+`every_file_loaded` fails the run at the end if a file's own tasks failed (one file never blocks the others).
 
 The scheduled DAGs split the same work: `agency_returns` (files as they land), `person_reconciliation`
 (when staging changes), `partnership_dataset` (quarterly). Params: `period` (e.g. 2026-09), `landing`, `out`.
@@ -13,9 +14,9 @@ The scheduled DAGs split the same work: `agency_returns` (files as they land), `
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Param, dag, task
+from airflow.sdk import Param, dag
 
-from dags.common import default_args, settings, stages
+from dags.common import default_args, landed_files, stages
 
 
 @dag(
@@ -34,15 +35,7 @@ from dags.common import default_args, settings, stages
     },
 )
 def partnership_pipeline():
-    @task
-    def discover() -> list[dict]:
-        from pathlib import Path
-
-        from transforms.ingest import discover as discover_files
-
-        return discover_files(Path(settings()["landing"]))
-
-    stages("ingest", "publish", discover())
+    stages("ingest", "publish", landed_files(pending_only=False))
 
 
 partnership_pipeline()

@@ -57,9 +57,16 @@ MONTH_FIRST_DATES = FileRule("FILE-014", "month-first dates",
                              "03/04/2026 is ambiguous. Use day first (DD/MM/YYYY) or date cells and send the "
                              "file again.")
 
+NOT_A_FILE = FileRule("FILE-015", "not a regular file",
+                      "This is a link, a pipe or a device, not a file, so it was not opened or followed (a link could "
+                      "point anywhere on the server). Put the file itself in the landing folder.")
+NO_AGENCY_FOLDER = FileRule("FILE-016", "no agency folder",
+                            "The file was put at the top of the landing folder, where no agency's folder says who "
+                            "sent it, so it was not read. Move it into your agency's folder.")
+
 FILE_RULES: tuple[FileRule, ...] = (UNREADABLE, EMPTY, ENCRYPTED, MACROS, TOO_LARGE, TOO_MANY_ROWS, ZIP_BOMB,
                                     NO_TABLE, MISSING_COLUMN, NO_ROWS, WRONG_FOLDER, WRONG_PERIOD, DUPLICATE_COLUMN,
-                                    MONTH_FIRST_DATES)
+                                    MONTH_FIRST_DATES, NOT_A_FILE, NO_AGENCY_FOLDER)
 
 
 class FileProblem(Exception):

@@ -21,7 +21,7 @@ from transforms import STAGES, warehouse
 from transforms.dataset import compute_indicators, parse_period
 from transforms.feedback import write_feedback
 from transforms.handoff import IngestResult
-from transforms.ingest import discover, register, validate_submission, value_map
+from transforms.ingest import refuse, register, survey, validate_submission, value_map
 from transforms.load import crosscheck, load_submission
 from transforms.operations import notify_failure, stopwatch
 from transforms.people import reconcile
@@ -149,6 +149,7 @@ class RunSummary:
     indicator_values: int = 0
     outputs: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)  # landing entries not read (links, pipes, files at the root)
 
     @property
     def failed(self) -> list[dict]:
@@ -191,6 +192,7 @@ class RunSummary:
             elif s["status"] == FAILED:
                 lines.append(f"  failed:       {landed}: {printable(s['reason'])} (not loaded; the next run "
                              "tries it again)")
+        lines += [f"  refused:      {printable(line)}" for line in self.refused]
         return "\n".join(lines)
 
 
@@ -201,7 +203,8 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     url = warehouse_url or warehouse.default_url(Path(out_dir))
     summary = RunSummary(new_run_id(), period, str(out_dir), url)
-    files = discover(Path(landing_dir))
+    files, refusals = survey(Path(landing_dir))
+    summary.refused = refuse(refusals, out_dir)  # links, pipes, devices and files at the root: a note, never read
     clock = time.perf_counter()
 
     def finished(stage: str, items: int) -> None:

@@ -41,8 +41,10 @@ def test_every_dag_chains_the_stages_in_the_one_order_of_transforms_stages():
         stretch = flow[flow.index(first):flow.index(last) + 1]
         return [list(pair) for pair in zip(stretch, stretch[1:], strict=False)]
 
-    assert dags["partnership_pipeline"]["edges"] == sorted(chain("discover", "publish"))
-    assert dags["agency_returns"]["edges"] == sorted(chain("discover", "crosscheck"))
+    # beside the later stages, every_file_loaded fails the run at the end when a file's own tasks failed
+    beside = [["crosscheck", "every_file_loaded"]]
+    assert dags["partnership_pipeline"]["edges"] == sorted(chain("discover", "publish") + beside)
+    assert dags["agency_returns"]["edges"] == sorted(chain("discover", "crosscheck") + beside)
     assert dags["person_reconciliation"]["tasks"] == ["reconcile"]
     assert dags["partnership_dataset"]["edges"] == [["indicators", "publish"]]
 
