@@ -64,6 +64,12 @@ def child_population_csv() -> Path:
     return Path(_text("ASSURE_CHILD_POPULATION") or REFERENCE_DIR / "child_population.csv")
 
 
+def training_modules_csv() -> Path:
+    """The partnership's catalogue of training modules, the only module labels published:
+    `ASSURE_TRAINING_MODULES` (a CSV in the format of `reference/training_modules.csv`), else that file."""
+    return Path(_text("ASSURE_TRAINING_MODULES") or REFERENCE_DIR / "training_modules.csv")
+
+
 def warehouse_url(out_dir: str | Path) -> str:
     """`ASSURE_WAREHOUSE_URL`, else a SQLite file in the output folder."""
     return _text("ASSURE_WAREHOUSE_URL") or f"sqlite:///{Path(out_dir).resolve() / 'warehouse.sqlite'}"

@@ -1,6 +1,7 @@
 """The publications of a generated quarter: the ARG pack, the public profile, the data-quality report."""
 
 import csv
+import hashlib
 import re
 from pathlib import Path
 
@@ -80,6 +81,7 @@ def test_data_quality_report_lists_every_submission(published):
     text = (published / "data_quality_2026-09.html").read_text()
     landing_files = list((published.parent.parent / "landing").glob("*/*.xlsx"))
     assert landing_files
-    for path in landing_files:
-        assert path.name in text
+    for path in landing_files:  # each by its sha256 prefix, never by its name as sent (DESIGN.md section 9)
+        assert hashlib.sha256(path.read_bytes()).hexdigest()[:12] in text
+        assert path.name not in text
     assert "Match review queue" in text and "Rejected rows by agency" in text

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from transforms import settings, warehouse
 from transforms.dataset import history, population
+from transforms.dataset.labels import publishable
 from transforms.dataset.periods import calendar_rows, period_end, previous_period, windows
 
 SQL_DIR = settings.INDICATOR_SQL_DIR
@@ -436,7 +437,7 @@ def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
             values.append(_no_data(indicator, period, run_id))
             continue
         compared_with = previous_period(period, indicator.compared_back)
-        for breakdown, (numerator, denominator, unit) in sorted(next(results).items()):
+        for breakdown, (numerator, denominator, unit) in sorted(publishable(next(results), indicator.sql).items()):
             if unit == "rate_per_10000" and denominator is None:
                 values.append(_no_data(indicator, period, run_id, breakdown, unit, population_note))
                 continue

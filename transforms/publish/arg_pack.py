@@ -114,13 +114,13 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
     compared.set_column(4, 4, 90)
 
     sources = book.add_worksheet("Sources")
-    sources.write_row(0, 0, ["Indicator", "Agency", "Return", "File", "Received", "sha256"], head)
+    # each submission by agency, return, day received and sha256 prefix: never its file name, which may hold anything
+    sources.write_row(0, 0, ["Indicator", "Agency", "Return", "Received", "Submission (sha256)"], head)
     for r, record in enumerate(lineage.to_dict("records"), start=1):
         sources.write_row(r, 0, [str(neutralise("" if pd.isna(v) else str(v))) for v in (
-            record["indicator_id"], record["agency"], record["return_id"], record["file_name"],
-            record["received_at"], record["sha256"])])
+            record["indicator_id"], record["agency"], record["return_id"], str(record["received_at"])[:10],
+            str(record["sha256"])[:12])])
     sources.set_column(0, 2, 16)
-    sources.set_column(3, 3, 40)
-    sources.set_column(4, 5, 30)
+    sources.set_column(3, 4, 20)
     book.close()
     return path

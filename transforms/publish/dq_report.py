@@ -11,9 +11,14 @@ from pathlib import Path
 import pandas as pd
 import sqlalchemy as sa
 
+import schemas
+from schemas.file_rules import FILE_RULES
 from transforms import warehouse
 from transforms.ingest import value_map
 from transforms.publish.dashboard import STYLE
+
+RULE_TITLES = {rule.rule_id: rule.title for rule in FILE_RULES}
+UNKNOWN_FOLDER = "(a folder that is no agency's)"
 
 
 def _table(frame: pd.DataFrame, numeric: set[str] = frozenset()) -> str:
@@ -36,6 +41,10 @@ def gather(period: str, warehouse_url: str) -> dict[str, pd.DataFrame]:
     reg = warehouse.raw_submission
     with eng.connect() as conn:
         registry = pd.DataFrame(conn.execute(sa.select(reg)).mappings().all(), columns=[c.name for c in reg.columns])
+        issue = warehouse.dq_issue
+        file_rules = {submission_id: f"{rule_id} {RULE_TITLES.get(rule_id, '')}".strip()
+                      for submission_id, rule_id in conn.execute(
+                          sa.select(issue.c.submission_id, issue.c.rule_id).where(issue.c.severity == "FILE"))}
         review = (conn.execute(sa.select(sa.func.count()).select_from(warehouse.dq_match_review)
                                .where(warehouse.dq_match_review.c.decision.is_(None))).scalar()
                   if "dq_match_review" in warehouse.METADATA.tables else None)
@@ -45,20 +54,26 @@ def gather(period: str, warehouse_url: str) -> dict[str, pd.DataFrame]:
             .where(fct.c.period == period, fct.c.indicator_id.in_(["DQ-02", "POL-04"]))).mappings().all(),
             columns=["indicator_id", "breakdown", "numerator", "denominator", "value"])
     this = registry[registry["period"] == period].sort_values(["agency", "return_id", "received_at"])
+    # Published, so catalogued words only (DESIGN.md section 9): a file is named by its sha256 prefix (its name as
+    # sent may hold anything, a person's name included), an agency folder we do not know is not named, a problem is
+    # its FILE rule (the detail may quote a sheet name or a header), and values we could not read are counted.
+    known = {t.agency for t in schemas.TABLES}
     status = pd.DataFrame({
-        "agency": this["agency"], "return": this["return_id"].fillna("(not recognised)"), "file": this["file_name"],
+        "agency": this["agency"].where(this["agency"].isin(known), UNKNOWN_FOLDER),
+        "return": this["return_id"].fillna("(not recognised)"), "submission": this["sha256"].str.slice(0, 12),
         "received": this["received_at"].str.slice(0, 16).str.replace("T", " "), "status": this["status"],
         "rows read": this["rows_read"], "rejected %": _percent(this["rows_rejected"], this["rows_read"]),
-        "queried %": _percent(this["rows_queried"], this["rows_read"]), "problem": this["reason"].fillna("")})
+        "queried %": _percent(this["rows_queried"], this["rows_read"]),
+        "problem": this["submission_id"].map(file_rules).fillna("")})
     loaded = registry[registry["status"].isin(["ACCEPTED", "PARTIAL"])]
     by_agency = loaded.groupby(["agency", "period"])[["rows_rejected", "rows_read"]].sum().reset_index()
     by_agency["rejected %"] = _percent(by_agency["rows_rejected"], by_agency["rows_read"])
     over_time = by_agency.pivot(index="agency", columns="period", values="rejected %").reset_index()
     over_time.columns = [str(c) for c in over_time.columns]
     waiting = value_map.unmapped(warehouse_url, period=period)
-    unmapped = pd.DataFrame({"agency": waiting["agency"], "return": waiting["return_id"], "column": waiting["column"],
-                             "value as sent": waiting["raw_value"], "rows": waiting["rows"],
-                             "first rows": waiting["example_rows"]})
+    unmapped = (waiting.groupby(["agency", "return_id", "column"], as_index=False)
+                .agg(values=("raw_value", "size"), rows=("rows", "sum"))
+                .rename(columns={"return_id": "return", "values": "values not read"}))
     return {"status": status, "over_time": over_time, "duplicates": duplicates,
             "review": pd.DataFrame({"awaiting decision": [review if review is not None else "not yet built"]}),
             "unmapped": unmapped}
@@ -79,8 +94,10 @@ def write_dq_report(period: str, warehouse_url: str, path: Path) -> Path:
         "<h2>Match review queue</h2>"
         f"{_table(tables['review'], {'awaiting decision'})}"
         "<h2>Values we could not read</h2>"
-        "<p>Coded values no code list could read, in the loaded returns of the quarter. Map each once "
-        "(<code>assure values map</code>): it is read in every later run of that agency's files.</p>"
+        "<p>Coded values no code list could read, in the loaded returns of the quarter, counted per column (the values "
+        "themselves are free text from the returns, so they are not published: list them with <code>assure values "
+        "unmapped</code>). Map each once (<code>assure values map</code>): it is read in every later run of that "
+        "agency's files.</p>"
         f"{_table(tables['unmapped'], {'rows'})}")
     page = (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Data quality {period}</title>'
             f"<style>{STYLE}</style></head><body><header><h1>Data quality: quarter ending {html.escape(period)}"

@@ -88,10 +88,10 @@ def trend(period: str, warehouse_url: str) -> pd.DataFrame:
 def lineage(period: str, warehouse_url: str) -> pd.DataFrame:
     """Which submissions each indicator value was computed from."""
     lin, reg = warehouse.fct_indicator_lineage, warehouse.raw_submission
-    return _read(warehouse_url, sa.select(lin.c.indicator_id, reg.c.agency, reg.c.return_id, reg.c.file_name,
-                                          reg.c.received_at, reg.c.sha256)
+    return _read(warehouse_url, sa.select(lin.c.indicator_id, reg.c.agency, reg.c.return_id, reg.c.received_at,
+                                          reg.c.sha256)
                  .join(reg, lin.c.submission_id == reg.c.submission_id).where(lin.c.period == period)
-                 .order_by(lin.c.indicator_id, reg.c.agency, reg.c.file_name))
+                 .order_by(lin.c.indicator_id, reg.c.agency, reg.c.received_at, reg.c.sha256))
 
 
 def write_csv(frame: pd.DataFrame, period: str, folder: Path) -> Path:

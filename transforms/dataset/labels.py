@@ -1,0 +1,90 @@
+"""Breakdown labels as published: only catalogued ones (DESIGN.md section 9: free text from a return never reaches a
+public output).
+
+A breakdown an indicator's SQL returns is published as it is only when it is catalogued: a word written in that
+indicator's SQL (the code lists it counts by), an agency or a return of the contracts in `schemas/`, a composite of
+those joined by `/` (DQ-01's `police/police_ppn/on_time`), or a module of the partnership's training programme
+(`reference/training_modules.csv`), to which a module named in a return is matched by its code or its title. Anything
+else is counted under "Other": a module name carrying a person's name, an NHS number or a formula is never shown.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from pathlib import Path
+
+import schemas
+from transforms import settings
+
+OTHER = "Other"
+_LITERAL = re.compile(r"'([^']*)'")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.casefold())
+
+
+@functools.cache
+def _modules(path: Path) -> tuple[dict[str, str], dict[tuple[str, ...], str]]:
+    """(module code -> label, title words -> label) of the training catalogue at `path`."""
+    by_code, by_title = {}, {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            code, title = row["code"].strip(), row["title"].strip()
+            label = f"Module {code} - {title}" if code else title
+            if code:
+                by_code["".join(_words(code))] = label
+            by_title[tuple(_words(title))] = label
+            by_title[tuple(_words(label))] = label
+    return by_code, by_title
+
+
+def training_module(text: str) -> str | None:
+    """The catalogued label of a training module named in a return, or None: by its code when it starts
+    "Module <code>" (`Module 6(b) ...`, `module 6b`), else by its whole title (case, spacing and punctuation aside)."""
+    by_code, by_title = _modules(settings.training_modules_csv())
+    words = _words(text)
+    if len(words) >= 2 and words[0] == "module":
+        two = words[1] + words[2] if len(words) >= 3 and len(words[2]) == 1 else None  # `6 b`, `6(b)`
+        for code in (two, words[1]):  # the longer code wins: `6 b` is module 6B, not module 6
+            if code in by_code:
+                return by_code[code]
+    return by_title.get(tuple(words))
+
+
+@functools.cache
+def _contract_words() -> frozenset[str]:
+    return frozenset({t.agency for t in schemas.TABLES} | {t.return_id for t in schemas.TABLES})
+
+
+def catalogued(label: str, sql: str) -> str:
+    """`label` as it may be published for an indicator whose SQL is `sql`: itself when catalogued, the training
+    module's catalogued label, else OTHER."""
+    if label == "":
+        return label
+    literals = {word.strip("/") for word in _LITERAL.findall(sql)}  # `name || '/on_time'` writes `on_time`
+    if label in literals or all(part in literals or part in _contract_words() for part in label.split("/")):
+        return label
+    return training_module(label) or OTHER
+
+
+def publishable(results: dict[str, tuple], sql: str) -> dict[str, tuple]:
+    """The breakdowns of one indicator's results (breakdown -> (numerator, denominator, unit)) under catalogued
+    labels; breakdowns that share a label are added up (numerators summed; denominators summed unless they are one
+    shared total, as for shares of all contacts)."""
+    merged: dict[str, list] = {}
+    for breakdown, (numerator, denominator, unit) in results.items():
+        label = catalogued(breakdown, sql)
+        if label not in merged:
+            merged[label] = [numerator, denominator, unit, [denominator]]
+            continue
+        held = merged[label]
+        held[0] = None if numerator is None and held[0] is None else (held[0] or 0) + (numerator or 0)
+        held[3].append(denominator)
+    for held in merged.values():
+        denominators = held[3]
+        if len(set(denominators)) > 1 and None not in denominators:
+            held[1] = sum(denominators)
+    return {label: (numerator, denominator, unit) for label, (numerator, denominator, unit, _) in merged.items()}
