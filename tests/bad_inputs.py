@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import html
 import io
 import os
 import struct
@@ -346,6 +347,147 @@ def _formula_book(path: Path, corpus: Path) -> None:
     ppn_book(path, rows, formulas=[(5, 6, '=HYPERLINK("http://example.invalid","High")')])
 
 
+
+# ---- hostile input, second round (issue 17) ----------------------------------------------------------------
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RISK_FORMULA_ROW = 6  # the Excel row whose Risk Level cell holds a formula (cached value "High")
+
+
+def custom_xlsx(path: Path, sheet_xml: str, sheet_name: str = "PPN", members: dict[str, bytes] | None = None,
+                level: int = 6) -> Path:
+    """An xlsx written part by part: `sheet_xml` as its one sheet, named `sheet_name` (escaped for XML here), and
+    any extra `members`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = WORKBOOK.replace('name="PPN"', f'name="{html.escape(sheet_name, quote=True)}"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for name, text in (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS),
+                           ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+                           ("xl/styles.xml", STYLES), ("xl/worksheets/sheet1.xml", sheet_xml)):
+            archive.writestr(name, text)
+        for name, data in (members or {}).items():
+            archive.writestr(name, data)
+    return path
+
+
+def formula_sheet(style: str) -> str:
+    """The PPN table as sheet XML whose row RISK_FORMULA_ROW holds a formula in Risk Level, spelt in `style`:
+    `reordered` (attributes in another order), `no_r` (no cell references: positions by order), `prefixed` (every
+    element with a namespace prefix)."""
+    rows = [PPN_HEADER, *ppn_rows()]
+    p = "x:" if style == "prefixed" else ""
+    out = []
+    for r, row in enumerate(rows, start=1):
+        cells = []
+        for c, value in enumerate(row):
+            ref = "" if style == "no_r" else f' r="{chr(65 + c)}{r}"'
+            if r == RISK_FORMULA_ROW and c == 6:
+                body = f'<{p}f>IF(1,"High")</{p}f><{p}v>High</{p}v>'
+                attributes = f' s="0" t="str"{ref}' if style == "reordered" else f'{ref} t="str"'
+                cells.append(f"<{p}c{attributes}>{body}</{p}c>")
+            elif value in (None, ""):
+                cells.append(f"<{p}c{ref}/>" if style == "no_r" else "")
+            else:
+                text = html.escape(as_text(value))
+                attributes = f' t="inlineStr"{ref}' if style == "reordered" else f'{ref} t="inlineStr"'
+                cells.append(f"<{p}c{attributes}><{p}is><{p}t>{text}</{p}t></{p}is></{p}c>")
+        numbered = "" if style == "no_r" else f' r="{r}"'
+        out.append(f"<{p}row{numbered}>{''.join(cells)}</{p}row>")
+    namespace = f'xmlns:x="{MAIN_NS}"' if style == "prefixed" else f'xmlns="{MAIN_NS}"'
+    return (f'<?xml version="1.0" encoding="UTF-8"?><{p}worksheet {namespace}><{p}sheetData>{"".join(out)}'
+            f"</{p}sheetData></{p}worksheet>")
+
+
+def formula_in_escaped_sheet(path: Path, corpus: Path) -> Path:
+    """A formula (plainly written) on a sheet whose name needs XML escaping: `PPN & "Q2" <data>`."""
+    return custom_xlsx(path, formula_sheet("reordered"), sheet_name='PPN & "Q2" <data>')
+
+
+def split_zip_bomb(path: Path, parts: int, part_mb: float = 0.99) -> Path:
+    """A valid small PPN workbook plus `parts` extra parts, each under 1 MiB of blanks: no part is a bomb by itself."""
+    blank = b" " * int(part_mb * (1 << 20))
+    members = {f"xl/media/part{i:04d}.xml": blank for i in range(parts)}
+    return custom_xlsx(path, SHEET_START + _inline_rows([PPN_HEADER, *ppn_rows()]) + SHEET_END, members=members,
+                       level=9)
+
+
+def many_parts(path: Path, parts: int) -> Path:
+    """A valid PPN workbook carrying `parts` tiny extra parts."""
+    members = {f"xl/media/image{i:05d}.xml": b"<x/>" for i in range(parts)}
+    return custom_xlsx(path, SHEET_START + _inline_rows([PPN_HEADER, *ppn_rows()]) + SHEET_END, members=members)
+
+
+def hidden_stale_book(path: Path, state: str) -> Path:
+    """A stale PPN table (ids PPN-OLD..) on a hidden sheet first, the current one (PPN-NEW..) visible after it."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    stale = book.active
+    stale.title = "PPN"
+    for row in [PPN_HEADER, *ppn_rows(24, prefix="PPN-OLD", first=dt.date(2026, 9, 10), step=20)]:
+        stale.append([as_text(v) for v in row])
+    stale.sheet_state = state
+    current = book.create_sheet("Q2 return")
+    for row in [PPN_HEADER, *ppn_rows(prefix="PPN-NEW")]:
+        current.append([as_text(v) for v in row])
+    book.active = 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def nul_csv(path: Path, corpus: Path) -> Path:
+    rows = ppn_rows(prefix="PPN-Z")
+    rows[2][1] = "N50\x0002"
+    rows[4][4] = "Missing\x00"
+    return write_csv(path, [PPN_HEADER, *rows])
+
+
+def nul_xlsx(path: Path, corpus: Path) -> Path:
+    """NUL characters in a workbook: the writer stores them as the OOXML escape `_x0000_`, read back as NUL."""
+    rows = ppn_rows(prefix="PPN-X")
+    rows[3][1] = "N\x005003"
+    return ppn_book(path, rows)
+
+
+def stray_byte_csv(path: Path, stray: bytes, column: int = 9) -> Path:
+    """A UTF-8 CSV of referrals with accented names and bytes that are not UTF-8 in one cell (row 4, `column`)."""
+    rows = hsr_rows(CP1252_PEOPLE)
+    rows[2][column] = f"{rows[2][column]} MARK"
+    write_csv(path, [HSR_HEADER, *rows])
+    path.write_bytes(path.read_bytes().replace(b"MARK", stray))
+    return path
+
+
+def bom_contradicted(path: Path, bom: bytes, body_encoding: str) -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([PPN_HEADER, *[[as_text(v) for v in r] for r in ppn_rows()]])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bom + buffer.getvalue().encode(body_encoding))
+    return path
+
+
+TRAINING_HEADER = ["Course ID", "Module", "Course Date", "Agency", "Attendees"]
+HOSTILE_MODULES = ["Module 2 - Working Together (trainer Amelia Okafor, 943 476 5919)",
+                   '=HYPERLINK("http://example.invalid/x","Safer recruitment")', "Amelia Okafor 9434765919",
+                   "Module 6(b) - Neglect: DA", "Safer recruitment"]
+HOSTILE_FILE_NAME = "Amelia Okafor 9434765919 =HYPERLINK(x) training.xlsx"
+LONG_FILE_NAME = "PPN return for the quarter " + "x" * 214 + ".xlsx"  # 245 characters
+
+
+def training_book(path: Path, corpus: Path) -> Path:
+    rows = [[f"TRN-H{i:03d}", HOSTILE_MODULES[i % len(HOSTILE_MODULES)], dt.date(2026, 7, 1 + i),
+             ("Police", "Children's Services", "Health - ICB")[i % 3], 5 + i] for i in range(15)]
+    return write_xlsx(path, {"Training": [TRAINING_HEADER, *rows]})
+
+
+def formula_headers(path: Path, headers: dict[int, str]) -> Path:
+    """Headers sent with a formula trigger in front (`=PPN ID`), and one row rejected (an impossible date), so the
+    headers are written to the feedback's Rejected rows sheet."""
+    header = [headers.get(i, h) for i, h in enumerate(PPN_HEADER)]
+    return write_xlsx(path, {"PPN": [header, *_one_bad(2, "31/02/2026")]})
+
 CASES: list[Case] = [
     # -- the file as a whole --
     _case("empty_file", "empty file (0 bytes)", "police", "ppn_empty.xlsx", lambda p, c: p.write_bytes(b""),
@@ -515,6 +657,58 @@ CASES: list[Case] = [
           lambda p, c: ppn_book(p, ppn_rows(prefix="PPN-N")), ACCEPTED, [], "printed with ? for control characters"),
     _case("underscore_name", "a file name starting with _", "police", "_final_v2.xlsx",
           lambda p, c: ppn_book(p, ppn_rows(prefix="PPN-F")), ACCEPTED, [], "picked up like any other file"),
+    # -- hostile input, second round (issue 17) --
+    _case("nul_csv", "NUL bytes in CSV cells", "police", "ppn_nul.csv", nul_csv, ACCEPTED, ["PPN-094Q"],
+          "NUL removed before loading (PostgreSQL cannot hold it); the rows queried"),
+    _case("nul_xlsx", "a NUL escape (_x0000_) in a workbook cell", "police", "ppn_nul.xlsx", nul_xlsx, ACCEPTED,
+          ["PPN-094Q"], "NUL removed before loading; the row queried"),
+    _case("utf8_stray_byte", "a UTF-8 CSV with one stray byte", "health", "referrals_stray.csv",
+          lambda p, c: stray_byte_csv(p, b"\xff"), ACCEPTED, ["HSR-094Q"],
+          "stays UTF-8 (Zoë read right); the stray byte shown as U+FFFD and its row queried"),
+    _case("utf8_cut_sequence", "a UTF-8 CSV with a multi-byte character cut short", "health",
+          "referrals_cut.csv", lambda p, c: stray_byte_csv(p, "é".encode()[:1] + b"x", column=2), ACCEPTED,
+          ["HSR-094Q"],
+          "stays UTF-8; the cut character queried"),
+    _case("bom_utf8_utf16_body", "a UTF-8 BOM in front of a UTF-16 body", "police", "ppn_bom_utf16.csv",
+          lambda p, c: bom_contradicted(p, codecs.BOM_UTF8, "utf-16-le"), QUARANTINED, ["FILE-001"],
+          "the BOM contradicts the body: refused, not read as garbage rows"),
+    _case("bom_utf16_8bit_body", "a UTF-16 BOM in front of an 8-bit body", "police", "ppn_bom_8bit.csv",
+          lambda p, c: bom_contradicted(p, codecs.BOM_UTF16_LE, "utf-8"), QUARANTINED, ["FILE-001"],
+          "the BOM contradicts the body: refused"),
+    _case("formula_reordered", "a formula cell with its attributes in another order", "police",
+          "ppn_formula_order.xlsx", lambda p, c: custom_xlsx(p, formula_sheet("reordered")), ACCEPTED, ["PPN-090Q"],
+          "found by parsing the XML: its cached value is not loaded"),
+    _case("formula_no_r", "a formula cell without a cell reference", "police", "ppn_formula_no_r.xlsx",
+          lambda p, c: custom_xlsx(p, formula_sheet("no_r")), ACCEPTED, ["PPN-090Q"],
+          "its position counted as the spec says: not loaded"),
+    _case("formula_prefixed", "a formula in namespace-prefixed sheet XML", "police", "ppn_formula_prefix.xlsx",
+          lambda p, c: custom_xlsx(p, formula_sheet("prefixed")), ACCEPTED, ["PPN-090Q"],
+          "any prefix: not loaded"),
+    _case("formula_escaped_sheet", "a formula on a sheet whose name needs XML escaping", "police",
+          "ppn_formula_sheetname.xlsx", formula_in_escaped_sheet, ACCEPTED, ["PPN-090Q"],
+          "the sheet name unescaped by the parser: not loaded"),
+    _case("split_zip_bomb", "a zip bomb split into 300 parts under 1 MiB each", "police", "ppn_split_bomb.xlsx",
+          lambda p, c: split_zip_bomb(p, 300), QUARANTINED, ["FILE-007"],
+          "the whole archive's ratio is checked, whatever the part sizes"),
+    _case("too_many_parts", "an xlsx of 2,500 parts", "police", "ppn_many_parts.xlsx",
+          lambda p, c: many_parts(p, 2500), QUARANTINED, ["FILE-007"], "more parts than any workbook has"),
+    _case("hidden_stale_sheet", "a stale table on a hidden sheet before the visible one", "police",
+          "ppn_hidden_stale.xlsx", lambda p, c: hidden_stale_book(p, "hidden"), ACCEPTED, [],
+          "the visible sheet's rows are loaded, the hidden one's noted"),
+    _case("very_hidden_stale_sheet", "a stale table on a very hidden sheet", "police", "ppn_very_hidden.xlsx",
+          lambda p, c: hidden_stale_book(p, "veryHidden"), ACCEPTED, [], "the visible sheet's rows are loaded"),
+    _case("header_formula_triggers", "headers sent as =PPN ID and +Person ID", "police", "ppn_header_eq.xlsx",
+          lambda p, c: formula_headers(p, {0: "=PPN ID", 1: "+Person ID"}), PARTIAL, ["PPN-005"],
+          "headers matched; written neutralised to the Rejected rows sheet"),
+    _case("header_formula_triggers_2", "headers sent as -Incident Date and @Risk Level", "police",
+          "ppn_header_at.xlsx", lambda p, c: formula_headers(p, {2: "-Incident Date", 6: "@Risk Level"}), PARTIAL,
+          ["PPN-005"], "headers matched; written neutralised"),
+    _case("hostile_file_name", "a file name holding a name, an NHS number and a formula", "partnership",
+          HOSTILE_FILE_NAME, training_book, ACCEPTED, [],
+          "loaded; the name never reaches a published output (sha256 prefix instead)"),
+    _case("long_file_name", "a 245-character file name", "police", LONG_FILE_NAME,
+          lambda p, c: ppn_book(p, ppn_rows(prefix="PPN-G")), ACCEPTED, [],
+          "derived names shortened with a hash; the name as sent kept in the registry"),
 ]
 
 

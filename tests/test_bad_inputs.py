@@ -29,11 +29,13 @@ from synthetic.generate import generate
 from tests.bad_inputs import (
     CASES,
     CP1252_PEOPLE,
+    HOSTILE_MODULES,
     HSR_PEOPLE,
     NAMES_WEIRD,
     PERIOD,
     PPN_HEADER,
     QUARANTINED,
+    RISK_FORMULA_ROW,
     build_corpus,
     markdown_rows,
     ppn_book,
@@ -142,6 +144,29 @@ def test_text_survives_exactly(corpus_run):
     text = accepted_rows(corpus_run, "dates_text")
     assert text["incident_date"].tolist() == [r[2].isoformat() for r in ppn_rows()]
     assert accepted_rows(corpus_run, "leading_plus")["police_person_id"].tolist()[3] == "+44 7700 900123"
+
+
+def test_damaged_text_is_cleaned_and_the_rest_survives(corpus_run):
+    stray = accepted_rows(corpus_run, "utf8_stray_byte")
+    assert list(zip(stray["first_name"], stray["last_name"], strict=True)) == CP1252_PEOPLE, "still UTF-8"
+    cut = accepted_rows(corpus_run, "utf8_cut_sequence")
+    assert cut["last_name"].tolist()[2] == "Núñez \ufffdx" and cut["first_name"].tolist()[0] == "Zoë"
+    assert accepted_rows(corpus_run, "nul_csv")["police_person_id"].tolist()[2] == "N5002"
+    assert accepted_rows(corpus_run, "nul_xlsx")["police_person_id"].tolist()[3] == "N5003"
+
+
+@pytest.mark.parametrize("case_id", ["formula_reordered", "formula_no_r", "formula_prefixed", "formula_escaped_sheet"])
+def test_a_formula_cells_cached_value_is_never_loaded(corpus_run, case_id):
+    rows = accepted_rows(corpus_run, case_id).set_index("ppn_id")
+    formula_row = ppn_rows()[RISK_FORMULA_ROW - 2][0]
+    assert pd.isna(rows.loc[formula_row, "risk_level"]), "the cached 'High' is not loaded"
+    assert rows["risk_level"].notna().sum() == len(rows) - 1, "every other risk level is"
+
+
+@pytest.mark.parametrize("case_id", ["hidden_stale_sheet", "very_hidden_stale_sheet"])
+def test_the_visible_sheet_is_loaded_not_a_hidden_stale_one(corpus_run, case_id):
+    ids = accepted_rows(corpus_run, case_id)["ppn_id"]
+    assert len(ids) == 12 and ids.str.startswith("PPN-NEW").all()
 
 
 def test_renamed_files_are_read_by_content_and_the_sender_is_told(corpus_run):
@@ -291,6 +316,12 @@ def test_formula_injection_is_neutralised_in_every_xlsx_and_csv_written(corpus_r
     hostile = [json.loads(p.read_text()) for p in (corpus_run["out"] / "outbox" / "police").glob("*.json")]
     shown = {i["value"] for report in hostile for i in report["issues"]}
     assert "'=HYPERLINK(\"http://example.invalid/x\",\"Other\")" in shown and "'@SUM(1+9)*cmd|' /C calc'!A0" in shown
+    headers = set()
+    for case_id in ("header_formula_triggers", "header_formula_triggers_2"):
+        row = corpus_run["registry"].loc[sha256(corpus_run["paths"][case_id])]
+        feedback = next((corpus_run["out"] / "outbox" / "police").glob(f"*_{row['submission_id'][:8]}.feedback.xlsx"))
+        headers |= {c.value for row in openpyxl.load_workbook(feedback)["Rejected rows"].iter_rows() for c in row}
+    assert {"'=PPN ID", "'+Person ID", "'-Incident Date", "'@Risk Level"} <= headers, "written, neutralised"
 
 
 def agency_values(landing: Path) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -394,6 +425,22 @@ def test_published_and_dashboard_outputs_hold_no_identities(corpus_run):
     shown |= {dt.datetime.strptime(d, "%d/%m/%Y").date().isoformat()
               for d in re.findall(r"\b\d\d/\d\d/(?:19|20)\d\d\b", text)}
     assert shown <= allowed, sorted(shown - allowed)[:5]
+
+
+def test_published_outputs_hold_no_file_name_and_no_free_text_label(corpus_run):
+    """File names from landing and free text from a return (training modules carrying a name, an NHS number and a
+    formula) never reach a published output: catalogued labels and numbers only (DESIGN.md section 9)."""
+    text = published_text(corpus_run["out"])
+    files = landed_files(corpus_run["landing"])
+    catalogued = {t.return_id for t in schemas.TABLES}  # a file named after its return: the name is ours too
+    landed = {p.name for p in files} | {p.stem for p in files} - catalogued
+    leaked = sorted(name for name in landed if len(name) >= 8 and name in text)
+    assert not leaked, leaked[:5]
+    assert "Module 2 - Working Together to Safeguard Children" in text, "the hostile training return was counted"
+    for planted in (*HOSTILE_MODULES, "Amelia Okafor", "9434765919", "943 476 5919", "HYPERLINK", "example.invalid"):
+        assert planted not in text, planted
+    cells = [v for path in sorted((corpus_run["out"] / "published").rglob("*.csv")) for v in cell_strings(path)]
+    assert cells and not [v for v in cells if v.startswith(FORMULA_TRIGGERS) and not is_number(v)]
 
 
 def values_of_kind(records: pd.DataFrame, kind: str) -> list[set[str]]:

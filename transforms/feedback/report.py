@@ -60,8 +60,9 @@ def _rejected_rows(result: IngestResult) -> list[dict]:
     for path in result.rejected_paths:
         frame = pd.read_parquet(path)
         for record in frame.to_dict("records"):
-            rows.append({"sheet": str(record.pop("sheet")), "row": int(record.pop("source_row")),
-                         "cells": {header: _text(value) for header, value in record.items()}})
+            rows.append({"sheet": neutralise(str(record.pop("sheet"))), "row": int(record.pop("source_row")),
+                         # headers neutralised like values: a header sent as `=PPN ID` is text, never a formula
+                         "cells": {neutralise(str(header)): _text(value) for header, value in record.items()}})
     return rows
 
 
@@ -124,7 +125,8 @@ def report_content(result: IngestResult, issues: pd.DataFrame | None = None, cha
 def _date_headers(result: IngestResult) -> set[str]:
     """The headers (as sent) of the submission's date columns: their cells go back into the workbook as dates."""
     kinds = {c.name: c.kind for t in schemas.TABLES for c in t.columns}
-    return {header for t in result.tables for name, header in t.headers.items() if kinds.get(name) in (DATE, DATETIME)}
+    return {neutralise(str(header)) for t in result.tables for name, header in t.headers.items()
+            if kinds.get(name) in (DATE, DATETIME)}
 
 
 def _write_xlsx(path: Path, result: IngestResult, content: dict) -> None:
@@ -187,7 +189,8 @@ def _write_xlsx(path: Path, result: IngestResult, content: dict) -> None:
             sheet_name, headers = record["sheet"], list(record["cells"])
             r += 1 if r else 0
             rejected.write_string(r, 0, f"Sheet '{sheet_name}'", bold)
-            rejected.write_row(r + 1, 0, ["Excel row", *headers], bold)
+            for c, header in enumerate(["Excel row", *headers]):
+                rejected.write_string(r + 1, c, str(neutralise(header)), bold)
             r += 2
         rejected.write_number(r, 0, record["row"])
         for c, header in enumerate(headers, start=1):
