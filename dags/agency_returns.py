@@ -2,8 +2,10 @@
 ### Agency returns
 
 Picks up newly landed files every 15 minutes and takes each through the first stages of DESIGN.md section 2,
-one mapped task per file: `register` -> `validate` -> `feedback` -> `load`, then `crosscheck` (checks across
-returns). Loading emits the `assure_staging` asset, which triggers person reconciliation.
+one mapped task group per file (`file`): `register` -> `validate` -> `feedback` -> `load`, then `crosscheck` (checks
+across returns, run whatever happened to each file) and `every_file_loaded` (fails the run naming any file whose own
+tasks failed). Loading emits the `assure_staging` asset, which triggers person reconciliation. Links, pipes and files
+at the landing root are refused with a note in the outbox, never read.
 
 A file already loaded (same bytes, whatever its name) is not picked up again. Params: `period` (default: the
 quarter being collected), `landing`, `out`.

@@ -20,7 +20,9 @@ OWNER = "partnership-data"
 
 def default_args() -> dict:
     """Owner, retries and the failure callback every task shares."""
-    return {"owner": OWNER, "retries": 2, "retry_delay": pendulum.duration(seconds=30),
+    from transforms.settings import task_retry_seconds
+
+    return {"owner": OWNER, "retries": 2, "retry_delay": pendulum.duration(seconds=task_retry_seconds()),
             "on_failure_callback": record_failure}
 
 
@@ -70,14 +72,17 @@ def record_failure(context) -> None:
 
 
 def ingest(files):
-    """The ingest stage, one mapped task per file: register -> validate -> feedback -> load (the steps of
-    `transforms.INGEST_STEPS`). `files` is an XComArg of [{'path', 'agency'}]; returns the loads' XComArg."""
-    from airflow.sdk import task
+    """The ingest stage, one mapped task group per file (`file`): register -> validate -> feedback -> load (the
+    steps of `transforms.INGEST_STEPS`), each step depending on its own file's previous step only, so one file's
+    failure never holds up another's. `files` is an XComArg of [{'path', 'agency'}]; returns the loads' XComArg."""
+    from airflow.sdk import task, task_group
 
-    @task(map_index_template="{{ item['agency'] }}/{{ item['path'].split('/')[-1] }}")
+    # the file a mapped instance works on names it in the UI: set in the context, rendered after the task ran
+    @task(map_index_template="{{ landed_file }}")
     def register(item: dict) -> dict:
         from transforms.ingest import register as register_file
 
+        get_current_context()["landed_file"] = f"{item['agency']}/{item['path'].split('/')[-1]}"
         s = settings()
         return register_file(item["path"], item["agency"], s["period"], s["out"], s["url"]).to_dict()
 
@@ -107,10 +112,15 @@ def ingest(files):
         return load_submission(IngestResult.from_dict(item), settings()["url"])
 
     steps = {"register": register, "validate": validate, "feedback": feedback, "load": load}
-    upstream = files
-    for name in INGEST_STEPS:  # each step takes the previous step's output for its file as `item`
-        upstream = steps[name].expand(item=upstream)
-    return upstream
+
+    @task_group(group_id="file")
+    def one_file(item: dict):
+        upstream = item
+        for name in INGEST_STEPS:  # each step takes the previous step's output for its file as `item`
+            upstream = steps[name](upstream)
+        return upstream
+
+    return one_file.expand(item=files)
 
 
 def crosscheck(loaded):

@@ -64,6 +64,11 @@ def child_population_csv() -> Path:
     return Path(_text("ASSURE_CHILD_POPULATION") or REFERENCE_DIR / "child_population.csv")
 
 
+def task_retry_seconds() -> float:
+    """Seconds an Airflow task waits before retrying: `ASSURE_TASK_RETRY_SECONDS` (30)."""
+    return _number("ASSURE_TASK_RETRY_SECONDS", 30)
+
+
 def training_modules_csv() -> Path:
     """The partnership's catalogue of training modules, the only module labels published:
     `ASSURE_TRAINING_MODULES` (a CSV in the format of `reference/training_modules.csv`), else that file."""

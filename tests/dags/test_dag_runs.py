@@ -58,3 +58,28 @@ def test_monitor_chases_only_the_late_agency_and_dq01_shows_it(landing, tmp_path
         rows = {(r["indicator_id"], r["breakdown"]): r for r in csv.DictReader(handle)}
     assert rows[("DQ-01", "lado/lado_allegations/on_time")]["value"] == "0"
     assert ("DQ-01", "lado/lado_allegations/rows_read") not in rows
+
+
+def test_one_files_failure_does_not_block_the_dag_and_fails_it_at_the_end(tmp_path, monkeypatch):
+    """A file whose feedback cannot be written (a file stands where health's outbox folder should be) fails its own
+    tasks; the checks across returns, the indicators and the publications still run on the others, and the run
+    fails at the end (`every_file_loaded`) naming the file. With the obstacle gone, the next run completes."""
+    from tests.operations.test_faults import small_landing
+
+    landing, out = small_landing(tmp_path / "landing"), tmp_path / "out"
+    (out / "outbox").mkdir(parents=True)
+    (out / "outbox" / "health").write_text("not a folder")
+    monkeypatch.setenv("ASSURE_TASK_RETRY_SECONDS", "1")
+    command = [sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--dag", "partnership_pipeline", "--out",
+               str(out), "--landing", str(landing), "--period", PERIOD]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    log = done.stdout + done.stderr
+    assert done.returncode == 1 and "finished: failed" in done.stdout, log[-4000:]
+    assert "1 landed file(s) were not loaded: health/'referrals.xlsx'" in log, log[-4000:]
+    assert (out / "published" / f"partnership_dataset_{PERIOD}.csv").exists(), "the others were published"
+    assert list((out / "outbox" / "police").glob("*.feedback.xlsx")), "the police file went through"
+
+    (out / "outbox" / "health").unlink()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "finished: success" in done.stdout, (done.stdout + done.stderr)[-4000:]
+    assert list((out / "outbox" / "health").glob("*.feedback.xlsx"))
