@@ -408,6 +408,8 @@ def test_published_and_dashboard_outputs_hold_no_identities(corpus_run):
     assert ids and not ids & tokens, sorted(ids & tokens)[:5]
     nhs = {v for v in records.get("nhs_number", pd.Series(dtype=str)) if v}
     assert nhs and not nhs & set(re.findall(r"\d{10}", text.replace(" ", "")))
+    upns = {v.upper() for v in records.get("upn", pd.Series(dtype=str)) if v}
+    assert upns and not upns & {t.upper() for t in re.findall(r"[A-Za-z]\d{11}[A-Za-z\d]", text)}
     postcodes = {v.replace(" ", "").upper() for v in records.get("postcode", pd.Series(dtype=str)) if v}
     assert postcodes and not postcodes & {t.upper() for t in re.findall(r"[A-Za-z]{1,2}\d[A-Za-z\d]? ?\d[A-Za-z]{2}",
                                                                         text)}

@@ -45,13 +45,16 @@ def landed(tmp_path_factory):
         "long_ascii": ppn_book(police / LONG_ASCII, ppn_rows(prefix="PPN-G")),
         "long_accented": ppn_book(police / LONG_ACCENTED, ppn_rows(prefix="PPN-H")),
         "misplaced": ppn_book(health / "ppn_copy.xlsx", ppn_rows(prefix="PPN-M")),
+        "misplaced_later": write_xlsx(police / "referrals_copy.xlsx", {"Referrals": [HSR_HEADER, *hsr_rows()[:5]]}),
     }
     files["long_copy"] = police / "short.xlsx"
     files["long_copy"].write_bytes(files["long_ascii"].read_bytes())
     files["right_folder"] = police / "ppn_copy.xlsx"
     files["right_folder"].write_bytes(files["misplaced"].read_bytes())
-    for number, name in enumerate(["misplaced", "normal", "sub_folder", "deep_sub_folder", "long_ascii",
-                                   "long_accented", "long_copy", "right_folder"]):  # the misplaced copy first
+    files["right_folder_first"] = health / "referrals_copy.xlsx"  # health's return, its copy misplaced after it
+    files["right_folder_first"].write_bytes(files["misplaced_later"].read_bytes())
+    for number, name in enumerate(["misplaced", "right_folder_first", "normal", "sub_folder", "deep_sub_folder",
+                                   "long_ascii", "long_accented", "long_copy", "right_folder", "misplaced_later"]):
         os.utime(files[name], (base + 60 * number, base + 60 * number))
     links = {
         "link_outside": (police / "linked.xlsx", files["outside"]),
@@ -135,10 +138,13 @@ def test_files_at_the_landing_root_are_refused_with_a_note(landed, name):
     assert not {i for i in landed["ppn_ids"] if i.startswith("PPN-R")}
 
 
-def test_a_copy_in_the_wrong_folder_does_not_shadow_the_right_one(landed):
-    assert status_of(landed, landed["files"]["misplaced"]) == "QUARANTINED"  # police's return in health's folder
-    assert status_of(landed, landed["files"]["right_folder"]) == "ACCEPTED"
-    assert {f"PPN-M{i:03d}" for i in range(1, 13)} <= landed["ppn_ids"]
+@pytest.mark.parametrize(("wrong", "right"), [("misplaced", "right_folder"), ("misplaced_later", "right_folder_first")])
+def test_a_copy_in_the_wrong_folder_does_not_shadow_the_right_one(landed, wrong, right):
+    """The same bytes in two agencies' folders, the misplaced copy arriving first or last."""
+    assert status_of(landed, landed["files"][wrong]) == "QUARANTINED"  # another agency's return: FILE-011
+    assert status_of(landed, landed["files"][right]) == "ACCEPTED"
+    if right == "right_folder":
+        assert {f"PPN-M{i:03d}" for i in range(1, 13)} <= landed["ppn_ids"]
 
 
 @pytest.mark.parametrize("name", ["long_ascii", "long_accented"])

@@ -41,6 +41,16 @@ def test_free_text_that_is_no_catalogued_module_is_other(sent):
     assert catalogued(sent, TRN) == OTHER
 
 
+@pytest.mark.parametrize("indicator", catalogue(), ids=lambda i: i.id)
+def test_every_code_an_indicators_sql_lists_is_catalogued(indicator):
+    """The words an indicator's SQL writes as breakdowns (`SELECT 'NEG' AS code ...`), comments with apostrophes
+    around them or not, are published as they are."""
+    import re
+
+    for code in re.findall(r"SELECT '([A-Za-z_]+)' AS code", indicator.sql):
+        assert catalogued(code, indicator.sql) == code
+
+
 def test_codes_written_in_the_indicators_sql_and_contract_names_are_catalogued():
     assert catalogued("HOUSING", FD) == "HOUSING" and catalogued("", FD) == ""
     assert catalogued("police/police_ppn/on_time", DQ) == "police/police_ppn/on_time"

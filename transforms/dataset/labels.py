@@ -20,6 +20,7 @@ from transforms import settings
 
 OTHER = "Other"
 _LITERAL = re.compile(r"'([^']*)'")
+_COMMENT = re.compile(r"--[^\n]*")  # an apostrophe in a comment ("a child's plan") must not pair with a quote
 
 
 def _words(text: str) -> list[str]:
@@ -64,7 +65,8 @@ def catalogued(label: str, sql: str) -> str:
     module's catalogued label, else OTHER."""
     if label == "":
         return label
-    literals = {word.strip("/") for word in _LITERAL.findall(sql)}  # `name || '/on_time'` writes `on_time`
+    # `name || '/on_time'` writes `on_time` as the last part of a composite label
+    literals = {word.strip("/") for word in _LITERAL.findall(_COMMENT.sub("", sql))}
     if label in literals or all(part in literals or part in _contract_words() for part in label.split("/")):
         return label
     return training_module(label) or OTHER
