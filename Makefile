@@ -39,8 +39,9 @@ demo: setup
 	@echo "Agency feedback:   $(DEMO_DIR)/output/outbox/<agency>/"
 	@echo "Warehouse:         $(DEMO_DIR)/output/warehouse.sqlite"
 
+# One worker per core (pytest-xdist), each test file whole on one worker so module fixtures are built once.
 test: setup
-	$(RUN) pytest -q
+	$(RUN) pytest -q -n auto --dist loadfile
 
 lint: setup
 	$(RUN) ruff check .

@@ -50,7 +50,7 @@ def run_dag(dag_id: str, conf: dict) -> str:
     return str(run.state)
 
 
-def describe_dags() -> dict:
+def describe_dags(folder: Path = PROJECT / "dags") -> dict:
     """Import errors and, per DAG, what the integrity test checks (tags, owner, retries, docs, tasks)."""
     import socket
 
@@ -63,7 +63,7 @@ def describe_dags() -> dict:
     # parsing must do no database or network work: any attempt becomes an import error
     socket.socket.connect = forbidden
     sqlalchemy.create_engine = forbidden
-    bag = DagBag(dag_folder=str(PROJECT / "dags"))
+    bag = DagBag(dag_folder=str(folder))
     dags = {}
     for dag_id, dag in bag.dags.items():
         dags[dag_id] = {
@@ -79,6 +79,8 @@ def main() -> int:
     """Command-line entry: exit 0 only when the DAG run succeeded (or, with --check, print the DAGs as JSON)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="only parse the DAGs and print them as JSON")
+    parser.add_argument("--dag-folder", type=Path, default=PROJECT / "dags",
+                        help="--check: the folder of DAG files to parse (default: the project's dags/)")
     parser.add_argument("--dag", default=DAG_ID, help=f"DAG id to run (default {DAG_ID})")
     parser.add_argument("--landing")
     parser.add_argument("--out")
@@ -88,7 +90,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="assure-airflow-") as home:
         configure_airflow(Path(home))
         if args.check:
-            found = describe_dags()  # Airflow logs import errors to stdout: the JSON follows a marker line
+            # Airflow logs import errors to stdout: the JSON follows a marker line
+            found = describe_dags(args.dag_folder)
             print(JSON_MARKER)
             print(json.dumps(found, indent=2, sort_keys=True))
             return 0
