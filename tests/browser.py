@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
+import tempfile
 
 import pytest
 
-CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                  "--window-size=1366,900")
+# --disable-dev-shm-usage: a container's /dev/shm is small (64 MB under Docker) and Chromium dies on it when Airflow
+# runs beside it ("DevToolsActivePort file doesn't exist", seen in CI); each browser gets its own profile folder
+# (below), so browsers started at the same time by parallel test workers never share one.
+CHROMIUM_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-quic", "--window-size=1366,900")
 
 
 def chromium():
@@ -26,6 +31,9 @@ def chromium():
     options.binary_location = shutil.which("chromium")
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
+    profile = tempfile.mkdtemp(prefix="assure-chromium-")
+    atexit.register(shutil.rmtree, profile, ignore_errors=True)
+    options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
 
