@@ -35,7 +35,12 @@ def chromium():
     atexit.register(shutil.rmtree, profile, ignore_errors=True)
     options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    # a fresh profile opens the new-tab page, which asks for chrome:// resources: start every test from a blank page
+    # with the log drained, so what a test reads is what its own pages asked for
+    driver.get("about:blank")
+    driver.get_log("performance")
+    return driver
 
 
 def requested_urls(driver) -> list[str]:

@@ -64,7 +64,7 @@ def gather(period: str, warehouse_url: str) -> dict[str, pd.DataFrame]:
         "received": this["received_at"].str.slice(0, 16).str.replace("T", " "), "status": this["status"],
         "rows read": this["rows_read"], "rejected %": _percent(this["rows_rejected"], this["rows_read"]),
         "queried %": _percent(this["rows_queried"], this["rows_read"]),
-        "problem": this["submission_id"].map(file_rules).fillna("")})
+        "problem": [file_rules.get(submission_id, "") for submission_id in this["submission_id"]]})
     loaded = registry[registry["status"].isin(["ACCEPTED", "PARTIAL"])]
     by_agency = loaded.groupby(["agency", "period"])[["rows_rejected", "rows_read"]].sum().reset_index()
     by_agency["rejected %"] = _percent(by_agency["rows_rejected"], by_agency["rows_read"])
