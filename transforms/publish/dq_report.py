@@ -53,6 +53,7 @@ def gather(period: str, warehouse_url: str) -> dict[str, pd.DataFrame]:
             sa.select(fct.c.indicator_id, fct.c.breakdown, fct.c.numerator, fct.c.denominator, fct.c.value)
             .where(fct.c.period == period, fct.c.indicator_id.in_(["DQ-02", "POL-04"]))).mappings().all(),
             columns=["indicator_id", "breakdown", "numerator", "denominator", "value"])
+    duplicates = duplicates.astype({"numerator": "Int64", "denominator": "Int64"}).round({"value": 1})
     this = registry[registry["period"] == period].sort_values(["agency", "return_id", "received_at"])
     # Published, so catalogued words only (DESIGN.md section 9): a file is named by its sha256 prefix (its name as
     # sent may hold anything, a person's name included), an agency folder we do not know is not named, a problem is
