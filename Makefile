@@ -41,7 +41,7 @@ demo: setup
 
 # One worker per core (pytest-xdist), each test file whole on one worker so module fixtures are built once.
 test: setup
-	$(RUN) pytest -q -n auto --dist loadfile
+	$(RUN) pytest -q -n auto --maxprocesses 4 --dist loadfile
 
 lint: setup
 	$(RUN) ruff check .
