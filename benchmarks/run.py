@@ -24,7 +24,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from benchmarks import linkage, pipeline, readers, validation  # noqa: E402
+from benchmarks import linkage, linkage_independent, pipeline, readers, validation  # noqa: E402
 
 SCALES = (1.0, 4.0, 14.0)
 REPEATS = int(os.environ.get("ASSURE_BENCH_REPEATS", "3"))  # pipeline runs per scale; stage times are medians
@@ -107,6 +107,13 @@ def main(argv: list[str]) -> int:
             print(f"reconciliation of {n:,} records ...", flush=True)
             linked.append(linkage.measure(n))
     borough = linkage.generated_borough(pipeline.landing_for(scales[0]))
+    unseen = []
+    if len(scales) > 1:  # people it never saw, beside a plain Splink model on the same records (issue 18)
+        print("reconciliation of unseen people (independent generator, FEBRL 3 and 4) ...", flush=True)
+        files = [("independent 200,000", linkage_independent.independent_file(200_000)),
+                 ("FEBRL 3", linkage_independent.febrl_file(3)), ("FEBRL 4", linkage_independent.febrl_file(4))]
+        unseen = [linkage_independent.measure(name, path, engine) for name, path in files
+                  for engine in linkage_independent.ENGINES]
 
     by_scale = {r["scale"]: r for r in runs}
     lines = [f"# Benchmark {dt.date.today().isoformat()}", "",
@@ -181,6 +188,10 @@ def main(argv: list[str]) -> int:
               f"text dates and labels), no file reading: mapping {throughput['map_s']:.1f} s, rules "
               f"{throughput['validate_s']:.1f} s, {throughput['rows_per_s']:,.0f} rows/s.", ""]
     lines += ["## Person reconciliation", "", *linkage.report(linked, borough), ""]
+    if unseen:
+        lines += ["### People it never saw, beside a plain Splink model", "",
+                  "`benchmarks/linkage_independent.py`: each engine in a fresh process on the same records; pairwise "
+                  "accuracy of the automatic links.", "", *linkage_independent.report(unseen), ""]
     elapsed = time.perf_counter() - started
     report = "\n".join(lines).replace("{elapsed}", f"{elapsed / 60:.1f} minutes")
     results = PROJECT / "benchmarks" / "results"
