@@ -41,10 +41,30 @@ def independent_file(n: int) -> Path:
     from benchmarks.independent_people import generate
 
     path = FOLDER / f"independent-{n}-seed{SEED}.parquet"
-    if not path.exists():
+    if not path.exists() or not _twins_path(path).exists():
         FOLDER.mkdir(parents=True, exist_ok=True)
-        generate(n, SEED).to_parquet(path, index=False)
+        records, people = generate(n, SEED, with_truth=True)
+        records.to_parquet(path, index=False)
+        twins = people.loc[people["twin_of"] >= 0, ["true_person", "twin_of"]]
+        twins.astype("str").to_parquet(_twins_path(path), index=False)
     return path
+
+
+def _twins_path(path: Path) -> Path:
+    """Beside a file of records: its true twin pairs (true_person, twin_of), where the generator says so."""
+    return path.with_name(path.stem + "-twins.parquet")
+
+
+def twins_merged(source: Path, linked: pd.DataFrame) -> int | None:
+    """How many true twin pairs one person key holds both of (None when the data says nothing of twins)."""
+    path = _twins_path(source)
+    if not path.exists():
+        return None
+    twins = pd.read_parquet(path)
+    pairs = {tuple(sorted(pair)) for pair in zip(twins["true_person"], twins["twin_of"], strict=True)}
+    keys = linked.assign(true_person=linked["true_person"].astype("str")).groupby("true_person")["person_key"] \
+        .agg(set)
+    return sum(bool(keys.get(a, set()) & keys.get(b, set())) for a, b in pairs)
 
 
 def _febrl_csv(name: str) -> pd.DataFrame:
@@ -188,17 +208,18 @@ def measure(name: str, source: Path, engine: str) -> dict:
     linked["person_key"] = linked["person_key"].fillna("unlinked:" + linked["source"] + linked["record_id"])
     records = len(truth)
     return {"data": name, "engine": engine, "records": records, "seconds": seconds, **measured,
-            **pairwise(linked["person_key"], linked["true_person"])}
+            "twins_merged": twins_merged(source, linked), **pairwise(linked["person_key"], linked["true_person"])}
 
 
 def report(rows: list[dict]) -> list[str]:
     """Markdown lines for the results file."""
-    lines = ["| data | engine | records | precision | recall | F1 | review queue | seconds | peak MB |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| data | engine | records | precision | recall | F1 | review queue | twin pairs merged | seconds | "
+             "peak MB |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         review = "-" if r["review"] is None else f"{r['review']:,} ({100 * r['review'] / r['records']:.1f}%)"
+        twins = "-" if r.get("twins_merged") is None else f"{r['twins_merged']:,}"
         lines.append(f"| {r['data']} | {r['engine']} | {r['records']:,} | {r['precision']:.4f} | {r['recall']:.4f} | "
-                     f"{r['f1']:.4f} | {review} | {r['seconds']:.1f} | {r['peak_mb']:,.0f} |")
+                     f"{r['f1']:.4f} | {review} | {twins} | {r['seconds']:.1f} | {r['peak_mb']:,.0f} |")
     return lines
 
 

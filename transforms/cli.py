@@ -186,6 +186,23 @@ def _link(args: argparse.Namespace) -> int:
     return 0
 
 
+def _decide(args: argparse.Namespace) -> int:
+    import getpass
+
+    from transforms import warehouse
+    from transforms.people import decide
+
+    url = args.warehouse or settings.warehouse_url(settings.output_dir(args.out))
+    try:
+        row = decide(url, args.left, args.right, args.decision, args.reason, args.by or getpass.getuser())
+    finally:
+        warehouse.dispose_all()
+    said = "the same person" if row["decision"] == "ACCEPT" else "not the same person"
+    print(f"{row['source_l']}:{row['record_id_l']} and {row['source_r']}:{row['record_id_r']}: {said} "
+          f"(by {row['decided_by']} at {row['decided_at']}); the next run honours it.")
+    return 0
+
+
 def _indicators(args: argparse.Namespace) -> int:
     from transforms.dataset import catalogue_markdown
 
@@ -263,6 +280,17 @@ def parser() -> argparse.ArgumentParser:
     link.add_argument("--memory-limit", help="DuckDB memory limit while matching (default ASSURE_LINK_MEMORY_LIMIT or "
                                            "512MB)")
     link.set_defaults(handler=_link)
+
+    decide = commands.add_parser("decide", help="record a reviewer's decision on two person records (ACCEPT: the "
+                                                "same person; REJECT: not the same person, whatever links them)")
+    decide.add_argument("left", help="one record, as SOURCE:RECORD_ID (e.g. police_nominals:N123)")
+    decide.add_argument("right", help="the other record, as SOURCE:RECORD_ID")
+    decide.add_argument("decision", help="ACCEPT or REJECT")
+    decide.add_argument("--reason", required=True, help="what the reviewer saw, kept with the decision")
+    decide.add_argument("--by", help="who decides (default: the logged-in user)")
+    decide.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
+    decide.add_argument("--out", help="output folder of the warehouse (or ASSURE_OUTPUT_DIR; default ./output)")
+    decide.set_defaults(handler=_decide)
 
     indicators = commands.add_parser("indicators",
                                      help="print the indicator catalogue as markdown (docs/indicators.md)")

@@ -7,9 +7,10 @@ reuses the generator's word lists and identifiers and makes only person records,
   birth, a different first name); mothers often keep another surname;
 - several records per person across the six person-bearing returns, with police duplicates (two nominal records
   of one person);
-- per record, at rates per return: first-name and surname typos, nicknames, another first name entirely, surname
-  changes, day/month swaps, other date slips, missing and placeholder dates of birth, house moves, missing
-  postcodes and sex, NHS numbers and UPNs present at realistic rates, some mistyped, a few UPNs replaced.
+- per record, at rates per return: first-name and surname typos, nicknames, first names cut short, given as an
+  initial, left blank or swapped with the surname, another first name entirely, surname changes, day/month swaps,
+  other date slips, missing and placeholder dates of birth, house moves, missing postcodes and sex, NHS numbers and
+  UPNs present at realistic rates, some mistyped, a few UPNs replaced.
 """
 
 from __future__ import annotations
@@ -38,16 +39,25 @@ SOURCES = {
 ONE_PER_PERSON = ("csc_child_identity", "edu_suspensions")  # the id is the person's (child id, UPN)
 NO_POSTCODE = ("edu_suspensions",)
 # per source: typo, nickname, other first name, surname change, day/month swap, date slip, date missing,
-# placeholder date, moved, postcode missing, sex unknown, NHS mistyped, UPN replaced, sex keyed wrongly
+# placeholder date, moved, postcode missing, sex unknown, NHS mistyped, UPN replaced, sex keyed wrongly, first name
+# cut short (three or more letters kept), first name left blank, first name and surname keyed the wrong way round,
+# first name given as an initial
 VARIANTS = ("typo", "nickname", "other_first", "surname", "swap", "slip", "dob_missing", "placeholder", "moved",
-            "no_postcode", "no_sex", "nhs_typo", "upn_other", "sex_wrong")
+            "no_postcode", "no_sex", "nhs_typo", "upn_other", "sex_wrong", "short", "no_first", "names_swapped",
+            "initial")
 RATES = {
-    "csc_child_identity": (0.01, 0.02, 0.001, 0.01, 0.003, 0.003, 0.0, 0.002, 0.05, 0.02, 0.01, 0.01, 0.01, 0.001),
-    "police_nominals": (0.05, 0.07, 0.004, 0.02, 0.012, 0.01, 0.05, 0.01, 0.12, 0.05, 0.03, 0.0, 0.0, 0.004),
-    "health_safeguarding": (0.03, 0.03, 0.002, 0.01, 0.006, 0.005, 0.0, 0.003, 0.05, 0.03, 0.01, 0.02, 0.0, 0.002),
-    "edu_suspensions": (0.01, 0.04, 0.001, 0.01, 0.003, 0.003, 0.0, 0.0, 0.0, 0.0, 0.01, 0.0, 0.0, 0.001),
-    "edu_cme": (0.06, 0.02, 0.002, 0.02, 0.01, 0.01, 0.0, 0.005, 0.10, 0.05, 0.02, 0.0, 0.02, 0.003),
-    "vulnerability_tracker": (0.04, 0.08, 0.003, 0.02, 0.01, 0.01, 0.0, 0.005, 0.08, 0.04, 0.02, 0.02, 0.0, 0.003),
+    "csc_child_identity": (0.01, 0.02, 0.001, 0.01, 0.003, 0.003, 0.0, 0.002, 0.05, 0.02, 0.01, 0.01, 0.01, 0.001,
+                           0.003, 0.002, 0.001, 0.001),
+    "police_nominals": (0.05, 0.07, 0.004, 0.02, 0.012, 0.01, 0.05, 0.01, 0.12, 0.05, 0.03, 0.0, 0.0, 0.004,
+                        0.02, 0.02, 0.01, 0.01),
+    "health_safeguarding": (0.03, 0.03, 0.002, 0.01, 0.006, 0.005, 0.0, 0.003, 0.05, 0.03, 0.01, 0.02, 0.0, 0.002,
+                            0.01, 0.01, 0.003, 0.005),
+    "edu_suspensions": (0.01, 0.04, 0.001, 0.01, 0.003, 0.003, 0.0, 0.0, 0.0, 0.0, 0.01, 0.0, 0.0, 0.001,
+                        0.002, 0.002, 0.001, 0.001),
+    "edu_cme": (0.06, 0.02, 0.002, 0.02, 0.01, 0.01, 0.0, 0.005, 0.10, 0.05, 0.02, 0.0, 0.02, 0.003,
+                0.02, 0.02, 0.005, 0.005),
+    "vulnerability_tracker": (0.04, 0.08, 0.003, 0.02, 0.01, 0.01, 0.0, 0.005, 0.08, 0.04, 0.02, 0.02, 0.0, 0.003,
+                              0.02, 0.02, 0.005, 0.01),
 }
 OUTWARD_AREAS = ("B", "CV", "WS", "WV", "DY")
 
@@ -191,6 +201,13 @@ def _records(rng: np.random.Generator, people: pd.DataFrame) -> pd.DataFrame:
     double = rng.random(n) < 0.3
     new_surname = _weighted(rng, names.SURNAMES, n)
     last[changed] = np.where(double[changed], last[changed] + "-" + new_surname[changed], new_surname[changed])
+    for i in np.flatnonzero(flag["short"]):
+        if len(first[i]) >= 5:  # "Eys" for Eysamo: the first three or more letters
+            first[i] = first[i][:int(rng.integers(3, len(first[i])))]
+    first[flag["initial"]] = [f[0] for f in first[flag["initial"]]]
+    swapped = flag["names_swapped"]
+    first[swapped], last[swapped] = last[swapped], first[swapped].copy()
+    first[flag["no_first"]] = None
 
     dob = frame["dob"].to_numpy().copy()
     for i in np.flatnonzero(flag["swap"]):

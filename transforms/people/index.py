@@ -28,16 +28,18 @@ from transforms.people.standardise import COLUMNS, KEY
 
 AUTO_THRESHOLD = 0.99
 REVIEW_THRESHOLD = 0.50
-# A model link needs name evidence: siblings and twins share surname, address and sometimes date of birth, so
-# only an agreeing first name (exactly, as a nickname, or with one keying slip) may let the model join records.
-NAME_EVIDENCE = ("exact", "nickname", "one slip")
+# A model link needs first-name evidence: siblings and twins share surname, address and sometimes date of birth, so
+# only an agreeing first name may let the model join records: exactly, as a nickname, with one keying slip, cut
+# short to its first three or more letters, or keyed in the surname's place (DESIGN.md section 5). An initial, a
+# merely similar name or no first name at all is weak evidence: such a pair goes to a reviewer, never joins alone.
+NAME_EVIDENCE = ("exact", "nickname", "one slip", "short form", "swapped with surname")
 NO_NAME = "different"
 ATTRIBUTES = COLUMNS[2:]
 RECORD_COLUMNS = [*COLUMNS, "person_key", "match_probability", "rule", "first_period", "last_period"]
 KEY_PAIR = ["source_l", "record_id_l", "source_r", "record_id_r"]
 EDGE_COLUMNS = ["source_l", "record_id_l", "source_r", "record_id_r", "match_probability", "rule", "period"]
 REVIEW_COLUMNS = ["source_l", "record_id_l", "source_r", "record_id_r", "person_key_l", "person_key_r",
-                  "match_probability", "evidence", "period", "decision", "decided_by", "decided_at"]
+                  "match_probability", "evidence", "period", "decision", "reason", "decided_by", "decided_at"]
 EVENT_COLUMNS = ["period", "event", "person_key", "other_key", "records", "reason"]
 PERSON_COLUMNS = ["person_key", "record_count", "sources", "first_period", "last_period"]
 RULE_ORDER = {"REVIEW": 0, "AGENCY_ID": 1, "NHS_NUMBER": 2, "UPN": 3, "PROBABILISTIC": 4, "INDEX": 5}
@@ -182,6 +184,8 @@ def update(current: pd.DataFrame, index: Index, period: str, secret: bytes, mode
     first = scored["gamma_first_name"].astype(int).map(labels["first_name"])
     high = (scored["match_probability"] >= auto_threshold).to_numpy() & first.isin(NAME_EVIDENCE).to_numpy()
     automatic, grey = scored[high], scored[~high & (first != NO_NAME).to_numpy()]
+    # alike in all but a plainly different first name (twins): never joined through a chain of model links
+    twins = scored[(first == NO_NAME).to_numpy() & (scored["match_probability"] >= auto_threshold).to_numpy()]
 
     # Reviewers' decisions and the links already held.
     decided = _with_uids(every, index.review[_decision(index.review).notna().to_numpy()])
@@ -196,7 +200,8 @@ def update(current: pd.DataFrame, index: Index, period: str, secret: bytes, mode
     for a, b in zip(rejects["uid_l"], rejects["uid_r"], strict=True):
         if old_key[a] is not None and old_key[a] == old_key[b]:
             broken[old_key[a]] = "REVIEW_REJECT"
-    groups = cluster.Groups(nhs, zip(rejects["uid_l"], rejects["uid_r"], strict=True))
+    groups = cluster.Groups(nhs, zip(rejects["uid_l"], rejects["uid_r"], strict=True),
+                            zip(twins["uid_l"], twins["uid_r"], strict=True))
     first_of: dict[str, int] = {}
     for uid, key in enumerate(old_key):
         if key is not None and key not in broken:
@@ -215,8 +220,9 @@ def update(current: pd.DataFrame, index: Index, period: str, secret: bytes, mode
     candidates["order"] = candidates["rule"].map(APPLY_ORDER).fillna(len(APPLY_ORDER))
     candidates = candidates.sort_values(["order", "match_probability", "uid_l", "uid_r"],
                                         ascending=[True, False, True, True], kind="stable")
-    kept = [groups.union(a, b) for a, b in zip(candidates["uid_l"].tolist(), candidates["uid_r"].tolist(),
-                                                strict=True)]
+    kept = [groups.union(a, b, model) for a, b, model in zip(
+        candidates["uid_l"].tolist(), candidates["uid_r"].tolist(),
+        (candidates["rule"] == "PROBABILISTIC").tolist(), strict=True)]
     label = np.array(groups.labels())
     every["group"] = label
     every["old_key"] = old_key
@@ -351,7 +357,7 @@ def _review(every: pd.DataFrame, review: pd.DataFrame, grey: pd.DataFrame, label
         "person_key_l": key[new["uid_l"]], "person_key_r": key[new["uid_r"]],
         "match_probability": new["match_probability"].to_numpy(),
         "evidence": evidence_text(new, labels).to_numpy() if len(new) else [],
-        "period": period, "decision": None, "decided_by": None, "decided_at": None})
+        "period": period, "decision": None, "reason": None, "decided_by": None, "decided_at": None})
     rows = rows[[k not in asked and (k[2], k[3], k[0], k[1]) not in asked for k in
                  zip(rows["source_l"], rows["record_id_l"], rows["source_r"], rows["record_id_r"], strict=True)]]
     parts = [p for p in (held, rows) if len(p)]

@@ -62,6 +62,7 @@ def link_file(in_path: Path | str, out_path: Path | str, review_path: Path | str
     out = order.merge(keys, on=KEY, how="left")[OUTPUT]
     write_table(out, out_path)
     if review_path:
-        write_table(result.review.drop(columns=["decision", "decided_by", "decided_at", "period"]), review_path)
+        undecided = result.review.drop(columns=["decision", "reason", "decided_by", "decided_at", "period"])
+        write_table(undecided, review_path)
     return {"records": len(records), "people": int(result.people.shape[0]), "review": len(result.review),
             "scored_pairs": result.scored_pairs, "seconds": time.perf_counter() - started}

@@ -1,8 +1,10 @@
 """The probabilistic model (Fellegi-Sunter, Splink on DuckDB): its comparisons, training, the frozen JSON, scoring.
 
 Comparisons, each a few levels from strongest to weakest agreement:
-- first name: exact (term-frequency adjusted), nickname (Tom/Thomas), one keying slip, similar, different;
-- surname: exact (term-frequency adjusted), one slip, similar, one part of a double-barrelled name, different;
+- first name: exact (term-frequency adjusted), nickname (Tom/Thomas), one keying slip, short form (the first three
+  or more letters: Eys/Eysamo), swapped with the surname, an initial, similar, different;
+- surname: exact (term-frequency adjusted), swapped with the first name, one slip, similar, one part of a
+  double-barrelled name, different;
 - date of birth: exact, day and month swapped, one character slip, different;
 - location, one comparison because postcode and address are one fact (counted twice, siblings would merge): same
   postcode and address, same postcode, same address, same postcode sector, same district, elsewhere;
@@ -31,6 +33,7 @@ SPLINK_COLUMNS = ["uid", "first_name", "first_canon", "last_name", "dob", "birth
                   "postcode_sector", "postcode_district", "address", "nhs_number", "upn"]
 TF_COLUMNS = ("first_name", "last_name")
 TF_PRIOR_RECORDS = 2000
+MATCHES_PER_RECORD = "assure_matches_per_record"  # the model JSON's own key, beside Splink's settings
 
 
 def _null(*columns: str) -> dict:
@@ -46,6 +49,11 @@ def _level(sql: str, label: str, tf: str | None = None) -> dict:
 
 
 ELSE = {"sql_condition": "ELSE", "label_for_charts": "different"}
+# "Eys" for Eysamo, "Chris" for Christopher: one name is the first three or more letters of the other
+SHORT_FORM = ('(length("first_name_r") >= 3 AND starts_with("first_name_l", "first_name_r")) OR '
+              '(length("first_name_l") >= 3 AND starts_with("first_name_r", "first_name_l"))')
+# first name and surname keyed the wrong way round on one of the records
+SWAPPED = '"first_name_l" = "last_name_r" AND "last_name_l" = "first_name_r"'
 
 COMPARISONS = [
     {"output_column_name": "first_name", "comparison_description": "first name", "comparison_levels": [
@@ -53,11 +61,16 @@ COMPARISONS = [
         _level('"first_name_l" = "first_name_r"', "exact", "first_name"),
         _level('"first_canon_l" = "first_canon_r"', "nickname"),
         _level('damerau_levenshtein("first_name_l", "first_name_r") <= 1', "one slip"),
+        _level(SHORT_FORM, "short form"),
+        _level(SWAPPED, "swapped with surname"),
+        _level('(length("first_name_l") = 1 OR length("first_name_r") = 1) AND '
+               'left("first_name_l", 1) = left("first_name_r", 1)', "initial"),
         _level('jaro_winkler_similarity("first_name_l", "first_name_r") >= 0.88', "similar"),
         ELSE]},
     {"output_column_name": "last_name", "comparison_description": "surname", "comparison_levels": [
         _null("last_name"),
         _level('"last_name_l" = "last_name_r"', "exact", "last_name"),
+        _level(SWAPPED, "swapped with first name"),
         _level('damerau_levenshtein("last_name_l", "last_name_r") <= 1', "one slip"),
         _level('jaro_winkler_similarity("last_name_l", "last_name_r") >= 0.88', "similar"),
         _level('(length("last_name_l") >= 3 AND length("last_name_r") >= 3) AND '
@@ -108,6 +121,21 @@ BLOCKING_RULES = [
     "l.first_canon = r.first_canon AND l.last_name = r.last_name AND l.dob IS NULL",
     "l.first_canon = r.first_canon AND l.last_name = r.last_name AND r.dob IS NULL",
 ]
+
+
+def for_records(model: dict, n: int) -> dict:
+    """The model's Splink settings for matching among `n` records: the prior scaled to them.
+
+    The probability that two random records are one person is (records of the same person) / (all pairs): the
+    first grows with the records, the second with their square, so a prior learnt on 200,000 records is fifty times
+    too small for a file of 4,000 and five times too large for a million. What carries over from training is how
+    many other records a record's person has (`MATCHES_PER_RECORD`); the prior is that over n - 1.
+    """
+    settings = {k: v for k, v in model.items() if k != MATCHES_PER_RECORD}
+    per_record = model.get(MATCHES_PER_RECORD)
+    if per_record and n > 1:
+        settings["probability_two_random_records_match"] = min(0.5, float(per_record) / (n - 1))
+    return settings
 
 
 def untrained_settings(prior: float = 1e-4) -> dict:
@@ -219,6 +247,7 @@ def train(records: pd.DataFrame, out_path: Path | str = MODEL_PATH, max_pairs: f
         linker.training.estimate_m_from_label_column("person_id")
         model = linker.misc.save_model_to_json()
     model.pop("linker_uid", None)  # a random id per training run: leaving it out keeps retraining reproducible
+    model[MATCHES_PER_RECORD] = prior * (n - 1)
     Path(out_path).write_text(json.dumps(model, indent=2) + "\n")
     return model
 
@@ -256,7 +285,8 @@ def score(records: pd.DataFrame, probe: pd.Series, model: dict, threshold: float
         db_api = DuckDBAPI(con)
         new = db_api.register("probe_records", table_name="probe")
         # the gamma columns say which level each comparison reached: the evidence a reviewer reads
-        settings = {**model, "retain_matching_columns": True, "retain_intermediate_calculation_columns": False}
+        settings = {**for_records(model, len(records)), "retain_matching_columns": True,
+                    "retain_intermediate_calculation_columns": False}
         linker = Linker(new, settings, log_level=None)
         for column in TF_COLUMNS:
             lookup = db_api.register(f"tf_{column}_lookup", table_name=f"tf_{column}_registered")

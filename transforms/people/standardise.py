@@ -63,6 +63,18 @@ def standard_nhs_number(numbers: pd.Series) -> pd.Series:
     return valid.where(~valid.str.fullmatch(r"(\d)\1{9}").fillna(False).astype(bool))
 
 
+def _postcode_as_written(value: object) -> str | None:
+    text = re.sub(r"[^A-Z0-9]", "", str(value).upper())
+    return text if 3 <= len(text) <= 10 and any(c.isdigit() for c in text) else None
+
+
+def other_postcode(postcodes: pd.Series) -> pd.Series:
+    """A postcode that is not a UK one (an address abroad, a shape mistyped), compacted as written (`2615`,
+    `75 008` -> `75008`): two records holding the same one still share a place, though it has no sector or district.
+    Values without a digit or of a length no postal code has are NA."""
+    return values.per_distinct(postcodes, _postcode_as_written)
+
+
 def standard_address(lines: pd.Series) -> pd.Series:
     """Upper case, letters and digits separated by single spaces (`12,  Oak Rd.` -> `12 OAK RD`)."""
     return values.per_distinct(lines, lambda v: re.sub(r"[^A-Z0-9]+", " ", str(v).upper()).strip() or None)
@@ -109,9 +121,9 @@ def standardise(raw: pd.DataFrame) -> pd.DataFrame:
     sex = values.to_code(frame["sex"], codes.SEX)
     out["sex"] = sex.where(sex.isin(["M", "F"]))  # U says nothing about the person
     postcode = values.to_postcode(frame["postcode"])
-    out["postcode"] = postcode
     out["postcode_sector"] = postcode.str.slice(0, -2)
     out["postcode_district"] = postcode.str.replace(r" .*$", "", regex=True)
+    out["postcode"] = postcode.fillna(other_postcode(frame["postcode"]))
     out["address"] = standard_address(frame["address_line"])
     out["nhs_number"] = standard_nhs_number(frame["nhs_number"])
     out["upn"] = values.to_upn(frame["upn"])

@@ -29,15 +29,38 @@ _ENGINES: dict[str, sa.Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
+def _add_missing_columns(eng: sa.Engine) -> None:
+    """Columns added to a table since the warehouse was created, added to it (nullable ones only: old rows read
+    as NULL). A column that could not be NULL cannot be added to rows that lack it: that needs a migration."""
+    inspector = sa.inspect(eng)
+    present = set(inspector.get_table_names())
+    with eng.begin() as conn:
+        for table in METADATA.sorted_tables:
+            if table.name not in present:
+                continue
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have:
+                    continue
+                if not column.nullable:
+                    raise RuntimeError(f"warehouse table {table.name} lacks the column {column.name}, which cannot "
+                                       "be NULL: migrate the warehouse")
+                kind = column.type.compile(dialect=eng.dialect)
+                conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}'))
+                LOG.info("warehouse: added column %s.%s", table.name, column.name)
+
+
 def _create_tables(eng: sa.Engine) -> None:
-    try:
-        METADATA.create_all(eng)
-    except sa.exc.DBAPIError as exc:
-        if exc.connection_invalidated or isinstance(exc, sa.exc.InterfaceError):
-            raise
-        # another process created the tables at the same moment ("already exists"): look again, once
-        time.sleep(0.2)
-        METADATA.create_all(eng)
+    for attempt in (1, 2):
+        try:
+            METADATA.create_all(eng)
+            _add_missing_columns(eng)
+            return
+        except sa.exc.DBAPIError as exc:
+            if attempt == 2 or exc.connection_invalidated or isinstance(exc, sa.exc.InterfaceError):
+                raise
+            # another process created the tables (or added a column) at the same moment: look again, once
+            time.sleep(0.2)
 
 
 def engine(url: str) -> sa.Engine:

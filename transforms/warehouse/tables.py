@@ -237,6 +237,7 @@ dq_match_review = sa.Table(
     sa.Column("evidence", TEXT),
     sa.Column("period", sa.String(7)),
     sa.Column("decision", sa.String(8)),
+    sa.Column("reason", TEXT),  # what the reviewer saw (transforms/people/decisions.py asks for it)
     sa.Column("decided_by", sa.String(64)),
     sa.Column("decided_at", sa.String(32)),
 )
