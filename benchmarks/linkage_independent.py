@@ -223,6 +223,29 @@ def report(rows: list[dict]) -> list[str]:
     return lines
 
 
+def targets(rows: list[dict]) -> list[str]:
+    """Issue 18's target rows (markdown) for the results file: the independent generator and FEBRL 3 and 4."""
+    by = {(r["data"], r["engine"]): r for r in rows}
+    lines = []
+    for (data, engine), ours in by.items():
+        splink = by.get((data, "splink"))
+        if engine != "ours" or splink is None:
+            continue
+        if data.startswith("independent"):
+            share = ours["review"] / ours["records"]
+            met = (ours["precision"] >= 0.995 and ours["recall"] >= 0.97 and share < 0.02
+                   and ours["seconds"] <= 1.5 * splink["seconds"])
+            lines.append(f"| {data} (never seen): precision at least 0.995, recall at least 0.97, review under 2%, "
+                         f"at most 1.5x Splink's time | {ours['precision']:.4f}, {ours['recall']:.4f}, "
+                         f"{100 * share:.1f}%, {ours['seconds']:.1f} s vs {splink['seconds']:.1f} s | "
+                         f"{'met' if met else '**NOT MET**'} |")
+        else:
+            met = ours["f1"] >= splink["f1"]
+            lines.append(f"| {data}: F1 at least Splink's baseline | {ours['f1']:.4f} vs {splink['f1']:.4f} | "
+                         f"{'met' if met else '**NOT MET**'} |")
+    return lines
+
+
 def main(argv: list[str]) -> int:
     """Measure both engines on the independent generator (each --records size) and FEBRL 3 and 4."""
     if argv[:1] == ["child"]:

@@ -30,7 +30,7 @@ SCALES = (1.0, 4.0, 14.0)
 REPEATS = int(os.environ.get("ASSURE_BENCH_REPEATS", "3"))  # pipeline runs per scale; stage times are medians
 STAGES = ("ingest", "crosscheck", "reconcile", "indicators", "publish")
 TARGET_SCALE1_S, TARGET_SCALE14_S, TARGET_SCALE14_MB, TARGET_READ_RATIO = 60, 600, 4096, 5.0
-TARGET_LINK_S, TARGET_LINK_MB, TARGET_PRECISION, TARGET_RECALL = 60, 2048, 0.99, 0.95
+TARGET_LINK_S, TARGET_LINK_MB, TARGET_PRECISION, TARGET_RECALL = 30, 2048, 0.99, 0.95  # issue 18: 30 s
 
 
 def _mb(value: float | None) -> str:
@@ -139,12 +139,14 @@ def main(argv: list[str]) -> int:
                      f"| {t['ratio']:.1f}x | {_verdict(t['ratio'] >= TARGET_READ_RATIO)} |")
     for r in linked:
         if r["records"] == 1_000_000:
-            lines.append(f"| reconciliation: 1M records in about a minute, under {TARGET_LINK_MB:,} MB | "
+            lines.append(f"| reconciliation: 1M records in at most {TARGET_LINK_S} s, under {TARGET_LINK_MB:,} MB | "
                          f"{r['seconds']:.1f} s, {r['peak_mb']:,.0f} MB | "
                          f"{_verdict(r['seconds'] <= TARGET_LINK_S and r['peak_mb'] <= TARGET_LINK_MB)} |")
-        lines.append(f"| reconciliation at {r['records']:,}: precision at least {TARGET_PRECISION}, recall at least "
-                     f"{TARGET_RECALL} | {r['precision']:.4f}, {r['recall']:.4f} | "
-                     f"{_verdict(r['precision'] >= TARGET_PRECISION and r['recall'] >= TARGET_RECALL)} |")
+        lines.append(f"| reconciliation at {r['records']:,}: precision at least {TARGET_PRECISION}, recall of named "
+                     f"records at least {TARGET_RECALL} | {r['precision']:.4f}, {r['recall_named']:.4f} "
+                     f"(all records {r['recall']:.4f}) | "
+                     f"{_verdict(r['precision'] >= TARGET_PRECISION and r['recall_named'] >= TARGET_RECALL)} |")
+    lines += linkage_independent.targets(unseen)
     growth_lines, exponents = growth_table(runs) if len(runs) > 1 else ([], {})
     if exponents:
         bound = [s for s in ("ingest", "crosscheck", "indicators", "publish") if exponents[s] > 1.0]

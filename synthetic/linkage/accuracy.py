@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -22,3 +23,23 @@ def pairwise(predicted: pd.Series, truth: pd.Series) -> dict:
     return {"precision": both / predicted_pairs if predicted_pairs else 1.0,
             "recall": both / true_pairs if true_pairs else 1.0,
             "predicted_pairs": predicted_pairs, "true_pairs": true_pairs, "correct_pairs": both}
+
+
+def named(first_names: pd.Series) -> np.ndarray:
+    """Records whose first name has two letters or more: those the model may link on its own (a blank first name or
+    an initial sends a pair to a reviewer, DESIGN.md section 5)."""
+    letters = first_names.astype("str").str.upper().str.replace(r"[^A-Z]", "", regex=True)
+    return (letters.str.len() >= 2).fillna(False).to_numpy(dtype=bool)
+
+
+def review_accepted(person_keys: pd.Series, review_pairs: list[tuple[int, int]]) -> list[int]:
+    """Person labels were every pair in the review queue (record positions) accepted: what the queue can recover."""
+    from transforms.people import cluster
+
+    groups = cluster.Groups([None] * len(person_keys))
+    first_of: dict[int, int] = {}
+    for i, person in enumerate(pd.factorize(person_keys)[0].tolist()):
+        groups.union(first_of.setdefault(person, i), i)
+    for a, b in review_pairs:
+        groups.union(a, b)
+    return groups.labels()

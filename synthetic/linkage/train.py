@@ -14,7 +14,7 @@ import pandas as pd
 import schemas
 from synthetic.linkage import accuracy
 from synthetic.linkage.person_records import person_records
-from transforms.people import cluster, index, model
+from transforms.people import index, model
 from transforms.people.standardise import standardise
 
 CHECK_RECORDS = 20_000
@@ -44,17 +44,13 @@ def check(raw: pd.DataFrame, model_dict: dict | None = None) -> dict:
     result = index.update(records, index.Index(), "check", b"check", model_dict)
     linked = result.records.merge(records[["source", "record_id", "person_id"]], on=["source", "record_id"])
     scores = accuracy.pairwise(linked["person_key"], linked["person_id"])
-    named = (linked["first_name"].str.len() >= 2).fillna(False).to_numpy(dtype=bool)
+    named = accuracy.named(linked["first_name"])
     recall_named = accuracy.pairwise(linked.loc[named, "person_key"], linked.loc[named, "person_id"])["recall"]
-    groups = cluster.Groups([None] * len(linked))
-    first_of: dict[int, int] = {}
-    for i, person in enumerate(pd.factorize(linked["person_key"])[0].tolist()):
-        groups.union(first_of.setdefault(person, i), i)
     place = {(s, r): i for i, (s, r) in enumerate(zip(linked["source"], linked["record_id"], strict=True))}
-    for sl, rl, sr, rr in result.review[["source_l", "record_id_l", "source_r", "record_id_r"]].itertuples(
-            index=False):
-        groups.union(place[(sl, rl)], place[(sr, rr)])
-    accepted = accuracy.pairwise(pd.Series(groups.labels()), linked["person_id"])["recall"]
+    asked = [(place[(sl, rl)], place[(sr, rr)]) for sl, rl, sr, rr in
+             result.review[["source_l", "record_id_l", "source_r", "record_id_r"]].itertuples(index=False)]
+    accepted = accuracy.pairwise(pd.Series(accuracy.review_accepted(linked["person_key"], asked)),
+                                 linked["person_id"])["recall"]
     return {**scores, "records": len(records), "review": len(result.review), "recall_named": recall_named,
             "recall_if_accepted": accepted}
 

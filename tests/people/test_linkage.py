@@ -258,12 +258,12 @@ def decide(url: str, record_ids: set[str], decision: str) -> None:
 
 def test_reviewers_decisions_are_honoured_on_every_later_run(background, sqlite_url):
     grey = people(
-        # one person who moved: a slip in the first name, sex keyed wrongly, no identifiers in common
+        # one person who moved: a slip in the first name, no identifiers in common
         ("csc_child_identity", "C7", "Imogen", "Bramwell", "2010-12-03", "F", "B91 7GG"),
-        ("police_nominals", "N7", "Imogan", "Bramwell", "2010-12-03", "M", "WS1 8HH"),
+        ("police_nominals", "N7", "Imogan", "Bramwell", "2010-12-03", "U", "WS1 8HH"),
         # two people a reviewer knows apart
         ("csc_child_identity", "C8", "Oscar", "Lindqvist", "2009-05-06", "M", "B92 6JJ"),
-        ("police_nominals", "N8", "Oskar", "Lindqvist", "2009-05-06", "F", "DY1 9KK"),
+        ("police_nominals", "N8", "Oskar", "Lindqvist", "2009-05-06", "M", "DY1 9KK"),
     )
     stage(sqlite_url, Q1, pd.concat([background, grey], ignore_index=True))
     reconcile(Q1, sqlite_url)

@@ -33,7 +33,6 @@ SPLINK_COLUMNS = ["uid", "first_name", "first_canon", "last_name", "dob", "birth
                   "postcode_sector", "postcode_district", "address", "nhs_number", "upn"]
 TF_COLUMNS = ("first_name", "last_name")
 TF_PRIOR_RECORDS = 2000
-MATCHES_PER_RECORD = "assure_matches_per_record"  # the model JSON's own key, beside Splink's settings
 
 
 def _null(*columns: str) -> dict:
@@ -121,21 +120,6 @@ BLOCKING_RULES = [
     "l.first_canon = r.first_canon AND l.last_name = r.last_name AND l.dob IS NULL",
     "l.first_canon = r.first_canon AND l.last_name = r.last_name AND r.dob IS NULL",
 ]
-
-
-def for_records(model: dict, n: int) -> dict:
-    """The model's Splink settings for matching among `n` records: the prior scaled to them.
-
-    The probability that two random records are one person is (records of the same person) / (all pairs): the
-    first grows with the records, the second with their square, so a prior learnt on 200,000 records is fifty times
-    too small for a file of 4,000 and five times too large for a million. What carries over from training is how
-    many other records a record's person has (`MATCHES_PER_RECORD`); the prior is that over n - 1.
-    """
-    settings = {k: v for k, v in model.items() if k != MATCHES_PER_RECORD}
-    per_record = model.get(MATCHES_PER_RECORD)
-    if per_record and n > 1:
-        settings["probability_two_random_records_match"] = min(0.5, float(per_record) / (n - 1))
-    return settings
 
 
 def untrained_settings(prior: float = 1e-4) -> dict:
@@ -247,7 +231,6 @@ def train(records: pd.DataFrame, out_path: Path | str = MODEL_PATH, max_pairs: f
         linker.training.estimate_m_from_label_column("person_id")
         model = linker.misc.save_model_to_json()
     model.pop("linker_uid", None)  # a random id per training run: leaving it out keeps retraining reproducible
-    model[MATCHES_PER_RECORD] = prior * (n - 1)
     Path(out_path).write_text(json.dumps(model, indent=2) + "\n")
     return model
 
@@ -285,8 +268,7 @@ def score(records: pd.DataFrame, probe: pd.Series, model: dict, threshold: float
         db_api = DuckDBAPI(con)
         new = db_api.register("probe_records", table_name="probe")
         # the gamma columns say which level each comparison reached: the evidence a reviewer reads
-        settings = {**for_records(model, len(records)), "retain_matching_columns": True,
-                    "retain_intermediate_calculation_columns": False}
+        settings = {**model, "retain_matching_columns": True, "retain_intermediate_calculation_columns": False}
         linker = Linker(new, settings, log_level=None)
         for column in TF_COLUMNS:
             lookup = db_api.register(f"tf_{column}_lookup", table_name=f"tf_{column}_registered")
