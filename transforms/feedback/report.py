@@ -248,17 +248,23 @@ def changes_since_previous(result: IngestResult, issues: pd.DataFrame, warehouse
             "status": status}
 
 
+def feedback_paths(out_dir: str, agency: str, file_name: str, submission_id: str) -> dict[str, str]:
+    """Where a submission's feedback goes: `outbox/<agency>/<file>_<id>.feedback.xlsx` and `.json`."""
+    outbox = Path(out_dir) / "outbox" / safe_name(agency)
+    stem = f"{Path(safe_name(file_name)).stem}_{submission_id[:8]}.feedback"
+    return {"xlsx": str(outbox / f"{stem}.xlsx"), "json": str(outbox / f"{stem}.json")}
+
+
 def write_feedback(result: IngestResult, out_dir: str, warehouse_url: str | None = None) -> dict:
     """Write `<name>.feedback.xlsx` and `.json` into `outbox/<agency>/`; return their paths.
 
     With a warehouse, a resubmission's report also says which earlier issues are fixed and which are new.
     """
-    outbox = Path(out_dir) / "outbox" / safe_name(result.agency)
-    outbox.mkdir(parents=True, exist_ok=True)
-    stem = f"{Path(safe_name(result.file_name)).stem}_{result.submission_id[:8]}.feedback"
+    paths = feedback_paths(out_dir, result.agency, result.file_name, result.submission_id)
+    json_path, xlsx_path = Path(paths["json"]), Path(paths["xlsx"])
+    json_path.parent.mkdir(parents=True, exist_ok=True)
     issues = submission_issues(result)  # read once: the report and the comparison with the last one share it
     content = report_content(result, issues, changes_since_previous(result, issues, warehouse_url))
-    json_path, xlsx_path = outbox / f"{stem}.json", outbox / f"{stem}.xlsx"
     # Both are written under temporary names and renamed only when both are complete: a failure (a full disk)
     # never leaves half a report, or a report without its twin, in the agency's outbox.
     with atomic_write(json_path) as json_partial, atomic_write(xlsx_path) as xlsx_partial:

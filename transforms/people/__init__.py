@@ -5,9 +5,9 @@ reviewer's decision on two records (`assure decide`). The engine:
 standardise, deterministic rules, the Splink model frozen in `model.json`, clusters and stable person keys.
 """
 
-from transforms.people.decisions import decide
+from transforms.people.decisions import decide, undo
 from transforms.people.link import link_file
 from transforms.people.reconcile import reconcile
 from transforms.people.standardise import standardise
 
-__all__ = ["decide", "link_file", "reconcile", "standardise"]
+__all__ = ["decide", "link_file", "reconcile", "standardise", "undo"]

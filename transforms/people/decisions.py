@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from transforms import warehouse
 
 DECISIONS = ("ACCEPT", "REJECT")
+UNQUEUED = "decided by a reviewer without a queued question"  # the evidence of a pair nobody queued
 
 
 def _record(text: str) -> tuple[str, str]:
@@ -62,5 +63,25 @@ def decide(url: str, left: str, right: str, decision: str, reason: str, who: str
             conn.execute(table.insert().values(
                 **key, **values, person_key_l=keys.get((source_l, record_id_l)),
                 person_key_r=keys.get((source_r, record_id_r)), match_probability=1.0 if verdict == "ACCEPT" else 0.0,
-                evidence="decided by a reviewer without a queued question"))
+                evidence=UNQUEUED))
     return {**key, **values}
+
+
+def undo(url: str, left: str, right: str) -> bool:
+    """Take back the decision on a pair: a queued question goes back to the queue, a decision made without one is
+    removed. Returns False when the pair had no decision. The next run no longer honours it."""
+    pair = sorted([_record(left), _record(right)])
+    (source_l, record_id_l), (source_r, record_id_r) = pair
+    table = warehouse.dq_match_review
+    where = sa.and_(table.c.source_l == source_l, table.c.record_id_l == record_id_l, table.c.source_r == source_r,
+                    table.c.record_id_r == record_id_r, table.c.decision.is_not(None))
+    with warehouse.engine(url).begin() as conn:
+        row = conn.execute(sa.select(table.c.evidence).where(where)).first()
+        if row is None:
+            return False
+        if row.evidence == UNQUEUED:
+            conn.execute(table.delete().where(where))
+        else:
+            conn.execute(table.update().where(where).values(decision=None, reason=None, decided_by=None,
+                                                            decided_at=None))
+    return True

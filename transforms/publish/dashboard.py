@@ -69,6 +69,9 @@ def _page(title: str, period: str, profile: str, pages: dict[str, str], here: st
     links = ['<a href="index.html"' + (' class="here"' if here == "index" else "") + ">Overview</a>"]
     links += [f'<a href="{a}.html"' + (' class="here"' if here == a else "") + f">{name}</a>"
               for a, name in pages.items()]
+    if profile == "internal":  # served inside Airflow beside the workbench and the data-quality report
+        links += [f'<a href="../data-quality/data_quality_{html.escape(period)}.html">Data quality</a>',
+                  '<a href="../workbench/submissions">Workbench</a>']
     note = ("Internal profile: exact counts, for the Assurance and Review Group." if profile == "internal" else
             "Public profile: counts from 1 to 5, and rates built on them, are shown as c.")
     return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -100,7 +103,8 @@ def _notes(indicator, rows: pd.DataFrame, trend: pd.DataFrame, labels: dict[str,
 
 
 def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quarters: list[str],
-                       labels: dict[str, str], comparators: dict[tuple[str, str], object]) -> str:
+                       labels: dict[str, str], comparators: dict[tuple[str, str], object],
+                       lineage: str | None = None) -> str:
     table = ["<table><thead><tr><th>Breakdown</th><th>Value</th><th>Numerator</th><th>Denominator</th>"
              "<th>Comparator</th><th>RAG</th><th>Trend</th></tr></thead><tbody>"]
     for row in rows.to_dict("records"):
@@ -111,9 +115,13 @@ def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quart
         shown = "" if comparator is None else html.escape(display(comparator, row["unit"]))
         cell = shown if comparator is None or about is None else (
             f"{shown} <span title='{html.escape(about.source)}'>({html.escape(about.label)})</span>")
+        shown_value = html.escape(display(value, row["unit"]))
+        if lineage:  # the internal profile: every value leads to where it came from
+            shown_value = f"<a class='lineage' href='{html.escape(lineage)}' title='Where this number came from'>" \
+                          f"{shown_value}</a>"
         table.append(
             f"<tr><td>{html.escape(row['breakdown'] or 'all')}</td>"
-            f"<td class='num'>{html.escape(display(value, row['unit']))}{flagged}</td>"
+            f"<td class='num'>{shown_value}{flagged}</td>"
             f"<td class='num'>{html.escape(display(row['numerator'], 'count'))}</td>"
             f"<td class='num'>{html.escape(display(row['denominator'], 'count')) if row['unit'] != 'count' else ''}"
             f"</td><td class='num'>{cell}</td>"
@@ -165,7 +173,9 @@ def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list
     cards = []
     for area, name in pages.items():
         sections = [_indicator_section(i, current[current["indicator_id"] == i.id], trend, quarters, labels,
-                                       comparators or {})
+                                       comparators or {},
+                                       f"../workbench/indicators/{i.id}?period={period}" if profile == "internal"
+                                       else None)
                     for i in by_area[area]]
         title = f"{name}: partnership dataset"
         path = folder / f"{area}.html"
