@@ -203,6 +203,56 @@ def _decide(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    """`assure review list|decide|undo`: the match review of the workbench, without a browser."""
+    if args.action == "decide":
+        if not (args.left and args.right and args.decision):
+            print("assure review decide: give LEFT RIGHT ACCEPT|REJECT and --reason", file=sys.stderr)
+            return 2
+        if not args.reason:
+            print("assure review decide: give --reason (what you saw)", file=sys.stderr)
+            return 2
+        return _decide(args)
+    from transforms import warehouse
+    from transforms.people import undo
+    from transforms.workbench import matches
+
+    url = args.warehouse or settings.warehouse_url(settings.output_dir(args.out))
+    try:
+        if args.action == "undo":
+            if not (args.left and args.right):
+                print("assure review undo: give LEFT RIGHT", file=sys.stderr)
+                return 2
+            done = undo(url, args.left, args.right)
+            print(f"{args.left} and {args.right}: " + ("decision taken back; the pair awaits a decision again."
+                                                       if done else "no decision to take back."))
+            return 0
+        pairs = matches.review_pairs(url, decided=args.decided, limit=args.limit)
+        counts = matches.counts(url)
+    finally:
+        warehouse.dispose_all()
+    print(f"{counts['open']} pairs await a decision; {counts['decided']} decided.")
+    for pair in pairs:
+        print(_pair_text(pair))
+    return 0
+
+
+def _pair_text(pair: dict) -> str:
+    """A pair as `assure review list` prints it: both records, the evidence, and the decision if any."""
+    lines = [f"{pair['left']}  {pair['right']}  p={pair['match_probability']:.3f}"]
+    sides = (pair["left_record"], pair["right_record"])
+    if not any(side.get("missing") for side in sides):
+        for name in ("first_name", "last_name", "dob", "sex", "postcode", "nhs_number"):
+            a, b = (side["fields"][name] for side in sides)
+            lines.append(f"    {name:<11} {a['text']:<24} {b['text']:<24} {'same' if a['agrees'] else ''}")
+    lines.append(f"    evidence: {pair['evidence']}")
+    if pair.get("decision"):
+        honoured = {True: "honoured", False: "not yet honoured", None: "records gone"}[pair["honoured"]]
+        lines.append(f"    {pair['decision']} by {pair['decided_by']} at {pair['decided_at']} ({honoured}): "
+                     f"{pair['reason']}")
+    return "\n".join(lines)
+
+
 def _indicators(args: argparse.Namespace) -> int:
     from transforms.dataset import catalogue_markdown
 
@@ -291,6 +341,22 @@ def parser() -> argparse.ArgumentParser:
     decide.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
     decide.add_argument("--out", help="output folder of the warehouse (or ASSURE_OUTPUT_DIR; default ./output)")
     decide.set_defaults(handler=_decide)
+
+    review = commands.add_parser("review", help="match review: the pairs awaiting a decision, decide, undo",
+                                 description="list: the open pairs (or --decided), both records side by side; "
+                                             "decide LEFT RIGHT ACCEPT|REJECT --reason: record a decision; undo LEFT "
+                                             "RIGHT: take one back.")
+    review.add_argument("action", choices=("list", "decide", "undo"))
+    review.add_argument("left", nargs="?", help="decide/undo: one record, as SOURCE:RECORD_ID")
+    review.add_argument("right", nargs="?", help="decide/undo: the other record, as SOURCE:RECORD_ID")
+    review.add_argument("decision", nargs="?", help="decide: ACCEPT (the same person) or REJECT")
+    review.add_argument("--reason", help="decide: what the reviewer saw, kept with the decision")
+    review.add_argument("--by", help="decide: who decides (default: the logged-in user)")
+    review.add_argument("--decided", action="store_true", help="list: the decided pairs instead of the open ones")
+    review.add_argument("--limit", type=int, default=50, help="list: at most this many pairs (default 50)")
+    review.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
+    review.add_argument("--out", help="output folder of the warehouse (or ASSURE_OUTPUT_DIR; default ./output)")
+    review.set_defaults(handler=_review)
 
     indicators = commands.add_parser("indicators",
                                      help="print the indicator catalogue as markdown (docs/indicators.md)")
