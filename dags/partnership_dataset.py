@@ -5,6 +5,10 @@ Quarterly, on the first day of the second month after the quarter ends (after th
 working days): computes the partnership dataset and publishes it (CSV, ARG pack, dashboard, data-quality
 report). Runnable for any past quarter: trigger with `period` set (a backfill).
 
+**Params** (all optional): `period` (e.g. `2026-09`; default: the quarter being collected on the run's date, so
+the scheduled run publishes the quarter whose returns were due), `out` (default `ASSURE_OUTPUT_DIR`, else
+`./output`). Each task says what it did in one line of its log (counts, paths).
+
 `submission_monitor` raises the alarm when a quarter's dataset has not been published a day after this
 schedule (an Airflow deadline alert would do the same, but `dag.test()` in Airflow 3.3.2 cannot run a DAG
 that has one, and every DAG here is tested that way).
@@ -13,10 +17,10 @@ that has one, and every DAG here is tested that way).
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Param, dag
+from airflow.sdk import dag
 from airflow.timetables.trigger import CronTriggerTimetable
 
-from dags.common import default_args, stages
+from dags.common import default_args, params, stages
 
 
 @dag(
@@ -28,7 +32,7 @@ from dags.common import default_args, stages
     doc_md=__doc__,
     tags=["assure", "partnership-dataset"],
     default_args=default_args(),
-    params={"period": Param("", type="string"), "out": Param("", type="string")},
+    params=params("period", "out"),
 )
 def partnership_dataset():
     stages("indicators", "publish")

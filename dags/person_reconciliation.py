@@ -2,15 +2,19 @@
 ### Person reconciliation
 
 Runs whenever agency returns reach the staging tables (the `assure_staging` asset): reconciles every person
-record of the period into the master person index (`core_person`, `core_person_link`). Params: `period`, `out`.
+record of the period into the master person index (`core_person`, `core_person_link`); its log line gives the
+records, the people, the pairs waiting in the review queue, merges and splits.
+
+**Params** (all optional): `period` (default: the quarter being collected on the run's date), `out` (default
+`ASSURE_OUTPUT_DIR`, else `./output`).
 """
 
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Param, dag
+from airflow.sdk import dag
 
-from dags.common import STAGING, default_args, stages
+from dags.common import STAGING, default_args, params, stages
 
 
 @dag(
@@ -22,7 +26,7 @@ from dags.common import STAGING, default_args, stages
     doc_md=__doc__,
     tags=["assure", "reconciliation"],
     default_args=default_args(),
-    params={"period": Param("", type="string"), "out": Param("", type="string")},
+    params=params("period", "out"),
 )
 def person_reconciliation():
     stages("reconcile", "reconcile")

@@ -3,15 +3,18 @@
 
 Nightly purge of what is past its retention period (DESIGN.md section 9): archived raw files after 2 years,
 staging rows after 7 (ASSURE_RETENTION_RAW_DAYS, ASSURE_RETENTION_DATASET_YEARS). Every removal is logged in
-`ops_retention`. Params: `out`, `today` (ISO date, for tests).
+`ops_retention`; the task's log line counts what it removed.
+
+**Params** (all optional): `out` (default `ASSURE_OUTPUT_DIR`, else `./output`), `today` (ISO date; default: the
+run's date).
 """
 
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Param, dag, task
+from airflow.sdk import dag, task
 
-from dags.common import WAREHOUSE_POOL, default_args, settings
+from dags.common import QUIET, WAREHOUSE_POOL, default_args, params, say, settings
 
 
 @dag(
@@ -23,15 +26,18 @@ from dags.common import WAREHOUSE_POOL, default_args, settings
     doc_md=__doc__,
     tags=["assure", "privacy"],
     default_args=default_args(),
-    params={"out": Param("", type="string"), "today": Param("", type="string")},
+    params=params("out", "today"),
 )
 def retention():
-    @task(pool=WAREHOUSE_POOL)
+    @task(pool=WAREHOUSE_POOL, **QUIET)
     def purge() -> dict:
         from transforms.operations import purge as purge_expired
 
         s = settings()
-        return purge_expired(s["out"], s["url"], s["today"])
+        removed = purge_expired(s["out"], s["url"], s["today"])
+        say(f"retention as of {s['today']}: removed {removed['raw_files']:,} raw files, {removed['staging_rows']:,} "
+            f"staging rows and {removed['issues']:,} issue rows past their retention (each logged in ops_retention)")
+        return removed
 
     purge()
 

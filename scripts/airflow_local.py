@@ -1,7 +1,9 @@
 """Start Airflow on loopback with the project's DAGs and plugin (`make airflow`), or prepare its environment.
 
-Usage: python scripts/airflow_local.py [--home DIR] [--port N] [--print-env]
-The admin user is `admin`; its password is written to <home>/passwords.json (SimpleAuthManager) and printed.
+Usage: python scripts/airflow_local.py [--home DIR] [--port N] [--out DIR] [--landing DIR]
+The admin user is `admin`; its password is written to <home>/passwords.json (SimpleAuthManager) and printed, with
+the URLs of the UI, the partnership dashboard and the submissions workbench (both pages of the plugin, behind
+Airflow's login).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ def main() -> int:
     print(f"Airflow UI: http://127.0.0.1:{args.port}  (user admin, password {password}; stored in "
           f"{home / 'passwords.json'})")
     print(f"Partnership dashboard inside Airflow: http://127.0.0.1:{args.port}/assure/dashboard/index.html")
+    print(f"Submissions workbench inside Airflow: http://127.0.0.1:{args.port}/assure/workbench/submissions")
     sys.stdout.flush()
     airflow = str(Path(sys.executable).with_name("airflow"))
     subprocess.run([airflow, "db", "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)

@@ -1,7 +1,12 @@
 """Run the partnership DAG through Airflow in-process (`dag.test()` on a temporary SQLite metadata DB).
 
-Usage: python scripts/run_dag.py --landing DIR --out DIR --period YYYY-MM   (or --check to list the DAGs)
-Used by `make demo` and the DAG tests: the same code path Airflow's scheduler runs, without a server.
+Usage: python scripts/run_dag.py [--dag ID] [--landing DIR] [--out DIR] [--period YYYY-MM] [--today DATE]
+       [--file AGENCY/NAME]   (or --check to list the DAGs)
+Only the options given go into the run's conf; every other param takes its default (the environment's
+ASSURE_LANDING_DIR and ASSURE_OUTPUT_DIR, the quarter being collected today). After the run it prints one line per
+task instance, `task <task_id>[<its name>]: <state>` (the name of a mapped instance, e.g. its file), then the
+run's final state. Used by `make demo` and the DAG tests: the same code path Airflow's scheduler runs, without a
+server.
 """
 
 from __future__ import annotations
@@ -47,7 +52,22 @@ def run_dag(dag_id: str, conf: dict) -> str:
     DagBundlesManager().sync_bundles_to_db()
     sync_bag_to_db(bag, "dags-folder", None)  # as the dag processor would: deadline alerts need their rows
     run = bag.get_dag(dag_id).test(run_conf=conf)
+    for line in task_states(dag_id, run.run_id):
+        print(line)
     return str(run.state)
+
+
+def task_states(dag_id: str, run_id: str) -> list[str]:
+    """`task <task_id>[<rendered map index>]: <state>` for each task instance of the run, as the grid shows them."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        instances = session.query(TaskInstance).filter(TaskInstance.dag_id == dag_id,
+                                                       TaskInstance.run_id == run_id).all()
+        rows = sorted((ti.task_id, ti.map_index, ti.rendered_map_index, str(ti.state)) for ti in instances)
+    return [f"task {task_id}{f'[{name or index}]' if index >= 0 else ''}: {state}"
+            for task_id, index, name, state in rows]
 
 
 def describe_dags(folder: Path = PROJECT / "dags") -> dict:
@@ -71,6 +91,12 @@ def describe_dags(folder: Path = PROJECT / "dags") -> dict:
             "owners": sorted({t.owner for t in dag.tasks}),
             "min_retries": min(t.retries for t in dag.tasks), "tasks": sorted(t.task_id for t in dag.tasks),
             "edges": sorted([t.task_id, d] for t in dag.tasks for d in t.downstream_task_ids),
+            "map_index_templates": {t.task_id: t.map_index_template for t in dag.tasks
+                                    if getattr(t, "map_index_template", None)},
+            "params": {name: {"default": param.value, "schema": param.schema, "description": param.description}
+                       for name, param in ((name, dag.params.get_param(name)) for name in dag.params)},
+            "logs_return_values": sorted(t.task_id for t in dag.tasks
+                                         if getattr(t, "show_return_value_in_logs", False)),
         }
     return {"import_errors": {str(k): str(v) for k, v in bag.import_errors.items()}, "dags": dags}
 
@@ -86,6 +112,7 @@ def main() -> int:
     parser.add_argument("--out")
     parser.add_argument("--period")
     parser.add_argument("--today", help="ISO date the monitor and retention DAGs take as today")
+    parser.add_argument("--file", help="agency_returns: the one landed file to run again (agency/file name)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="assure-airflow-") as home:
         configure_airflow(Path(home))
@@ -95,12 +122,9 @@ def main() -> int:
             print(JSON_MARKER)
             print(json.dumps(found, indent=2, sort_keys=True))
             return 0
-        if not args.out:
-            parser.error("--out is required to run a DAG")
-        conf = {"out": str(Path(args.out).resolve())}
-        if args.landing:
-            conf["landing"] = str(Path(args.landing).resolve())
-        conf.update({k: v for k, v in (("period", args.period), ("today", args.today)) if v})
+        conf = {key: str(Path(value).resolve()) for key, value in (("out", args.out), ("landing", args.landing))
+                if value}
+        conf.update({k: v for k, v in (("period", args.period), ("today", args.today), ("file", args.file)) if v})
         state = run_dag(args.dag, conf)
     print(f"DAG {args.dag} finished: {state}")
     return 0 if state == "success" else 1

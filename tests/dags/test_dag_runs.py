@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,13 +20,20 @@ PROJECT = Path(__file__).resolve().parents[2]
 PERIOD = "2026-09"
 
 
-def run_dag(dag_id: str, out: Path, landing: Path | None = None, today: str | None = None) -> None:
-    command = [sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--dag", dag_id, "--out", str(out),
-               "--period", PERIOD]
-    command += ["--landing", str(landing)] if landing else []
-    command += ["--today", today] if today else []
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0 and "finished: success" in done.stdout, (dag_id, (done.stdout + done.stderr)[-4000:])
+def run_dag(dag_id: str, out: Path | None, landing: Path | None = None, today: str | None = None,
+            state: str = "success", period: str | None = PERIOD, file: str | None = None,
+            env: dict | None = None) -> str:
+    """Run a DAG through `scripts/run_dag.py` with only the conf given (None: the param's default); assert its final
+    state; return its output (the tasks' lines, then `task <id>[<name>]: <state>` per task instance)."""
+    command = [sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--dag", dag_id]
+    for flag, value in (("--out", out), ("--period", period), ("--landing", landing), ("--today", today),
+                        ("--file", file)):
+        command += [flag, str(value)] if value else []
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})})
+    log = done.stdout + done.stderr
+    assert done.returncode == (0 if state == "success" else 1) and f"finished: {state}" in done.stdout, \
+        (dag_id, log[-4000:])
+    return log
 
 
 @pytest.fixture(scope="module")
@@ -37,22 +46,48 @@ def landing(tmp_path_factory) -> Path:
 
 
 def test_scheduled_dags_publish_what_assure_run_publishes(landing, tmp_path):
+    """Between the scheduled runs, the workbench's "run this file again" (`file`) takes exactly one file, already
+    loaded, through every step again without changing what is published; retention runs with no conf at all (every
+    param at its default: the output folder from ASSURE_OUTPUT_DIR, today from the run's date)."""
     out = tmp_path / "dags"
-    for dag_id in ("agency_returns", "person_reconciliation", "partnership_dataset", "retention"):
-        run_dag(dag_id, out, landing if dag_id == "agency_returns" else None, today="2026-11-22")
+    run_dag("agency_returns", out, landing)
+    again = run_dag("agency_returns", out, landing, file="police/ppn_2026-09.xlsx")
+    lines = again.splitlines()
+    assert [line for line in lines if line.startswith("task file.")] == [
+        f"task file.{step}[police/ppn_2026-09.xlsx]: success" for step in ("feedback", "load", "register", "validate")]
+    assert re.search(r"^registered police/ppn_2026-09.xlsx as submission [0-9a-f]{16} \(already registered on ",
+                     again, re.M)
+    assert re.search(r"^police/ppn_2026-09.xlsx: [\d,]+ rows loaded, ", again, re.M)
+    assert "police/ppn_2026-09.xlsx is loaded for 2026-09" in lines
+    missing = run_dag("agency_returns", out, landing, file="police/ppn_2026-06.xlsx", state="failed")
+    assert "No landed file 'police/ppn_2026-06.xlsx' to run again: landing/police/ holds 3 file(s)" in missing
+    assert "task discover: failed" in missing and "task file.load: upstream_failed" in missing
+    for dag_id in ("person_reconciliation", "partnership_dataset"):
+        run_dag(dag_id, out)
+    purged = run_dag("retention", None, period=None, env={"ASSURE_OUTPUT_DIR": str(out)})
+    assert re.search(r"^retention as of \d{4}-\d{2}-\d{2}: removed 0 raw files, 0 staging rows", purged, re.M)
     run(str(landing), PERIOD, str(tmp_path / "cli"), None, progress=lambda line: None)
     name = f"published/partnership_dataset_{PERIOD}.csv"
     assert (out / name).read_bytes() == (tmp_path / "cli" / name).read_bytes()
 
 
 def test_monitor_chases_only_the_late_agency_and_dq01_shows_it(landing, tmp_path):
+    """The monitor's alarms show in Airflow: a task fails naming what is late (the previous quarter's dataset, never
+    published in this warehouse, is overdue on both days; LADO's return only after its due date)."""
     out = tmp_path / "out"
     run(str(landing), PERIOD, str(out), None, progress=lambda line: None)
-    run_dag("submission_monitor", out, today="2026-10-20")  # the due date is 21 October: nothing late yet
+    log = run_dag("submission_monitor", out, today="2026-10-20", state="failed")  # returns due 21 October
     assert not list((out / "outbox").rglob("chaser_*"))
-    run_dag("submission_monitor", out, today="2026-10-22")
+    assert "no return for 2026-09 is late as of 2026-10-20 (due 2026-10-21)" in log
+    assert "task chase_late_returns: success" in log and "task check_dataset_published: failed" in log
+    assert ("The partnership dataset for 2026-06 was due by 2026-08-02 and has not been published (as of 2026-10-20; "
+            "recorded in ops_failure). Run partnership_dataset with period 2026-06.") in log
+    log = run_dag("submission_monitor", out, today="2026-10-22", state="failed")
     chasers = sorted(p.relative_to(out / "outbox").as_posix() for p in (out / "outbox").rglob("chaser_*"))
     assert chasers == [f"lado/chaser_{PERIOD}_lado_allegations.txt"]
+    assert "task chase_late_returns: failed" in log
+    assert (f"1 return(s) for 2026-09 are late: due 2026-10-21, none loaded by 2026-10-22. A chaser note went to "
+            f"each agency: outbox/{chasers[0]}.") in log
     assert "lado_allegations" in (out / "outbox" / chasers[0]).read_text()
     with open(out / "published" / f"partnership_dataset_{PERIOD}.csv", newline="") as handle:
         rows = {(r["indicator_id"], r["breakdown"]): r for r in csv.DictReader(handle)}
@@ -63,10 +98,14 @@ def test_monitor_chases_only_the_late_agency_and_dq01_shows_it(landing, tmp_path
 def test_one_files_failure_does_not_block_the_dag_and_fails_it_at_the_end(tmp_path, monkeypatch):
     """A file whose feedback cannot be written (a file stands where health's outbox folder should be) fails its own
     tasks; the checks across returns, the indicators and the publications still run on the others, and the run
-    fails at the end (`every_file_loaded`) naming the file. With the obstacle gone, the next run completes."""
+    fails at the end (`every_file_loaded`) naming the file. A refused file makes the run say so too: a quarantined
+    file and a file at the landing root fail `files_refused`, naming each and what its agency must do. With the
+    obstacle and the refused files gone, the next run completes."""
     from tests.operations.test_faults import small_landing
 
     landing, out = small_landing(tmp_path / "landing"), tmp_path / "out"
+    (landing / "police" / "notes.xlsx").write_text("not a spreadsheet")  # quarantined by validation
+    (landing / "stray.csv").write_text("a,b\n1,2\n")  # at the root: no agency folder says who sent it
     (out / "outbox").mkdir(parents=True)
     (out / "outbox" / "health").write_text("not a folder")
     monkeypatch.setenv("ASSURE_TASK_RETRY_SECONDS", "1")
@@ -76,10 +115,17 @@ def test_one_files_failure_does_not_block_the_dag_and_fails_it_at_the_end(tmp_pa
     log = done.stdout + done.stderr
     assert done.returncode == 1 and "finished: failed" in done.stdout, log[-4000:]
     assert "1 landed file(s) were not loaded: health/'referrals.xlsx'" in log, log[-4000:]
+    assert "task files_refused: failed" in log and "task every_file_loaded: failed" in log, log[-4000:]
+    assert re.search(r"2 landed file\(s\) were refused and not loaded\. \(1\) police/notes\.xlsx was quarantined "
+                     r"\(FILE-\d{3}\): .* \(2\) landing/stray\.csv was not read \(FILE-016 no agency folder\): .*Move "
+                     r"it into your agency's folder\. Each agency has a note saying so in its outbox", log), log[-4000:]
+    assert "task file.validate[police/notes.xlsx]: success" in log  # quarantining is validation's verdict
     assert (out / "published" / f"partnership_dataset_{PERIOD}.csv").exists(), "the others were published"
     assert list((out / "outbox" / "police").glob("*.feedback.xlsx")), "the police file went through"
 
     (out / "outbox" / "health").unlink()
+    (landing / "police" / "notes.xlsx").unlink()
+    (landing / "stray.csv").unlink()
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0 and "finished: success" in done.stdout, (done.stdout + done.stderr)[-4000:]
     assert list((out / "outbox" / "health").glob("*.feedback.xlsx"))

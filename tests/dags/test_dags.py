@@ -3,7 +3,10 @@
 Airflow runs in a subprocess with a throw-away home, so its configuration never leaks into other tests.
 """
 
+import csv
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,8 +28,52 @@ def test_dags_import_without_errors_and_are_documented():
         assert dag["tags"] and dag["doc_md"] and dag["owners"] == ["partnership-data"], dag_id
         assert dag["min_retries"] >= 2, dag_id
     steps = {"file.register", "file.validate", "file.feedback", "file.load"}  # one mapped task group per file
-    assert steps | {"crosscheck"} <= set(found["dags"]["agency_returns"]["tasks"])
-    assert steps | {"reconcile", "indicators", "publish"} <= set(found["dags"]["partnership_pipeline"]["tasks"])
+    beside = {"every_file_loaded", "files_refused"}
+    assert steps | beside | {"crosscheck"} <= set(found["dags"]["agency_returns"]["tasks"])
+    assert steps | beside | {"reconcile", "publish"} <= set(found["dags"]["partnership_pipeline"]["tasks"])
+    for dag_id in ("agency_returns", "partnership_pipeline"):  # every step's mapped instance named after its file
+        assert found["dags"][dag_id]["map_index_templates"] == dict.fromkeys(sorted(steps), "{{ landed_file }}")
+
+
+def test_every_param_is_optional_with_its_default_said():
+    """The trigger form opens ready to run: every param defaults to null and allows it (an empty field is not
+    required), and says what it defaults to; no task logs its return value (each says what it did in words)."""
+    done = subprocess.run([sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--check"],
+                          capture_output=True, text=True, timeout=300)
+    dags = json.loads(done.stdout.split(JSON_MARKER)[-1])["dags"]
+    assert set(dags["agency_returns"]["params"]) == {"period", "landing", "out", "file"}
+    for dag_id, dag in dags.items():
+        assert dag["params"], dag_id
+        for name, param in dag["params"].items():
+            assert param["default"] is None and "null" in param["schema"]["type"], (dag_id, name)
+            assert "Default:" in param["description"] or "default:" in param["description"], (dag_id, name)
+        assert dag["logs_return_values"] == [], dag_id
+    assert dags["partnership_pipeline"]["params"]["period"]["schema"]["pattern"]  # a given period is still checked
+
+
+def test_the_file_param_finds_one_landed_file_loaded_or_not_and_says_what_landing_holds(tmp_path):
+    """`file` names a landed file as `agency/file name`, whatever its loaded state; a missing or ambiguous name fails
+    with a message that helps (what the agency's folder holds, the paths telling two files apart)."""
+    import pytest
+
+    from transforms.operations import NoSuchFile, landed_file
+
+    landing = tmp_path / "landing"
+    for relative in ("police/ppn_2026-09.xlsx", "police/q3/nominals.xlsx", "police/q4/nominals.xlsx",
+                     "health/ppn_2026-09.xlsx"):
+        (landing / relative).parent.mkdir(parents=True, exist_ok=True)
+        (landing / relative).write_bytes(b"x")
+    assert landed_file(landing, "police/ppn_2026-09.xlsx") == {"path": str(landing / "police" / "ppn_2026-09.xlsx"),
+                                                               "agency": "police"}
+    assert landed_file(landing, "police/q4/nominals.xlsx")["path"].endswith("q4/nominals.xlsx")
+    with pytest.raises(NoSuchFile, match=r"names 2 landed files \(police/q3/nominals.xlsx, police/q4/nominals"):
+        landed_file(landing, "police/nominals.xlsx")
+    with pytest.raises(NoSuchFile, match=r"No landed file 'police/missing.xlsx'.*landing/police/ holds 3 file"):
+        landed_file(landing, "police/missing.xlsx")
+    with pytest.raises(NoSuchFile, match="holds no file"):
+        landed_file(landing, "lado/lado.xlsx")
+    with pytest.raises(NoSuchFile, match="agency/file name"):
+        landed_file(landing, "ppn_2026-09.xlsx")
 
 
 def test_every_dag_chains_the_stages_in_the_one_order_of_transforms_stages():
@@ -42,8 +89,9 @@ def test_every_dag_chains_the_stages_in_the_one_order_of_transforms_stages():
         stretch = flow[flow.index(first):flow.index(last) + 1]
         return [list(pair) for pair in zip(stretch, stretch[1:], strict=False)]
 
-    # beside the later stages, every_file_loaded fails the run at the end when a file's own tasks failed
-    beside = [["crosscheck", "every_file_loaded"]]
+    # beside the later stages, every_file_loaded fails the run at the end when a file's own tasks failed, and
+    # files_refused when a file was quarantined or an entry of landing refused
+    beside = [["crosscheck", "every_file_loaded"], ["file.load", "files_refused"]]
     assert dags["partnership_pipeline"]["edges"] == sorted(chain("discover", "publish") + beside)
     assert dags["agency_returns"]["edges"] == sorted(chain("discover", "crosscheck") + beside)
     assert dags["person_reconciliation"]["tasks"] == ["reconcile"]
@@ -79,14 +127,47 @@ def test_dag_run_publishes_what_assure_run_publishes(tmp_path):
 
     landing = tmp_path / "landing"
     generate(landing, "2026-09", scale=0.1, seed=5)
+    # at INFO, so that a task logging its return value (a raw dict) would show
     done = subprocess.run([sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--landing", str(landing),
                            "--out", str(tmp_path / "dag_out"), "--period", "2026-09"],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO"})
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     assert "finished: success" in done.stdout
+    says_in_words(done.stdout + done.stderr, landing)
     run(str(landing), "2026-09", str(tmp_path / "cli_out"), f"sqlite:///{tmp_path / 'cli.sqlite'}",
         progress=lambda line: None)
     name = "published/partnership_dataset_2026-09.csv"
     assert (tmp_path / "dag_out" / name).read_bytes() == (tmp_path / "cli_out" / name).read_bytes()
     feedback = sorted(p.name for p in (tmp_path / "dag_out" / "outbox").rglob("*.feedback.xlsx"))
     assert len(feedback) == len([p for p in landing.glob("*/*.xlsx") if not p.parent.name.startswith("_")])
+
+
+def says_in_words(log: str, landing: Path) -> None:
+    """Each task of a whole-quarter run said what it did in one line of words; each mapped instance is named after
+    its file; no return value was logged, and no person's name or NHS number appears anywhere in the log."""
+    assert "Returned value was" not in log
+    lines = log.splitlines()
+    files = sorted(p.relative_to(landing).as_posix() for p in landing.glob("*/*.xlsx")
+                   if not p.parent.name.startswith("_"))
+    assert re.search(rf"^{len(files)} file\(s\) to ingest for 2026-09: ", log, re.M)
+    for name in files:
+        assert re.search(rf"^registered {re.escape(name)} as submission [0-9a-f]{{16}} \(new\)$", log, re.M), name
+        assert re.search(rf"^{re.escape(name)}: [\d,]+ rows, [\d,]+ rejected, [\d,]+ queried \((accepted|partial)\)$",
+                         log, re.M), name
+        assert re.search(rf"^{re.escape(name)}: [\d,]+ rows loaded, [\d,]+ rejected, [\d,]+ queried; submission ",
+                         log, re.M), name
+        for step in ("register", "validate", "feedback", "load"):
+            assert f"task file.{step}[{name}]: success" in lines, (step, name)
+    for start in (r"checks across returns for 2026-09: [\d,]+ rows checked",
+                  r"person index for 2026-09: [\d,]+ person records -> [\d,]+ people; .* pairs wait in the review",
+                  r"indicators for 2026-09: [\d,]+ values", r"published 2026-09: \d+ outputs: csv /",
+                  "no file was refused or quarantined", "every landed file for 2026-09 is loaded"):
+        assert re.search(f"^{start}", log, re.M), start
+    with open(landing / "_truth" / "records" / "health_safeguarding.csv", newline="") as handle:
+        people = list(csv.DictReader(handle))
+    for person in people:
+        if person["nhs_number"]:
+            assert person["nhs_number"] not in log
+        if person["first_name"] and person["last_name"]:
+            assert f"{person['first_name']} {person['last_name']}" not in log

@@ -181,6 +181,8 @@ def test_the_suggested_code_reads_like_the_value():
 
     assert suggest("police", "ppn_type", "Child concern") == "CHILD_CONCERN"
     assert suggest("police", "ppn_type", "zzqx") is None
+    assert suggest("csc", "referral_source", "99") is None, "a short code is never guessed from a near one"
+    assert suggest("csc", "referral_source", "Police") == "6"
     assert suggest("police", "ppn_type", "FREI", {"frei": "DOMESTIC_ABUSE"}) == "DOMESTIC_ABUSE"
 
 

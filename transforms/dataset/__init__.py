@@ -3,6 +3,7 @@ quarters and their windows, and the computation of every indicator for a period 
 """
 
 from transforms.dataset.indicators import (
+    REGISTRY,
     areas,
     catalogue,
     catalogue_markdown,
@@ -11,6 +12,7 @@ from transforms.dataset.indicators import (
 )
 from transforms.dataset.periods import (
     due_date,
+    is_working_day,
     parse_period,
     period_end,
     previous_period,
@@ -19,6 +21,6 @@ from transforms.dataset.periods import (
 )
 from transforms.dataset.population import read_ons, write_reference
 
-__all__ = ["areas", "catalogue", "catalogue_markdown", "comparator_details", "compute_indicators", "due_date",
-           "parse_period", "period_end", "previous_period", "read_ons", "reporting_period", "shift_months",
-           "write_reference"]
+__all__ = ["REGISTRY", "areas", "catalogue", "catalogue_markdown", "comparator_details", "compute_indicators",
+           "due_date", "is_working_day", "parse_period", "period_end", "previous_period", "read_ons",
+           "reporting_period", "shift_months", "write_reference"]

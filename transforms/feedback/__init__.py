@@ -6,9 +6,9 @@ applied to every value written to a report.
 """
 
 from transforms.feedback.neutralise import neutralise
-from transforms.feedback.report import report_content, rewrite_feedback, write_feedback
+from transforms.feedback.report import feedback_paths, report_content, rewrite_feedback, write_feedback
 from transforms.feedback.rule_catalogue import render, rule_catalogue
 from transforms.feedback.templates import write_templates
 
-__all__ = ["neutralise", "render", "report_content", "rewrite_feedback", "rule_catalogue", "write_feedback",
-           "write_templates"]
+__all__ = ["feedback_paths", "neutralise", "render", "report_content", "rewrite_feedback", "rule_catalogue",
+           "write_feedback", "write_templates"]

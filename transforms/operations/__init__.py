@@ -1,10 +1,13 @@
 """Operations: keeping the pipeline running and accountable. The submission monitor (late returns, chaser notes,
-the overdue-dataset alarm), the retention purge, failure records and e-mail, and the stopwatch behind `make bench`.
+the overdue-dataset alarm), the retention purge, failure records and e-mail, finding one landed file to run again,
+and the stopwatch behind `make bench`.
 """
 
 from transforms.operations import stopwatch
 from transforms.operations.failures import notify_failure
-from transforms.operations.monitor import chase, dataset_late
+from transforms.operations.monitor import chase, dataset_late, dataset_publication_due, expected_returns
+from transforms.operations.rerun import NoSuchFile, landed_file
 from transforms.operations.retention import purge
 
-__all__ = ["chase", "dataset_late", "notify_failure", "purge", "stopwatch"]
+__all__ = ["NoSuchFile", "chase", "dataset_late", "dataset_publication_due", "expected_returns", "landed_file",
+           "notify_failure", "purge", "stopwatch"]

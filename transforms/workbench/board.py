@@ -11,9 +11,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from transforms import warehouse
-from transforms.dataset.periods import due_date, is_working_day, previous_period
-from transforms.feedback.report import feedback_paths
-from transforms.operations.monitor import dataset_publication_due, expected_returns
+from transforms.dataset import due_date, is_working_day, previous_period
+from transforms.feedback import feedback_paths
+from transforms.operations import dataset_publication_due, expected_returns
 
 RECENT_FAILURES = 10  # failed tasks shown among the alarms
 SUBMISSION_COLUMNS = ["submission_id", "agency", "return_id", "file_name", "received_at", "status", "rows_read",

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import schemas
 from schemas.rules import QUERY
 from transforms import warehouse
-from transforms.dataset.indicators import REGISTRY, catalogue
+from transforms.dataset import REGISTRY, catalogue
 
 QUERIED_SHOWN = 50  # query rules listed per page (the feedback holds every row)
 

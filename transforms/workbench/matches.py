@@ -8,7 +8,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from transforms import warehouse
-from transforms.people.decisions import undo
+from transforms.people import undo
 
 SHOWN = ("first_name", "last_name", "dob", "sex", "postcode", "agency", "nhs_number", "upn", "agency_ref")
 MASKED = ("nhs_number", "upn")  # identifiers: the reviewer sees whether they agree and their last digits only

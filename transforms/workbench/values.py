@@ -6,9 +6,9 @@ from __future__ import annotations
 import difflib
 
 from transforms.ingest import value_map
-from transforms.ingest.codes import words
 
 CUTOFF = 0.6  # how alike a value and a code's label must be to be suggested
+MIN_FUZZY = 4  # characters a value and a label need before a near match counts
 
 
 def codes_of(agency: str, column: str) -> dict[str, tuple[str, ...]]:
@@ -18,16 +18,21 @@ def codes_of(agency: str, column: str) -> dict[str, tuple[str, ...]]:
 
 
 def suggest(agency: str, column: str, raw_value: str, mapped: dict[str, str] | None = None) -> str | None:
-    """The code a value most likely means: another agency's mapping of the same value, else the code whose code or
-    label reads most like it (difflib ratio over their words, at least CUTOFF), else None."""
+    """The code a value most likely means: another agency's mapping of the same value, else a code or label it equals
+    (case and punctuation aside), else the label reading most like it (difflib ratio at least CUTOFF, both at least
+    MIN_FUZZY characters), else None."""
     key = value_map.value_key(raw_value)
     if mapped and key in mapped:
         return mapped[key]
     candidates: dict[str, str] = {}
     for code, labels in codes_of(agency, column).items():
         for text in (code, *labels):
-            candidates.setdefault(" ".join(words(text)), code)
-    best = difflib.get_close_matches(key, list(candidates), n=1, cutoff=CUTOFF)
+            candidates.setdefault(value_map.value_key(text), code)
+    if key in candidates:
+        return candidates[key]
+    # short codes ("9", "N1") only ever match exactly: one character apart they mean something else ("99")
+    worded = [text for text in candidates if len(text) >= MIN_FUZZY]
+    best = difflib.get_close_matches(key, worded, n=1, cutoff=CUTOFF) if len(key) >= MIN_FUZZY else []
     return candidates[best[0]] if best else None
 
 
