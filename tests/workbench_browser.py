@@ -62,10 +62,17 @@ class Session:
 
     def submit(self, button) -> None:
         """Click a form's button and wait for the page it loads (the old page gone, the new one complete)."""
-        from selenium.webdriver.support import expected_conditions
+        from selenium.common.exceptions import WebDriverException
+
+        def gone(driver) -> bool:
+            try:
+                button.is_enabled()
+                return False
+            except WebDriverException:  # stale; or, mid-navigation, Chromium's "node does not belong to the document"
+                return True
 
         button.click()
-        self.wait.until(expected_conditions.staleness_of(button))
+        self.wait.until(gone)
         self.ready()
 
     def css(self, selector: str, within=None) -> list:
