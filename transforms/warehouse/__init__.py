@@ -27,6 +27,7 @@ from transforms.warehouse.tables import (
     core_person_history,
     core_person_link,
     core_person_record,
+    dim_breakdown_label,
     dim_calendar,
     dim_child_population,
     dim_indicator,
@@ -37,6 +38,7 @@ from transforms.warehouse.tables import (
     dq_person_duplicate,
     dq_unmapped_value,
     dq_value_map,
+    fct_indicator_commentary,
     fct_indicator_lineage,
     fct_indicator_published,
     fct_indicator_trend,
@@ -50,10 +52,10 @@ from transforms.warehouse.tables import (
 )
 
 __all__ = ["bulk", "core_person", "core_person_edge", "core_person_history", "core_person_link", "core_person_record",
-           "default_url", "dim_calendar", "dim_child_population", "dim_indicator", "dim_submission_calendar",
-           "dispose_all", "dq_issue", "dq_match_review", "dq_person_conflict", "dq_person_duplicate",
-           "dq_unmapped_value", "dq_value_map", "engine", "fct_indicator_lineage", "fct_indicator_published",
-           "fct_indicator_trend",
-           "fct_indicator_value", "is_transient", "METADATA", "ops_failure", "ops_retention", "ops_run",
-           "raw_submission", "record_stage", "refresh_statistics", "retrying", "STG_COMMON", "STG_TABLES",
-           "TEXT", "WarehouseUnavailable", "WORKING_METADATA", "wrk_person_birth", "wrk_person_involvement"]
+           "default_url", "dim_breakdown_label", "dim_calendar", "dim_child_population", "dim_indicator",
+           "dim_submission_calendar", "dispose_all", "dq_issue", "dq_match_review", "dq_person_conflict",
+           "dq_person_duplicate", "dq_unmapped_value", "dq_value_map", "engine", "fct_indicator_commentary",
+           "fct_indicator_lineage", "fct_indicator_published", "fct_indicator_trend", "fct_indicator_value",
+           "is_transient", "METADATA", "ops_failure", "ops_retention", "ops_run", "raw_submission", "record_stage",
+           "refresh_statistics", "retrying", "STG_COMMON", "STG_TABLES", "TEXT", "WarehouseUnavailable",
+           "WORKING_METADATA", "wrk_person_birth", "wrk_person_involvement"]

@@ -265,6 +265,24 @@ dq_person_conflict = sa.Table(
     sa.Column("dates_of_birth", sa.Integer, nullable=False),
 )
 
+fct_indicator_commentary = sa.Table(
+    "fct_indicator_commentary", METADATA,  # per indicator and quarter: the draft from the numbers, the analyst's edit
+    sa.Column("indicator_id", sa.String(16), primary_key=True),
+    sa.Column("period", sa.String(7), primary_key=True),
+    sa.Column("draft", TEXT, nullable=False),  # generated on every computation of the quarter
+    sa.Column("edited", TEXT),  # the analyst's text: kept across re-runs, the final text when present
+    sa.Column("edited_by", sa.String(128)),
+    sa.Column("edited_at", sa.String(32)),
+    sa.Column("drafted_at", sa.String(32), nullable=False),
+)
+
+dim_breakdown_label = sa.Table(
+    "dim_breakdown_label", METADATA,  # the words a breakdown is published under (never a raw code)
+    sa.Column("indicator_id", sa.String(16), primary_key=True),
+    sa.Column("breakdown", sa.String(64), primary_key=True),
+    sa.Column("label", TEXT, nullable=False),
+)
+
 fct_indicator_lineage = sa.Table(
     "fct_indicator_lineage", METADATA,
     sa.Column("indicator_id", sa.String(16), primary_key=True),
