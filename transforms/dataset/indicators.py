@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from transforms import settings, warehouse
 from transforms.dataset import history, population
-from transforms.dataset.labels import publishable
+from transforms.dataset.labels import breakdown_label, publishable
 from transforms.dataset.periods import calendar_rows, period_end, previous_period, windows
 
 SQL_DIR = settings.INDICATOR_SQL_DIR
@@ -468,7 +468,24 @@ def compute_indicators(period: str, warehouse_url: str, run_id: str) -> dict:
         conn.execute(lin.delete().where(lin.c.period == period))
         if lineage:
             conn.execute(lin.insert(), sorted(lineage, key=lambda r: (r["indicator_id"], r["submission_id"])))
+        _store_labels(conn, {i.id: i for i in indicators})
+    with eng.begin() as conn:  # the drafts read the values just written, the previous quarter's and last year's
+        from transforms.dataset.commentary import write_drafts
+
+        write_drafts(conn, period)
     return {"indicators": len(indicators), "values": len(values)}
+
+
+def _store_labels(conn: sa.Connection, by_id: dict[str, Indicator]) -> None:
+    """The words every breakdown held in `fct_indicator_value` is shown under (`dim_breakdown_label`), written again
+    on each computation so the labels follow the code lists."""
+    table, fct = warehouse.dim_breakdown_label, warehouse.fct_indicator_value
+    held = conn.execute(sa.select(fct.c.indicator_id, fct.c.breakdown).distinct()).all()
+    conn.execute(table.delete())
+    rows = [{"indicator_id": i, "breakdown": b, "label": breakdown_label(b, by_id[i].sources if i in by_id else ())}
+            for i, b in sorted(held)]
+    if rows:
+        conn.execute(table.insert(), rows)
 
 
 WINDOW_WORDS = {"E": "at the period end", "Q": "the quarter", "R": "the 12 months to the period end",

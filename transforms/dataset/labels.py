@@ -90,3 +90,67 @@ def publishable(results: dict[str, tuple], sql: str) -> dict[str, tuple]:
         if len(set(denominators)) > 1 and None not in denominators:
             held[1] = sum(denominators)
     return {label: (numerator, denominator, unit) for label, (numerator, denominator, unit, _) in merged.items()}
+
+
+AGENCY_NAMES = {"csc": "Children's social care", "police": "Police", "health": "Health", "education": "Education",
+                "lado": "LADO", "partnership": "Partnership"}
+# the words a composite breakdown's last part is written with (DQ-01's measures of a return)
+MEASURE_NAMES = {"on_time": "on time", "pct_queried": "% rows queried", "pct_rejected": "% rows rejected",
+                 "rows_read": "rows read", "types_with_none": "Referrer types with no contacts",
+                 "per_10000": "Per 10,000 children"}
+
+
+def humanise(text: str) -> str:
+    """Words from an identifier: `types_with_none` -> `Types with none`, `LA_SERVICES` -> `LA services`,
+    `NOT_RECORDED` -> `Not recorded` (a capitalised word of two letters, or without a vowel, is kept as an acronym)."""
+    words = [w for w in re.split(r"[_\s]+", str(text).strip()) if w]
+    shown = [w if w.isupper() and (len(w) <= 2 or not re.search(r"[AEIOU]", w)) else w.lower() for w in words]
+    sentence = " ".join(shown)
+    return sentence[:1].upper() + sentence[1:]
+
+
+@functools.cache
+def _code_labels(sources: tuple[str, ...]) -> dict[str, str]:
+    """code -> its first label, from the code lists of the indicator's source tables first, then of every table."""
+    found: dict[str, str] = {}
+    contracts = sorted(schemas.TABLES, key=lambda t: t.table_id not in sources)  # the indicator's own lists first
+    for contract in contracts:
+        for column in contract.columns:
+            for code, labels in column.codes.items():
+                if labels:
+                    found.setdefault(str(code), labels[0])
+    return found
+
+
+def _return_title(return_id: str) -> str | None:
+    titles = sorted({t.title for t in schemas.TABLES if t.return_id == return_id})
+    if not titles:
+        return None
+    return titles[0] if len(titles) == 1 else "Annex A"
+
+
+def breakdown_label(breakdown: str, sources: tuple[str, ...] = ()) -> str:
+    """The words a breakdown is published under, never a raw code: '' -> 'All'; a code of a code list -> its label
+    (the indicator's own lists first); an agency or a return -> its name; a composite `a/b/c` -> its parts' words
+    joined by ' · '; a catalogued training module as it is; anything else made into words (`humanise`)."""
+    if breakdown == "":
+        return "All"
+    if "/" in breakdown:
+        return " · ".join(_part(part, sources) for part in breakdown.split("/"))
+    return _part(breakdown, sources)
+
+
+def _part(part: str, sources: tuple[str, ...]) -> str:
+    if part in AGENCY_NAMES:
+        return AGENCY_NAMES[part]
+    if part in MEASURE_NAMES:
+        return MEASURE_NAMES[part]
+    title = _return_title(part)
+    if title:
+        return title
+    label = _code_labels(tuple(sources)).get(part)
+    if label:
+        return label
+    if part.startswith("Module ") or part == OTHER:
+        return part
+    return humanise(part)
