@@ -12,14 +12,14 @@ def sub_commands(parser) -> set[str]:
 
 def test_development_commands_plug_in_from_synthetic():
     assert sub_commands(cli.parser()) == {"run", "validate", "rules", "templates", "values", "link", "decide", "review",
-                                          "indicators", "reference", "generate", "link-train"}
+                                          "commentary", "indicators", "reference", "generate", "link-train"}
 
 
 def test_without_synthetic_the_product_commands_remain(monkeypatch):
     missing = EntryPoint("synthetic", "no_such_package.commands:register", cli.COMMAND_PLUG_INS)
     monkeypatch.setattr(cli, "entry_points", lambda group: [missing])
     assert sub_commands(cli.parser()) == {"run", "validate", "rules", "templates", "values", "link", "decide", "review",
-                                          "indicators", "reference"}
+                                          "commentary", "indicators", "reference"}
     assert cli.main(["rules", "--return", "police_ppn", "--format", "csv"]) == 0
 
 

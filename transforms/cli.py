@@ -253,6 +253,39 @@ def _pair_text(pair: dict) -> str:
     return "\n".join(lines)
 
 
+def _commentary(args: argparse.Namespace) -> int:
+    """`assure commentary list|edit`: the drafts and the analyst's edits of a quarter."""
+    import getpass
+
+    from transforms import warehouse
+    from transforms.dataset import commentary
+
+    url = args.warehouse or settings.warehouse_url(settings.output_dir(args.out))
+    try:
+        if args.action == "edit":
+            if not args.indicator or (args.text is None and not args.draft):
+                print("assure commentary edit: give the indicator and --text (or --draft to go back to the draft)",
+                      file=sys.stderr)
+                return 2
+            row = commentary.edit(url, args.indicator, args.period, None if args.draft else args.text,
+                                  args.by or getpass.getuser())
+            print(f"{args.indicator} {args.period}: " + (f"edited by {row['edited_by']} at {row['edited_at']}; the "
+                                                         "pack and the dashboard carry it from the next publication"
+                                                         if row["edited"] else "back to the draft"))
+            return 0
+        texts = commentary.final(url, args.period)
+    finally:
+        warehouse.dispose_all()
+    if not texts:
+        print(f"No commentary for {args.period}: compute the quarter first (assure run).")
+    for indicator_id, text in sorted(texts.items()):
+        if args.indicator and indicator_id != args.indicator:
+            continue
+        mark = f" [edited by {text['edited_by']}]" if text["edited"] else " [draft]"
+        print(f"{indicator_id}{mark}: {text['text']}")
+    return 0
+
+
 def _indicators(args: argparse.Namespace) -> int:
     from transforms.dataset import catalogue_markdown
 
@@ -357,6 +390,20 @@ def parser() -> argparse.ArgumentParser:
     review.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
     review.add_argument("--out", help="output folder of the warehouse (or ASSURE_OUTPUT_DIR; default ./output)")
     review.set_defaults(handler=_review)
+
+    notes = commands.add_parser("commentary", help="the commentary of each indicator: drafts from the numbers, edits",
+                                description="list: each indicator's commentary for the quarter (the edit, else the "
+                                            "draft); edit ID --text TEXT: the analyst's commentary, kept across "
+                                            "re-runs (--draft: back to the draft).")
+    notes.add_argument("action", choices=("list", "edit"))
+    notes.add_argument("indicator", nargs="?", help="the indicator, e.g. CSC-01")
+    notes.add_argument("--period", required=True, help="the quarter, e.g. 2026-09")
+    notes.add_argument("--text", help="edit: the commentary as the ARG should read it")
+    notes.add_argument("--draft", action="store_true", help="edit: drop the edit, back to the draft")
+    notes.add_argument("--by", help="edit: who edits (default: the logged-in user)")
+    notes.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
+    notes.add_argument("--out", help="output folder of the warehouse (or ASSURE_OUTPUT_DIR; default ./output)")
+    notes.set_defaults(handler=_commentary)
 
     indicators = commands.add_parser("indicators",
                                      help="print the indicator catalogue as markdown (docs/indicators.md)")
