@@ -103,8 +103,8 @@ def movers(indicator: Indicator, now: pd.DataFrame, before: pd.DataFrame) -> lis
     """The breakdowns (not the headline) whose numerators changed most since `before`, largest change first."""
     old = {r["breakdown"]: r for r in before.to_dict("records")}
     found = []
-    headline = now[now["breakdown"] == ""]
-    unit = headline.iloc[0]["unit"] if len(headline) else None
+    whole = now[now["breakdown"] == ""]
+    unit = whole.iloc[0]["unit"] if len(whole) else None
     for row in now.to_dict("records"):
         if row["breakdown"] == "" or row["numerator"] is None or pd.isna(row["numerator"]):
             continue
@@ -138,7 +138,7 @@ def why_words(indicator: Indicator, parts: dict | None, moved: list[dict]) -> st
     return ("Why it moved: " + "; ".join(said) + ".") if said else None
 
 
-def _headline(rows: pd.DataFrame) -> dict | None:
+def headline(rows: pd.DataFrame) -> dict | None:
     if rows.empty:
         return None
     whole = rows[rows["breakdown"] == ""]
@@ -147,7 +147,7 @@ def _headline(rows: pd.DataFrame) -> dict | None:
     return rows.sort_values("numerator", ascending=False, na_position="last").iloc[0].to_dict()
 
 
-def _caveats(indicator: Indicator, row: dict, submissions: pd.DataFrame, period: str) -> list[str]:
+def caveats(indicator: Indicator, row: dict, submissions: pd.DataFrame, period: str) -> list[str]:
     said, late = [], []
     if row.get("history_incomplete") == 1:
         said.append("history incomplete: its look-back reaches before the earliest return held, so it may be low")
@@ -178,7 +178,7 @@ def draft(indicator: Indicator, now: pd.DataFrame, last_quarter: pd.DataFrame, l
           submissions: pd.DataFrame, period: str) -> str:
     """The draft commentary of one indicator for `period` from its rows now, last quarter and the same quarter last
     year (fct_indicator_value rows), its comparator (or None) and the period's submissions."""
-    row = _headline(now)
+    row = headline(now)
     if row is None or row.get("rag") == "NO_DATA" or row.get("value") is None or pd.isna(row.get("value")):
         note = (row or {}).get("note")
         return f"No data this quarter{': ' + note if isinstance(note, str) and note else ''}."
@@ -211,20 +211,20 @@ def draft(indicator: Indicator, now: pd.DataFrame, last_quarter: pd.DataFrame, l
     why = why_words(indicator, split(row, before, unit), movers(indicator, now, last_quarter))
     if why and indicator.window != "FYTD":
         extra.append(why)
-    caveats = _caveats(indicator, row, submissions, period)
-    if caveats:
-        extra.append("Caveats: " + "; ".join(caveats) + ".")
+    said = caveats(indicator, row, submissions, period)
+    if said:
+        extra.append("Caveats: " + "; ".join(said) + ".")
     return " ".join([sentence[:1].upper() + sentence[1:], *extra])
 
 
-def _values(conn: sa.Connection, periods: list[str]) -> pd.DataFrame:
+def values_of(conn: sa.Connection, periods: list[str]) -> pd.DataFrame:
     fct = warehouse.fct_indicator_value
     rows = conn.execute(sa.select(fct).where(fct.c.period.in_(periods))).mappings().all()
     columns = [c.name for c in fct.columns]
     return pd.DataFrame([dict(r) for r in rows], columns=columns)
 
 
-def _submissions(conn: sa.Connection, period: str) -> pd.DataFrame:
+def submissions_of(conn: sa.Connection, period: str) -> pd.DataFrame:
     registry = warehouse.raw_submission
     rows = conn.execute(sa.select(registry.c.agency, registry.c.return_id, registry.c.received_at,
                                   registry.c.rows_read, registry.c.rows_rejected, registry.c.status)
@@ -237,15 +237,15 @@ def _submissions(conn: sa.Connection, period: str) -> pd.DataFrame:
 def drafts(conn: sa.Connection, period: str) -> dict[str, str]:
     """indicator id -> the draft commentary for `period`, from the values held in the warehouse."""
     last_quarter, last_year = previous_period(period), previous_period(period, 4)
-    values = _values(conn, [period, last_quarter, last_year])
-    submissions = _submissions(conn, period)
+    values = values_of(conn, [period, last_quarter, last_year])
+    submissions = submissions_of(conn, period)
     compared = comparator_details(int(period[:4]))
     out = {}
     for indicator in catalogue():
         mine = values[values["indicator_id"] == indicator.id]
         now = mine[mine["period"] == period]
-        headline = _headline(now)
-        about = compared.get((indicator.id, headline["breakdown"])) if headline else None
+        top = headline(now)
+        about = compared.get((indicator.id, top["breakdown"])) if top else None
         out[indicator.id] = draft(indicator, now, mine[mine["period"] == last_quarter],
                                   mine[mine["period"] == last_year], about, submissions, period)
     return out
@@ -292,5 +292,5 @@ def final(url: str, period: str) -> dict[str, dict]:
                                 "edited_by": r["edited_by"], "edited_at": r["edited_at"]} for r in rows}
 
 
-__all__ = ["change_words", "comparator_words", "draft", "drafts", "edit", "final", "movers", "split", "why_words",
-           "write_drafts"]
+__all__ = ["caveats", "change_words", "comparator_words", "draft", "drafts", "edit", "final", "headline", "movers",
+           "split", "submissions_of", "values_of", "why_words", "write_drafts"]
