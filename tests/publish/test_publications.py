@@ -2,6 +2,7 @@
 
 import csv
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -29,7 +30,8 @@ def test_arg_pack_layout_and_libreoffice(published, tmp_path):
     header = [c.value for c in sheet[3]]
     assert header[:4] == ["Indicator", "Breakdown", "Comparator", "Comparator is"]
     assert header[4:9] == ["Q2 2025/26", "Q3 2025/26", "Q4 2025/26", "Q1 2026/27", "Q2 2026/27"]
-    assert header[9:] == ["Direction", "RAG", "Notes", "Commentary"]
+    assert header[9:14] == ["Trend", "Direction", "RAG", "Notes", "Commentary"]
+    assert not any(header[14:]), "the numbers the sparklines draw sit in hidden columns, without a header"
     rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[1] is not None]
     csc01 = next(r for r in rows if r[0].startswith("CSC-01"))
     assert csc01[2] == "560.5" and csc01[3] == "England average, 2022"
@@ -40,13 +42,68 @@ def test_arg_pack_layout_and_libreoffice(published, tmp_path):
     csc06 = next(r for r in rows if r[0].startswith("CSC-06 "))
     assert csc06[3] == "West Midlands target, 2022"  # a target is labelled as one
     # CSC-06 looks back 36 months; two quarters of returns reach 27: flagged, with the reason in the notes
-    assert csc06[8].endswith(" *") and csc06[11].startswith("history incomplete"), csc06
-    assert all(r[12] is None for r in rows), "the commentary column is left for the analyst"
-    assert {r[9] for r in rows} <= {"↑", "↓", "→", ""}
+    assert csc06[8].endswith(" *") and csc06[12].startswith("history incomplete"), csc06
+    headlines = [r for r in rows if r[1] == "All"]
+    assert {r[0].split()[0] for r in headlines} >= {i.id for i in catalogue() if i.id not in NO_HEADLINE}
+    for row in headlines:  # every headline carries its commentary: its change and, where one exists, its comparator
+        said = row[13]
+        assert said and re.search(r"last quarter|the same quarter last year|No data|no earlier quarter", said), row
+        if row[2]:
+            assert re.search(r"(above|below|in line with) the (England|West Midlands)", said), row
+    assert all(not r[13] for r in rows if r[1] != "All"), "commentary once per indicator, on its headline row"
+    assert {r[10] for r in rows} <= {"↑", "↓", "→", ""}
+    assert not [r[1] for r in rows if RAW_CODE.search(r[1])], "no raw code in a published label"
     comparators = openpyxl.load_workbook(path)["Comparators"]
     assert any(r[0] == "CSC-06" and r[3] == "West Midlands target, 2022" and "target" in r[4]
                for r in comparators.iter_rows(min_row=2, values_only=True))
     assert to_pdf(path, tmp_path).stat().st_size > 1000
+
+
+NO_HEADLINE = {"CSC-07"}  # published by breakdown only (per 10,000 children)
+RAW_CODE = re.compile(r"\b[A-Z0-9]+_[A-Z0-9_]+\b")
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page (poppler's pdftotext; under CI it must be installed)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftotext (poppler-utils) is required under CI")
+        pytest.skip("pdftotext not installed")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z0-9%.,()+-]+", text)
+
+
+def test_the_pack_prints_for_the_meeting_papers(published):
+    from tests.feedback.test_libreoffice import soffice
+
+    soffice()  # skips without LibreOffice (fails under CI)
+    pdf = published / "arg_pack_2026-09.pdf"
+    assert pdf.is_file(), "the pack is rendered to PDF with every publication"
+    pages = pdf_pages(pdf)
+    assert 1 <= len(pages) <= 12, len(pages)
+    sheet = openpyxl.load_workbook(published / "arg_pack_2026-09.xlsx")["Partnership dataset"]
+    rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[1] is not None]
+    flat = [" ".join(words(page)) for page in pages]
+    for row in rows:
+        if row[1] != "All":
+            continue
+        indicator_id, value = row[0].split()[0], row[8]
+        # the label and this quarter's value on one page (one page wide: they are on one row)
+        on = [i for i, page in enumerate(flat) if re.search(rf"\b{re.escape(indicator_id)}\b", page)]
+        assert on, indicator_id
+        assert any(value.replace(" *", "") in flat[i] for i in on), (indicator_id, value)
+        # nothing cut: the whole commentary is printed (a row too short would clip its last lines)
+        said = words(row[13])
+        text = " ".join(flat)
+        assert " ".join(said[-6:]) in text, (indicator_id, said[-6:])
+        assert " ".join(said[:6]) in text, (indicator_id, said[:6])
 
 
 PUBLIC_NUMBER = re.compile(r"(?<![\d.])([1-5])(?![\d.%])")

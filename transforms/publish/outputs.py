@@ -11,6 +11,7 @@ Published outputs hold aggregates only: no names, dates of birth, addresses or a
 from __future__ import annotations
 
 import csv
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,8 @@ from transforms.dataset.periods import previous_period
 from transforms.publish.arg_pack import write_arg_pack
 from transforms.publish.dashboard import write_dashboard
 from transforms.publish.dq_report import write_dq_report
+from transforms.publish.pdf import render_pdf, soffice
+from transforms.publish.story import gather
 from transforms.publish.suppression import apply_profile
 
 CSV_COLUMNS = ["indicator_id", "period", "breakdown", "numerator", "denominator", "value", "unit", "rag", "direction",
@@ -112,6 +115,17 @@ def write_csv(frame: pd.DataFrame, period: str, folder: Path) -> Path:
     return path
 
 
+def render_pack_pdf(path: Path, *pack, **options) -> Path | None:
+    """`arg_pack_<period>.pdf` for the meeting papers: the pack without its Sources sheet, rendered by LibreOffice
+    headless; None (and no file) where LibreOffice is not installed."""
+    if soffice() is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="assure-pack-") as folder:
+        printable = write_arg_pack(Path(folder) / path.with_suffix(".xlsx").name, *pack, **options,
+                                   with_sources=False)
+        return render_pdf(printable, path)
+
+
 def publish(period: str, warehouse_url: str, out_dir: str) -> dict:
     """Write every publication for the period; return their paths."""
     published = Path(out_dir) / "published"
@@ -121,16 +135,23 @@ def publish(period: str, warehouse_url: str, out_dir: str) -> dict:
     labels = {q: quarter_label(q) for q in quarters}
     exempt = {i.id for i in indicators if not i.disclosive}
     compared = comparator_details(int(period[:4]))
+    story = gather(period, warehouse_url)  # commentary, why it moved, reds, movers, caveats
     outputs = {"csv": write_csv(apply_profile(current, "internal"), period, published)}
     outputs["dashboard"] = write_dashboard(apply_profile(current, "internal"), apply_profile(history, "internal"),
                                            indicators, period, quarters, labels, published / "dashboard",
-                                           "internal", compared)[0]
+                                           "internal", compared, story)[0]
+    sources = lineage(period, warehouse_url)
     outputs["arg_pack"] = write_arg_pack(published / f"arg_pack_{period}.xlsx", current, history, indicators,
-                                         quarters, labels, lineage(period, warehouse_url), compared)
+                                         quarters, labels, sources, compared, story)
+    printed = render_pack_pdf(published / f"arg_pack_{period}.pdf", current, history, indicators, quarters, labels,
+                              sources, compared, story)
+    if printed:
+        outputs["arg_pack_pdf"] = printed
     outputs["data_quality"] = write_dq_report(period, warehouse_url, published / f"data_quality_{period}.html")
     public = published / "public"
     outputs["public_csv"] = write_csv(apply_profile(current, "public", exempt), period, public)
     outputs["public_dashboard"] = write_dashboard(apply_profile(current, "public", exempt),
                                                   apply_profile(history, "public", exempt), indicators, period,
-                                                  quarters, labels, public / "dashboard", "public", compared)[0]
+                                                  quarters, labels, public / "dashboard", "public", compared,
+                                                  story)[0]
     return {name: str(path) for name, path in outputs.items()}
