@@ -275,6 +275,34 @@ async def map_value(request: Request, user: User) -> RedirectResponse:
     return RedirectResponse(pages.redirect_target("values", message=said), 303)
 
 
+@app.get("/workbench/commentary", response_class=HTMLResponse)
+def commentary_page(request: Request, period: str | None = None, message: str | None = None) -> str:
+    """Each indicator's commentary for a quarter: the draft from the numbers and the analyst's text."""
+    from transforms.dataset import catalogue, commentary
+    from transforms.workbench import board, pages
+
+    chosen = _period(period, dt.date.today())
+    return pages.commentary_page(chosen, board.periods(_url()), catalogue(), commentary.final(_url(), chosen),
+                                 _csrf(request), message)
+
+
+@app.post("/workbench/commentary")
+async def edit_commentary(request: Request, user: User) -> RedirectResponse:
+    """Save the analyst's commentary for an indicator and quarter (or go back to the draft)."""
+    from transforms.dataset import commentary
+    from transforms.workbench import pages
+
+    fields = await _form(request)
+    indicator_id, period = _one(fields, "indicator"), _one(fields, "period")
+    text = None if _one(fields, "action") == "draft" else _one(fields, "text")
+    try:
+        await run_in_threadpool(commentary.edit, _url(), indicator_id, period, text, _who(user))
+        said = f"{indicator_id}: " + ("saved" if text else "back to the draft") + "; the next publication carries it."
+    except ValueError as exc:
+        said = f"Not saved: {exc}"
+    return RedirectResponse(pages.redirect_target("commentary", period=period, message=said), 303)
+
+
 @app.get("/workbench/indicators/{indicator_id}", response_class=HTMLResponse)
 def indicator_lineage(indicator_id: str, period: str | None = None) -> str:
     """Where a value came from: definition, SQL, numerator and denominator, submissions, queried rows."""

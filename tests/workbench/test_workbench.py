@@ -121,7 +121,7 @@ def test_every_route_answers_a_logged_in_user_and_refuses_without(tmp_path, ware
     quiet_run(tmp_path, warehouse_url)
     page = client.get(f"workbench/submissions?period={PERIOD}&today=2026-10-28").text
     submission_id = re.search(r"feedback/([0-9a-f]{16})\.xlsx", page).group(1)
-    routes = ["workbench/submissions", "workbench/matches", "workbench/values",
+    routes = ["workbench/submissions", "workbench/matches", "workbench/values", f"workbench/commentary?period={PERIOD}",
               f"workbench/indicators/POL-01?period={PERIOD}", f"workbench/feedback/{submission_id}.xlsx",
               f"workbench/feedback/{submission_id}.json", "dashboard/index.html",
               f"data-quality/data_quality_{PERIOD}.html"]
@@ -131,7 +131,7 @@ def test_every_route_answers_a_logged_in_user_and_refuses_without(tmp_path, ware
     app.dependency_overrides.clear()
     for route in routes:
         assert anonymous.get(route).status_code == 401, route
-    for action in ("rerun", "matches/decide", "matches/undo", "matches/reconcile", "values/map"):
+    for action in ("rerun", "matches/decide", "matches/undo", "matches/reconcile", "values/map", "commentary"):
         assert anonymous.post(f"workbench/{action}", data={}).status_code == 401, action
 
 
@@ -296,3 +296,21 @@ def test_a_dashboard_value_leads_to_its_definition_sql_and_submissions(tmp_path,
     assert client.get("workbench/indicators/NOPE-99").status_code == 404
     public = (tmp_path / "out" / "published" / "public" / "dashboard")
     assert not any("class='lineage'" in p.read_text() for p in public.glob("*.html")), "the public pages stand alone"
+
+
+def test_commentary_is_edited_on_its_page_and_kept(tmp_path, warehouse_url, client):
+    ppn_file(tmp_path, "ppn.xlsx", ROWS)
+    quiet_run(tmp_path, warehouse_url)
+    page = client.get(f"workbench/commentary?period={PERIOD}").text
+    assert "<form class='commentary'" in page and "data-indicator='POL-01'" in page
+    said = client.post("workbench/commentary", data={"indicator": "POL-01", "period": PERIOD, "action": "save",
+                                                     "text": "Two notices this quarter.", "csrf": csrf_of(page)})
+    assert "POL-01: saved" in said.text and "edited by analyst-1" in said.text
+    quiet_run(tmp_path, warehouse_url)  # computed again: the text stays
+    from transforms.dataset import commentary
+
+    kept = commentary.final(warehouse_url, PERIOD)["POL-01"]
+    assert (kept["text"], kept["edited_by"]) == ("Two notices this quarter.", "analyst-1")
+    client.post("workbench/commentary", data={"indicator": "POL-01", "period": PERIOD, "action": "draft",
+                                              "text": "", "csrf": csrf_of(page)})
+    assert not commentary.final(warehouse_url, PERIOD)["POL-01"]["edited"]

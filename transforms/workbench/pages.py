@@ -10,7 +10,8 @@ import html
 import math
 from urllib.parse import quote, urlencode
 
-NAV = (("submissions", "Submissions"), ("matches", "Match review"), ("values", "Value map"))
+NAV = (("submissions", "Submissions"), ("matches", "Match review"), ("values", "Value map"),
+       ("commentary", "Commentary"))
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
 header{background:#1d3557;color:#fff;padding:.6rem 1.2rem}header a{color:#fff;margin-right:1.2rem}
@@ -210,6 +211,35 @@ def values_page(data: dict, csrf: str, message: str | None = None) -> str:
     return shell("Value map", "values", "".join(body), message)
 
 
+def commentary_page(period: str, periods: list[str], indicators: list, texts: dict[str, dict], csrf: str,
+                    message: str | None = None) -> str:
+    """The commentary of a quarter: each indicator's draft from the numbers and the analyst's text, to edit."""
+    options = "".join(f"<option{' selected' if p == period else ''}>{h(p)}</option>"
+                      for p in sorted(set(periods) | {period}, reverse=True))
+    rows = []
+    for indicator in indicators:
+        said = texts.get(indicator.id)
+        if said is None:
+            continue
+        status = (f"edited by {h(said['edited_by'])} at {h(said['edited_at'])}" if said["edited"]
+                  else "the draft from the numbers")
+        revert = ("<button name='action' value='draft' formnovalidate>Back to the draft</button>"
+                  if said["edited"] else "")
+        rows.append(
+            f"<form class='commentary' method='post' action='/assure/workbench/commentary' "
+            f"data-indicator='{h(indicator.id)}'>{_hidden(indicator=indicator.id, period=period, csrf=csrf)}"
+            f"<h2>{h(indicator.id)} {h(indicator.title)}</h2><p><small>Now: {status}. The pack and the dashboard "
+            f"carry this text from the next publication.</small></p>"
+            f"<textarea name='text' style='width:60rem;height:6rem'>{h(said['text'])}</textarea><br>"
+            f"<details><summary>Draft from the numbers</summary><p class='draft'>{h(said['draft'])}</p></details>"
+            f"<button name='action' value='save'>Save</button> {revert}</form>")
+    body = (f"<form method='get'><label>Quarter ending <select name='period'>{options}</select></label> "
+            "<button>Show</button></form><p>A draft is written from the numbers each time the quarter is computed; "
+            "your text replaces it and survives re-runs.</p>"
+            + ("".join(rows) or "<p>No commentary: the quarter has not been computed.</p>"))
+    return shell(f"Commentary: quarter ending {period}", "commentary", body, message)
+
+
 def lineage_page(data: dict) -> str:
     """Where an indicator's value came from."""
     entry, period = data["indicator"], data["period"]
@@ -265,5 +295,5 @@ def redirect_target(page: str, **query: object) -> str:
     return f"/assure/workbench/{quote(page)}" + (f"?{urlencode(flat)}" if flat else "")
 
 
-__all__ = ["h", "lineage_page", "matches_page", "number", "redirect_target", "shell", "submissions_page",
-           "values_page"]
+__all__ = ["commentary_page", "h", "lineage_page", "matches_page", "number", "redirect_target", "shell",
+           "submissions_page", "values_page"]
