@@ -29,6 +29,7 @@ PAGE = re.compile(r"^[a-z0-9_\-]+\.html$")  # page names only: never a path
 SUBMISSION = re.compile(r"^[0-9a-f]{16}$")
 INDICATOR = re.compile(r"^[A-Z]{2,4}-\d{2}[A-Z]?$")
 PERIOD = re.compile(r"^\d{4}-\d{2}$")
+REPORT = re.compile(r"^data_quality_\d{4}-\d{2}\.html$")
 User = Annotated[BaseUser, Depends(get_user)]
 TOKEN_COOKIE = "_token"  # Airflow's login cookie (airflow.api_fastapi.auth.managers.base_auth_manager)
 
@@ -132,6 +133,14 @@ def dashboard(page: str) -> FileResponse:
 @app.get("/data-quality/{page}")
 def data_quality(page: str) -> FileResponse:
     """The data-quality report of a period, e.g. data_quality_2026-09.html."""
+    return _serve(_published(), page)
+
+
+@app.get("/{page}")
+def beside_the_dashboard(page: str) -> FileResponse:
+    """The data-quality report where the dashboard's own link finds it (`../data_quality_<period>.html`)."""
+    if not REPORT.match(page):
+        raise HTTPException(status_code=404, detail="No such page")
     return _serve(_published(), page)
 
 

@@ -2,6 +2,7 @@
 file://. Screenshots are saved as test artefacts in build/test-artefacts/dashboard/.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from transforms.pipeline import run
 
 PROJECT = Path(__file__).resolve().parents[2]
 ARTEFACTS = PROJECT / "build" / "test-artefacts" / "dashboard"
+RAW_CODE = re.compile(r"\b[A-Z0-9]+_[A-Z0-9_]+\b")  # e.g. ADVICE_INFORMATION: a code, never a label
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,18 @@ def test_every_dashboard_page_loads_clean_offline_with_charts(published):
                 assert chart.size["width"] > 100 and chart.size["height"] > 100
             if page.parent.name == "dashboard" and page.name != "index.html":
                 assert charts, f"{page.name} has no chart"
+            if page.parent.name == "dashboard":
+                assert driver.find_elements("css selector", "#rag-legend"), f"{page.name}: no RAG legend"
+                labels = [e.text for e in driver.find_elements("css selector", "section.indicator td:first-child, "
+                                                                               "figcaption, .card li, ul.overview li")]
+                raw = [text for text in labels if RAW_CODE.search(text)]
+                assert raw == [], (page.name, raw[:5])
+            if page.name == "index.html" and page.parent.parent.name == "published":  # the internal overview
+                headings = [e.text for e in driver.find_elements("css selector", "main h2")]
+                assert {"Rated red", "Biggest movers on last quarter", "Caveats"} <= set(headings), headings
             name = f"{page.parent.parent.name}_{page.parent.name}_{page.stem}.png".replace("published_", "")
+            driver.set_window_size(1366, max(900, driver.execute_script("return document.body.scrollHeight")))
             driver.save_screenshot(str(ARTEFACTS / name))
+            driver.set_window_size(1366, 900)
     finally:
         driver.quit()

@@ -124,7 +124,7 @@ def test_every_route_answers_a_logged_in_user_and_refuses_without(tmp_path, ware
     routes = ["workbench/submissions", "workbench/matches", "workbench/values", f"workbench/commentary?period={PERIOD}",
               f"workbench/indicators/POL-01?period={PERIOD}", f"workbench/feedback/{submission_id}.xlsx",
               f"workbench/feedback/{submission_id}.json", "dashboard/index.html",
-              f"data-quality/data_quality_{PERIOD}.html"]
+              f"data-quality/data_quality_{PERIOD}.html", f"data_quality_{PERIOD}.html"]
     for route in routes:
         assert client.get(route).status_code == 200, route
     anonymous = TestClient(mounted(), base_url="http://testserver/assure/")
@@ -294,6 +294,9 @@ def test_a_dashboard_value_leads_to_its_definition_sql_and_submissions(tmp_path,
     assert "<h1>POL-01" in lineage and "FROM hst_police_ppn" in lineage
     assert re.search(r"<tr class='submission' data-agency='police' data-return='police_ppn'>", lineage)
     assert client.get("workbench/indicators/NOPE-99").status_code == 404
+    report = re.search(r'href="(\.\./data_quality_[0-9-]+\.html)"', area).group(1)
+    assert client.get(urljoin("http://testserver/assure/dashboard/index.html", report)).status_code == 200
+    assert client.get("warehouse.sqlite").status_code == 404
     public = (tmp_path / "out" / "published" / "public" / "dashboard")
     assert not any("class='lineage'" in p.read_text() for p in public.glob("*.html")), "the public pages stand alone"
 

@@ -91,7 +91,8 @@ def _page(title: str, period: str, profile: str, pages: dict[str, str], here: st
     links += [f'<a href="{a}.html"' + (' class="here"' if here == a else "") + f">{name}</a>"
               for a, name in pages.items()]
     if profile == "internal":  # served inside Airflow beside the workbench and the data-quality report
-        links += [f'<a href="../data-quality/data_quality_{html.escape(period)}.html">Data quality</a>',
+        # the report sits beside the dashboard's folder: the link works offline and inside Airflow alike
+        links += [f'<a href="../data_quality_{html.escape(period)}.html">Data quality</a>',
                   '<a href="../workbench/submissions">Workbench</a>']
     note = ("Internal profile: exact counts, for the Assurance and Review Group." if profile == "internal" else
             "Public profile: counts from 1 to 5, and rates built on them, are shown as c.")
