@@ -115,12 +115,26 @@ def areas() -> dict[str, str]:
 
 def load_reference(conn: sa.Connection) -> None:
     """Refresh `dim_` tables from the catalogue, `reference/` (the child population from
-    `settings.child_population_csv()`) and the calendar."""
+    `settings.child_population_csv()`, the comparators) and the calendar."""
+    area_titles = areas()
     conn.execute(warehouse.dim_indicator.delete())
     conn.execute(warehouse.dim_indicator.insert(), [
         {"indicator_id": i.id, "title": i.title, "definition": i.definition, "unit": i.unit,
          "polarity": i.polarity, "source_returns": ",".join(i.sources), "time_window": i.window,
-         "definition_source": i.definition_source, "reference": i.reference} for i in catalogue()])
+         "definition_source": i.definition_source, "reference": i.reference, "area": i.area or None,
+         "area_title": area_titles.get(i.area)} for i in catalogue()])
+    # every comparator figure the reference holds, by the year of the figure: what `comparator_details(year)` picks
+    # for each year it names, so the latest year not after a period's own gives that period's comparator
+    figures = {}
+    for year in sorted({int(y) for y in _comparator_rows(dt.MAXYEAR)["year"]}):
+        for (indicator_id, breakdown), c in comparator_details(year).items():
+            if c.year == year:
+                figures[(indicator_id, breakdown, year)] = {
+                    "indicator_id": indicator_id, "breakdown": breakdown, "year": year, "value": c.value,
+                    "area": c.area, "kind": c.kind, "label": c.label, "source": c.source}
+    conn.execute(warehouse.dim_comparator.delete())
+    if figures:
+        conn.execute(warehouse.dim_comparator.insert(), list(figures.values()))
     conn.execute(warehouse.dim_child_population.delete())
     conn.execute(warehouse.dim_child_population.insert(), [
         {"area_code": r.area_code, "area_name": r.area_name, "mid_year": r.mid_year,

@@ -30,6 +30,7 @@ from transforms.warehouse.tables import (
     dim_breakdown_label,
     dim_calendar,
     dim_child_population,
+    dim_comparator,
     dim_indicator,
     dim_submission_calendar,
     dq_issue,
@@ -52,7 +53,8 @@ from transforms.warehouse.tables import (
 )
 
 __all__ = ["bulk", "core_person", "core_person_edge", "core_person_history", "core_person_link", "core_person_record",
-           "default_url", "dim_breakdown_label", "dim_calendar", "dim_child_population", "dim_indicator",
+           "default_url", "dim_breakdown_label", "dim_calendar", "dim_child_population", "dim_comparator",
+           "dim_indicator",
            "dim_submission_calendar", "dispose_all", "dq_issue", "dq_match_review", "dq_person_conflict",
            "dq_person_duplicate", "dq_unmapped_value", "dq_value_map", "engine", "fct_indicator_commentary",
            "fct_indicator_lineage", "fct_indicator_published", "fct_indicator_trend", "fct_indicator_value",

@@ -4,6 +4,7 @@ transient failures, and the small bookkeeping writes every stage shares (`ops_ru
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -63,8 +64,133 @@ def _create_tables(eng: sa.Engine) -> None:
             time.sleep(0.2)
 
 
+VIEW_SQL_DIR = settings.SQL_DIR / "views"
+VIEW_LOCK = 0x61737375726576  # the advisory lock PostgreSQL processes take to replace the views one at a time
+
+
+def view_definitions() -> dict[str, str]:
+    """The reporting views (`sql/views/<name>.sql`, one query each): name -> the query, whole-line comments dropped."""
+    definitions = {}
+    for path in sorted(VIEW_SQL_DIR.glob("*.sql")):
+        lines = [line.rstrip() for line in path.read_text().splitlines() if not line.lstrip().startswith("--")]
+        definitions[path.stem] = "\n".join(line for line in lines if line).rstrip(";")
+    return definitions
+
+
+def _view_comment(name: str, query: str) -> str:
+    """The view's comment on PostgreSQL: its file's first paragraph and the digest of its query (to tell it
+    changed)."""
+    words = []
+    for line in (VIEW_SQL_DIR / f"{name}.sql").read_text().splitlines():
+        if not line.startswith("--") or not line.strip("- "):
+            break
+        words.append(line[2:].strip())
+    return f"{' '.join(words) or name} [assure view {hashlib.sha256(query.encode()).hexdigest()[:16]}]"
+
+
+def _create_sqlite_views(eng: sa.Engine, definitions: dict[str, str]) -> None:
+    """Create each view missing from a SQLite warehouse, or whose stored text differs from its file: drop and create
+    in one transaction (SQLite keeps a view's text as given, so a changed file is seen; others see the old view or
+    the new one, never none)."""
+    wanted = {name: f"CREATE VIEW {name} AS\n{query}" for name, query in definitions.items()}
+
+    def stale(conn: sa.Connection) -> list[str]:
+        stored = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'view'").all())
+        return [name for name, sql in wanted.items() if stored.get(name) != sql]
+
+    def replace() -> None:
+        with eng.connect() as conn:
+            if not stale(conn):
+                return
+            # the driver begins a transaction before DML only: begin one explicitly, taking the write lock, so the
+            # drop and the create commit together (and another process replacing them waits, then finds none stale)
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                for name in stale(conn):
+                    conn.exec_driver_sql(f"DROP VIEW IF EXISTS {name}")
+                    conn.exec_driver_sql(wanted[name])
+                    LOG.info("warehouse: view %s (re)created from sql/views/", name)
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    retrying(replace, "creating the reporting views")
+
+
+def _postgresql_grants(conn: sa.Connection, name: str) -> list[str]:
+    """GRANT statements giving back what other roles hold on a view of the current schema (a view dropped and
+    created again would lose them)."""
+    rows = conn.execute(sa.text(
+        "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, a.privilege_type, "
+        "a.is_grantable FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "CROSS JOIN LATERAL aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee "
+        "WHERE n.nspname = current_schema() AND c.relname = :name AND a.grantee <> c.relowner"), {"name": name}).all()
+    return [f"GRANT {privilege} ON {name} TO {grantee}" + (" WITH GRANT OPTION" if grantable else "")
+            for grantee, privilege, grantable in rows]
+
+
+def _create_postgresql_views(eng: sa.Engine, definitions: dict[str, str]) -> None:
+    """Create each view missing from the PostgreSQL schema, or whose comment names another digest of its query:
+    CREATE OR REPLACE (grants and dependent objects kept); when that cannot be (a column removed, renamed or of
+    another type), drop and create with the grants given back. One transaction, under an advisory lock: a process
+    opening the warehouse at the same moment waits, then finds nothing to do. A view that is current is left alone,
+    so opening the warehouse never waits for a report reading it."""
+    comments = {name: _view_comment(name, query) for name, query in definitions.items()}
+    present_sql = sa.text(
+        "SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'v'")
+
+    def stale(conn: sa.Connection) -> tuple[dict[str, str | None], list[str]]:
+        present = dict(conn.execute(present_sql).all())
+        return present, [name for name in definitions if name not in present or present[name] != comments[name]]
+
+    def replace() -> None:
+        with eng.connect() as conn:
+            if not stale(conn)[1]:
+                return
+        with eng.begin() as conn:
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(VIEW_LOCK)))
+            present, names = stale(conn)
+            for name in names:
+                query = definitions[name]
+                if name in present:
+                    try:
+                        with conn.begin_nested():
+                            conn.exec_driver_sql(f"CREATE OR REPLACE VIEW {name} AS\n{query}")
+                    except sa.exc.DBAPIError:
+                        grants = _postgresql_grants(conn, name)
+                        try:
+                            with conn.begin_nested():
+                                conn.exec_driver_sql(f"DROP VIEW {name}")
+                                conn.exec_driver_sql(f"CREATE VIEW {name} AS\n{query}")
+                                for grant in grants:
+                                    conn.exec_driver_sql(grant)
+                        except sa.exc.DBAPIError as exc:  # another object depends on it: keep the old view
+                            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+                            LOG.warning("warehouse: view %s left as it was, it could not be replaced (%s)", name,
+                                        reason)
+                            continue
+                else:
+                    conn.exec_driver_sql(f"CREATE VIEW {name} AS\n{query}")
+                conn.exec_driver_sql(f"COMMENT ON VIEW {name} IS '{comments[name].replace(chr(39), chr(39) * 2)}'")
+                LOG.info("warehouse: view %s (re)created from sql/views/", name)
+
+    retrying(replace, "creating the reporting views")
+
+
+def _create_views(eng: sa.Engine) -> None:
+    """The reporting views of `sql/views/` (docs/reporting_views.md), created after the tables they read, and
+    replaced where a warehouse holds an older definition. Views no longer in `sql/views/` are left alone."""
+    definitions = view_definitions()
+    if eng.dialect.name == "postgresql":
+        _create_postgresql_views(eng, definitions)
+    elif eng.dialect.name == "sqlite":
+        _create_sqlite_views(eng, definitions)
+
+
 def engine(url: str) -> sa.Engine:
-    """A cached engine for `url`, with every warehouse table created if missing."""
+    """A cached engine for `url`, with every warehouse table created if missing, then the reporting views."""
     with _ENGINES_LOCK:  # threads of one process share one engine (and create the tables once)
         if url not in _ENGINES:
             parsed = sa.make_url(url)
@@ -74,6 +200,7 @@ def engine(url: str) -> sa.Engine:
             eng = sa.create_engine(url, pool_pre_ping=True)
             try:
                 _create_tables(eng)
+                _create_views(eng)
             except Exception:
                 eng.dispose()  # not cached: the next call tries again
                 raise

@@ -146,6 +146,23 @@ dim_indicator = sa.Table(
     sa.Column("time_window", sa.String(8), nullable=False),  # E, Q, R or FYTD (catalogue `window`)
     sa.Column("definition_source", sa.String(16), nullable=False),  # DfE, Ofsted or local
     sa.Column("reference", TEXT, nullable=False),
+    sa.Column("area", sa.String(32)),  # the priority area's id (catalogue `area`)
+    sa.Column("area_title", TEXT),  # its name on the dashboard and in the ARG pack
+)
+
+# The comparator figures of reference/comparators.csv, one per indicator, breakdown and year of the figure (England,
+# else West Midlands; an average or a target): a period is compared with the latest year not after its own
+# (`transforms.dataset.comparator_details`), which the reporting views (sql/views/) look up here.
+dim_comparator = sa.Table(
+    "dim_comparator", METADATA,
+    sa.Column("indicator_id", sa.String(16), primary_key=True),
+    sa.Column("breakdown", sa.String(64), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("area", sa.String(32), nullable=False),  # England or West Midlands
+    sa.Column("kind", sa.String(16), nullable=False),  # average or target
+    sa.Column("label", TEXT, nullable=False),  # e.g. "England average, 2024"
+    sa.Column("source", TEXT, nullable=False),  # where the figure was published
 )
 
 dim_child_population = sa.Table(
