@@ -31,11 +31,13 @@ demo: setup
 	$(RUN) assure generate --out $(DEMO_DIR)/landing --period $(PERIOD) --quarters $(DEMO_QUARTERS) --seed $(SEED)
 	for earlier in $$(ls $(DEMO_DIR)/landing/_earlier 2>/dev/null); do \
 	  $(RUN) assure run --landing $(DEMO_DIR)/landing/_earlier/$$earlier --period $$earlier \
-	    --out $(DEMO_DIR)/output || exit 1; done
-	$(RUN) python scripts/run_dag.py --landing $(DEMO_DIR)/landing --out $(DEMO_DIR)/output --period $(PERIOD)
+	    --out $(DEMO_DIR)/output --approve || exit 1; done
+	$(RUN) python scripts/run_dag.py --landing $(DEMO_DIR)/landing --out $(DEMO_DIR)/output --period $(PERIOD) \
+	  --approve --comment "make demo: released without review (synthetic data)"
 	@echo
 	@echo "Published dataset: $(DEMO_DIR)/output/published/partnership_dataset_$(PERIOD).csv"
 	@echo "Dashboard:         $(DEMO_DIR)/output/published/dashboard/index.html"
+	@echo "Public dashboard:  $(DEMO_DIR)/output/published/public/dashboard/index.html (released: --approve)"
 	@echo "Agency feedback:   $(DEMO_DIR)/output/outbox/<agency>/"
 	@echo "Warehouse:         $(DEMO_DIR)/output/warehouse.sqlite"
 

@@ -269,7 +269,7 @@ def indicators(after=None):
 
 
 def publish(computed):
-    """Every publication of the run's period, after the indicators."""
+    """The internal profile of the run's period, after the indicators (the public one waits for `release`)."""
     from airflow.sdk import task
 
     @task(**QUIET)
@@ -280,9 +280,67 @@ def publish(computed):
         outputs = publish_outputs(s["period"], s["url"], s["out"])
         say(f"published {s['period']}: {len(outputs)} outputs: "
             + "; ".join(f"{kind} {path}" for kind, path in outputs.items()))
-        return outputs
+        return {"period": s["period"], "outputs": outputs}
 
     return publish(computed)
+
+
+APPROVE, REJECT = "Approve", "Reject"  # the approval's options, as the Required Actions page shows them
+PERIOD_PUBLISHED = "{{ ti.xcom_pull(task_ids='publish')['period'] }}"
+
+
+def release(published):
+    """After the internal profile (`published`, the publish task's XComArg): `approve_release` waits for an
+    analyst's answer (Airflow's human-in-the-loop step: Browse > Required Actions in the UI, or the REST API's
+    hitlDetails), then `release` calls `transforms.publish.release` with who answered and when (the HITL response:
+    `responded_by_user`, `responded_at`, the chosen option and the comment typed with it). Approve: the public
+    profile is written and the approval recorded in `ops_release`. Reject: the rejection is recorded, nothing public
+    is written and `release` ends skipped. Returns the release task's XComArg."""
+    from airflow.providers.standard.operators.hitl import HITLOperator
+    from airflow.sdk import Param, task
+
+    approval = HITLOperator(
+        task_id="approve_release",
+        subject=f"Release the partnership dataset for {PERIOD_PUBLISHED} to the public?",
+        body=(f"The internal profile of {PERIOD_PUBLISHED} is published: the dashboard (Partnership dashboard, "
+              "`/assure/dashboard/index.html`), the ARG pack and the data-quality report in `published/`.\n\n"
+              f"**{APPROVE}** writes the public profile (counts from 1 to 5 suppressed) to `published/public/` and "
+              "copies the files for circulation (the ARG pack's PDF) to `published/circulation/`, recording you and "
+              f"the time. **{REJECT}** releases nothing and records why (the comment): fix the cause and run the "
+              "quarter again."),
+        options=[APPROVE, REJECT],
+        params={"comment": Param(None, type=["null", "string"], title="Comment",
+                                 description="Optional: what you checked, or why the quarter is not released.")},
+    )
+
+    @task(**QUIET)
+    def release(answer: dict) -> dict:
+        from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+        from transforms.publish import ReleaseRefused
+        from transforms.publish import release as release_public
+
+        s = settings()
+        user = answer.get("responded_by_user") or {}
+        by = user.get("name") or user.get("id") or "unknown"
+        approved = list(answer.get("chosen_options") or []) == [APPROVE]
+        try:
+            done = release_public(s["period"], s["url"], s["out"], by, approved=approved,
+                                  comment=(answer.get("params_input") or {}).get("comment"),
+                                  run_id=get_current_context()["run_id"], decided_at=answer.get("responded_at"))
+        except ReleaseRefused as exc:  # the numbers approved are no longer the quarter's: a retry cannot help
+            raise AirflowFailException(f"{s['period']} was not released: {exc}") from None
+        if not approved:
+            say(f"{s['period']} was not released: rejected by {printable(by)} at {done['decided_at']}"
+                + (f" ({printable(done['comment'])})" if done["comment"] else "") + "; recorded in ops_release; the "
+                "internal profile alone stands")
+            raise AirflowSkipException(f"rejected by {printable(by)}: the public profile was not released")
+        say(f"released {s['period']}: approved by {printable(by)} at {done['decided_at']}; "
+            + "; ".join(f"{kind} {path}" for kind, path in done["outputs"].items()))
+        return done
+
+    published >> approval
+    return release(approval.output)
 
 
 def landed_files(pending_only: bool):

@@ -2,8 +2,13 @@
 ### Partnership dataset
 
 Quarterly, on the first day of the second month after the quarter ends (after the submission deadline of 15
-working days): computes the partnership dataset and publishes it (CSV, ARG pack, dashboard, data-quality
-report). Runnable for any past quarter: trigger with `period` set (a backfill).
+working days): computes the partnership dataset and publishes its internal profile (CSV, ARG pack, dashboard,
+data-quality report). Then `approve_release` waits for an analyst's answer (Browse > Required Actions, or the
+task instance's Required Actions tab). **Approve**: `release` writes the public profile (`published/public/`,
+small numbers suppressed; the ARG pack's PDF to `published/circulation/`) and records who approved and when in
+`ops_release`. **Reject**: nothing public is written; the rejection and its comment are recorded and `release`
+ends skipped. The run stays running until the answer comes. Runnable for any past quarter: trigger with `period`
+set (a backfill).
 
 **Params** (all optional): `period` (e.g. `2026-09`; default: the quarter being collected on the run's date, so
 the scheduled run publishes the quarter whose returns were due), `out` (default `ASSURE_OUTPUT_DIR`, else
@@ -20,7 +25,7 @@ import pendulum
 from airflow.sdk import dag
 from airflow.timetables.trigger import CronTriggerTimetable
 
-from dags.common import default_args, params, stages
+from dags.common import default_args, params, release, stages
 
 
 @dag(
@@ -35,7 +40,7 @@ from dags.common import default_args, params, stages
     params=params("period", "out"),
 )
 def partnership_dataset():
-    stages("indicators", "publish")
+    release(stages("indicators", "publish"))
 
 
 partnership_dataset()

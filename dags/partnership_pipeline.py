@@ -4,7 +4,9 @@
 Every stage of DESIGN.md section 2 in one DAG run, for re-running a quarter end to end (and for `make demo`):
 
 `discover` -> per landed file (mapped, each instance named after its file): `register` -> `validate` ->
-`feedback` -> `load` -> `crosscheck` (checks across returns) -> `reconcile` -> `indicators` -> `publish`; beside
+`feedback` -> `load` -> `crosscheck` (checks across returns) -> `reconcile` -> `indicators` -> `publish` (the
+internal profile) -> `approve_release` (waits for an analyst to approve or reject the public profile, as in
+`partnership_dataset`) -> `release` (the public profile, with who approved and when, in `ops_release`); beside
 them, `every_file_loaded` fails the run at the end if a file's own tasks failed (one file never blocks the others),
 and `files_refused` fails it when a file was quarantined or an entry of landing was not read (a link, a pipe, a
 file at the landing root), naming each and what its agency must do; everything else is still published. Each task
@@ -22,7 +24,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import dag
 
-from dags.common import default_args, landed_files, params, stages
+from dags.common import default_args, landed_files, params, release, stages
 
 
 @dag(
@@ -37,7 +39,7 @@ from dags.common import default_args, landed_files, params, stages
     params=params("period", "landing", "out"),
 )
 def partnership_pipeline():
-    stages("ingest", "publish", landed_files(pending_only=False))
+    release(stages("ingest", "publish", landed_files(pending_only=False)))
 
 
 partnership_pipeline()

@@ -1,21 +1,30 @@
 """Run the partnership DAG through Airflow in-process (`dag.test()` on a temporary SQLite metadata DB).
 
 Usage: python scripts/run_dag.py [--dag ID] [--landing DIR] [--out DIR] [--period YYYY-MM] [--today DATE]
-       [--file AGENCY/NAME]   (or --check to list the DAGs)
+       [--file AGENCY/NAME] [--approve | --reject] [--by NAME] [--comment TEXT]   (or --check to list the DAGs)
 Only the options given go into the run's conf; every other param takes its default (the environment's
 ASSURE_LANDING_DIR and ASSURE_OUTPUT_DIR, the quarter being collected today). After the run it prints one line per
 task instance, `task <task_id>[<its name>]: <state>` (the name of a mapped instance, e.g. its file), then the
 run's final state. Used by `make demo` and the DAG tests: the same code path Airflow's scheduler runs, without a
 server.
+
+The release's approval (`approve_release`, a human-in-the-loop task) waits in `awaiting_input`, and dag.test() waits
+with it for a response recorded in the metadata database: no server shares this temporary one, so this script gives
+the answer itself, as the REST API's PATCH .../hitlDetails would record it: `--approve` or `--reject` by `--by NAME`
+(default: the logged-in user) with `--comment`. With neither, nobody answers: the approval is marked skipped, and
+so is the release (the internal profile alone is published).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import getpass
 import json
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -34,8 +43,49 @@ def configure_airflow(home: Path) -> None:
     os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
 
 
-def run_dag(dag_id: str, conf: dict) -> str:
-    """Run one DAG once with `conf` as its params; return the DagRun's final state."""
+def answer_approvals(answer: dict | None, stop: threading.Event) -> None:
+    """Until `stop`, answer every human-in-the-loop task awaiting input as a user would: `answer` is the chosen
+    option, who chose it and the comment, recorded and resumed as Airflow's REST API does (the response on the
+    task's `hitl_detail`, then `handle_event_submit`); the task reads it on resuming. No answer: the waiting task is
+    marked skipped."""
+    import sqlalchemy as sa
+    from airflow.models.hitl import HITLDetail
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.models.trigger import handle_event_submit
+    from airflow.triggers.base import TriggerEvent
+    from airflow.utils.session import create_session
+    from airflow.utils.state import TaskInstanceState
+
+    seen: set = set()  # (task instance, try) seen waiting on an earlier look: dag.test() has finished parking it
+    while not stop.wait(0.5):
+        with create_session() as session:
+            waiting = session.scalars(sa.select(TaskInstance).where(
+                TaskInstance.state == TaskInstanceState.AWAITING_INPUT)).all()
+            for ti in waiting:
+                detail = session.scalar(sa.select(HITLDetail).where(HITLDetail.ti_id == ti.id))
+                if detail is None or (ti.id, ti.try_number) not in seen:
+                    seen.add((ti.id, ti.try_number))  # answered on the next look, once the parking is recorded
+                    continue
+                if detail.response_received:  # answered while it was being parked: resume it with that answer
+                    handle_event_submit(TriggerEvent(detail.as_resume_event_payload()), task_instance=ti,
+                                        session=session)
+                    continue
+                if answer is None:
+                    ti.set_state(TaskInstanceState.SKIPPED, session=session)
+                    print(f"{ti.task_id}: nobody answered (run with --approve or --reject): skipped", flush=True)
+                    continue
+                detail.responded_by = {"id": answer["by"], "name": answer["by"]}
+                detail.responded_at = dt.datetime.now(dt.UTC)
+                detail.chosen_options = [answer["option"]]
+                detail.params_input = {"comment": answer["comment"]}
+                session.add(detail)
+                handle_event_submit(TriggerEvent(detail.as_resume_event_payload()), task_instance=ti, session=session)
+                print(f"{ti.task_id}: answered {answer['option']} as {answer['by']}", flush=True)
+
+
+def run_dag(dag_id: str, conf: dict, answer: dict | None = None) -> str:
+    """Run one DAG once with `conf` as its params, answering its approvals with `answer` (see `answer_approvals`);
+    return the DagRun's final state."""
     from airflow.dag_processing.dagbag import DagBag
     from airflow.models.pool import Pool
     from airflow.utils import db
@@ -51,7 +101,14 @@ def run_dag(dag_id: str, conf: dict) -> str:
         raise RuntimeError(f"DAG import errors: {bag.import_errors}")
     DagBundlesManager().sync_bundles_to_db()
     sync_bag_to_db(bag, "dags-folder", None)  # as the dag processor would: deadline alerts need their rows
-    run = bag.get_dag(dag_id).test(run_conf=conf)
+    stop = threading.Event()
+    answering = threading.Thread(target=answer_approvals, args=(answer, stop), daemon=True)
+    answering.start()
+    try:
+        run = bag.get_dag(dag_id).test(run_conf=conf)
+    finally:
+        stop.set()
+        answering.join(timeout=10)
     for line in task_states(dag_id, run.run_id):
         print(line)
     return str(run.state)
@@ -113,7 +170,14 @@ def main() -> int:
     parser.add_argument("--period")
     parser.add_argument("--today", help="ISO date the monitor and retention DAGs take as today")
     parser.add_argument("--file", help="agency_returns: the one landed file to run again (agency/file name)")
+    decision = parser.add_mutually_exclusive_group()
+    decision.add_argument("--approve", action="store_true", help="answer the release's approval: Approve")
+    decision.add_argument("--reject", action="store_true", help="answer the release's approval: Reject")
+    parser.add_argument("--by", help="who answers (default: the logged-in user)")
+    parser.add_argument("--comment", help="the comment given with the answer")
     args = parser.parse_args()
+    answer = ({"option": "Approve" if args.approve else "Reject", "by": args.by or getpass.getuser(),
+               "comment": args.comment} if args.approve or args.reject else None)
     with tempfile.TemporaryDirectory(prefix="assure-airflow-") as home:
         configure_airflow(Path(home))
         if args.check:
@@ -125,7 +189,7 @@ def main() -> int:
         conf = {key: str(Path(value).resolve()) for key, value in (("out", args.out), ("landing", args.landing))
                 if value}
         conf.update({k: v for k, v in (("period", args.period), ("today", args.today), ("file", args.file)) if v})
-        state = run_dag(args.dag, conf)
+        state = run_dag(args.dag, conf, answer)
     print(f"DAG {args.dag} finished: {state}")
     return 0 if state == "success" else 1
 

@@ -15,6 +15,8 @@ COMMAND_PLUG_INS = "assure.commands"
 
 
 def _run(args: argparse.Namespace) -> int:
+    import getpass
+
     from transforms import pipeline, warehouse
 
     landing = settings.landing_dir(args.landing, default=None)
@@ -25,8 +27,15 @@ def _run(args: argparse.Namespace) -> int:
     if not Path(landing).is_dir():
         print(f"assure run: no such landing folder: {landing}", file=sys.stderr)
         return 2
+    if (args.by is not None or args.comment is not None) and not args.approve:
+        print("assure run: --by and --comment go with --approve (releasing the public profile)", file=sys.stderr)
+        return 2
+    approver = (args.by or getpass.getuser()) if args.approve else None
+    if args.approve and not approver.strip():
+        print("assure run: --by NAME: who approves the release", file=sys.stderr)
+        return 2
     try:
-        summary = pipeline.run(landing, args.period, out, args.warehouse)
+        summary = pipeline.run(landing, args.period, out, args.warehouse, approve=approver, comment=args.comment)
     except pipeline.RunFailed as exc:
         print(f"assure run: {exc}", file=sys.stderr)
         return 1
@@ -318,6 +327,11 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--period", required=True, help="quarter, named by its last month, e.g. 2026-09")
     run.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
     run.add_argument("--out", help="output folder (or ASSURE_OUTPUT_DIR; default ./output)")
+    run.add_argument("--approve", action="store_true",
+                     help="release the public profile after the internal one, recording the approval (without it, "
+                          "the public profile awaits approval)")
+    run.add_argument("--by", help="with --approve: who approves (default: the logged-in user)")
+    run.add_argument("--comment", help="with --approve: a note kept with the approval")
     run.set_defaults(handler=_run)
 
     check = commands.add_parser("validate", help="validate one file without loading it, and write its feedback")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import shlex
 import time
 import uuid
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from transforms.ingest import refuse, register, survey, validate_submission, val
 from transforms.load import crosscheck, load_submission
 from transforms.operations import notify_failure, stopwatch
 from transforms.people import reconcile
-from transforms.publish import publish
+from transforms.publish import publish, release
 
 COUNTS = ("rows_read", "rows_accepted", "rows_rejected", "rows_queried")
 # System failures (not bad input): the run stops with a message for the operator, never a traceback.
@@ -150,6 +151,8 @@ class RunSummary:
     outputs: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)  # landing entries not read (links, pipes, files at the root)
+    released: dict | None = None  # the release of the public profile (`transforms.publish.release`), when approved
+    landing_dir: str = ""
 
     @property
     def failed(self) -> list[dict]:
@@ -180,6 +183,7 @@ class RunSummary:
             f"  feedback:     {Path(self.out_dir) / 'outbox'}",
         ]
         lines += [f"  {name + ':':<13} {path}" for name, path in self.outputs.items()]
+        lines += self.release_lines()
         first_landed = {}
         for s in self.submissions:
             landed = s.get("landed") or f"{s['agency']}/{printable(s['file'])}"
@@ -195,14 +199,32 @@ class RunSummary:
         lines += [f"  refused:      {printable(line)}" for line in self.refused]
         return "\n".join(lines)
 
+    def release_lines(self) -> list[str]:
+        """Whether the public profile was released, and if not, how to release it."""
+        if self.released:
+            return [f"  {name + ':':<13} {path}" for name, path in self.released["outputs"].items()] + [
+                f"  released:     the public profile of {self.period}, approved by "
+                f"{printable(self.released['decided_by'])} at {self.released['decided_at']} (recorded in ops_release)"]
+        if not self.outputs:
+            return []
+        given = "" if self.warehouse_url == warehouse.default_url(Path(self.out_dir)) else " --warehouse URL"
+        return [f"  public:       not released: the public profile of {self.period} awaits approval. Check the "
+                "internal profile above, then release it by running again with --approve (and --by NAME, default the "
+                "logged-in user):",
+                f"                assure run --landing {shlex.quote(printable(self.landing_dir or 'DIR'))} --period "
+                f"{self.period} --out {shlex.quote(printable(self.out_dir))}{given} --approve",
+                "                (in Airflow: the approve_release task of partnership_dataset waits for an answer)"]
+
 
 def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None = None,
-        progress: Callable[[str], None] = print) -> RunSummary:
-    """The whole pipeline on everything in the landing folder, for one period."""
+        progress: Callable[[str], None] = print, approve: str | None = None,
+        comment: str | None = None) -> RunSummary:
+    """The whole pipeline on everything in the landing folder, for one period: the internal profile is published;
+    the public profile is released (and the approval recorded) only when `approve` names who approves it."""
     parse_period(period)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     url = warehouse_url or warehouse.default_url(Path(out_dir))
-    summary = RunSummary(new_run_id(), period, str(out_dir), url)
+    summary = RunSummary(new_run_id(), period, str(out_dir), url, landing_dir=str(landing_dir))
     files, refusals = survey(Path(landing_dir))
     summary.refused = refuse(refusals, out_dir)  # links, pipes, devices and files at the root: a note, never read
     clock = time.perf_counter()
@@ -259,4 +281,11 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
             raise RunFailed(f"the {stage.name} stage failed: {describe(exc)}. Every file was loaded; fix the cause "
                             "and run again.") from exc
         finished(stage.name, recorded)
+    if approve:
+        progress(f"[release] the public profile of {period}, approved by {printable(approve)}")
+        try:
+            summary.released = release(period, url, out_dir, approve, comment=comment, run_id=summary.run_id)
+        except SYSTEM_FAILURES as exc:
+            raise RunFailed(f"releasing the public profile failed: {describe(exc)}. The internal profile was "
+                            "published; fix the cause and run again with --approve.") from exc
     return summary

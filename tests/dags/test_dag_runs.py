@@ -15,6 +15,8 @@ import pytest
 
 from synthetic.generate import generate
 from transforms.pipeline import run
+from transforms.publish import releases
+from transforms.warehouse import default_url, dispose_all
 
 PROJECT = Path(__file__).resolve().parents[2]
 PERIOD = "2026-09"
@@ -22,10 +24,11 @@ PERIOD = "2026-09"
 
 def run_dag(dag_id: str, out: Path | None, landing: Path | None = None, today: str | None = None,
             state: str = "success", period: str | None = PERIOD, file: str | None = None,
-            env: dict | None = None) -> str:
-    """Run a DAG through `scripts/run_dag.py` with only the conf given (None: the param's default); assert its final
-    state; return its output (the tasks' lines, then `task <id>[<name>]: <state>` per task instance)."""
-    command = [sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--dag", dag_id]
+            env: dict | None = None, answer: list[str] | None = None) -> str:
+    """Run a DAG through `scripts/run_dag.py` with only the conf given (None: the param's default) and the answer to
+    its release's approval (e.g. ["--approve", "--by", "analyst"]; none: nobody answers); assert its final state;
+    return its output (the tasks' lines, then `task <id>[<name>]: <state>` per task instance)."""
+    command = [sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--dag", dag_id, *(answer or [])]
     for flag, value in (("--out", out), ("--period", period), ("--landing", landing), ("--today", today),
                         ("--file", file)):
         command += [flag, str(value)] if value else []
@@ -62,13 +65,23 @@ def test_scheduled_dags_publish_what_assure_run_publishes(landing, tmp_path):
     missing = run_dag("agency_returns", out, landing, file="police/ppn_2026-06.xlsx", state="failed")
     assert "No landed file 'police/ppn_2026-06.xlsx' to run again: landing/police/ holds 3 file(s)" in missing
     assert "task discover: failed" in missing and "task file.load: upstream_failed" in missing
-    for dag_id in ("person_reconciliation", "partnership_dataset"):
-        run_dag(dag_id, out)
+    run_dag("person_reconciliation", out)
+    # the analyst approves the release (as on the Required Actions page): the public profile is written, and who
+    # approved and when is recorded
+    released = run_dag("partnership_dataset", out, answer=["--approve", "--by", "analyst", "--comment", "checked"])
+    assert "approve_release: answered Approve as analyst" in released
+    assert "task approve_release: success" in released and "task release: success" in released
+    assert re.search(rf"^released {PERIOD}: approved by analyst at \S+; public_csv ", released, re.M), released[-3000:]
+    [approval] = releases(default_url(out))
+    dispose_all()
+    assert (approval["period"], approval["decision"], approval["decided_by"], approval["comment"]) == \
+        (PERIOD, "APPROVED", "analyst", "checked")
+    assert approval["released_at"] >= approval["decided_at"] and approval["run_id"].startswith("manual__")
     purged = run_dag("retention", None, period=None, env={"ASSURE_OUTPUT_DIR": str(out)})
     assert re.search(r"^retention as of \d{4}-\d{2}-\d{2}: removed 0 raw files, 0 staging rows", purged, re.M)
-    run(str(landing), PERIOD, str(tmp_path / "cli"), None, progress=lambda line: None)
-    name = f"published/partnership_dataset_{PERIOD}.csv"
-    assert (out / name).read_bytes() == (tmp_path / "cli" / name).read_bytes()
+    run(str(landing), PERIOD, str(tmp_path / "cli"), None, progress=lambda line: None, approve="analyst")
+    for name in (f"published/partnership_dataset_{PERIOD}.csv", f"published/public/partnership_dataset_{PERIOD}.csv"):
+        assert (out / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
 
 
 def test_monitor_chases_only_the_late_agency_and_dq01_shows_it(landing, tmp_path):
@@ -121,6 +134,9 @@ def test_one_files_failure_does_not_block_the_dag_and_fails_it_at_the_end(tmp_pa
                      r"it into your agency's folder\. Each agency has a note saying so in its outbox", log), log[-4000:]
     assert "task file.validate[police/notes.xlsx]: success" in log  # quarantining is validation's verdict
     assert (out / "published" / f"partnership_dataset_{PERIOD}.csv").exists(), "the others were published"
+    # nobody answered the release's approval: skipped, and so the release; nothing public
+    assert "task approve_release: skipped" in log and "task release: skipped" in log, log[-4000:]
+    assert not (out / "published" / "public").exists()
     assert list((out / "outbox" / "police").glob("*.feedback.xlsx")), "the police file went through"
 
     (out / "outbox" / "health").unlink()

@@ -31,6 +31,8 @@ def test_dags_import_without_errors_and_are_documented():
     beside = {"every_file_loaded", "files_refused"}
     assert steps | beside | {"crosscheck"} <= set(found["dags"]["agency_returns"]["tasks"])
     assert steps | beside | {"reconcile", "publish"} <= set(found["dags"]["partnership_pipeline"]["tasks"])
+    for dag_id in ("partnership_pipeline", "partnership_dataset"):  # the public profile waits for an approval
+        assert {"publish", "approve_release", "release"} <= set(found["dags"][dag_id]["tasks"]), dag_id
     for dag_id in ("agency_returns", "partnership_pipeline"):  # every step's mapped instance named after its file
         assert found["dags"][dag_id]["map_index_templates"] == dict.fromkeys(sorted(steps), "{{ landed_file }}")
 
@@ -92,10 +94,12 @@ def test_every_dag_chains_the_stages_in_the_one_order_of_transforms_stages():
     # beside the later stages, every_file_loaded fails the run at the end when a file's own tasks failed, and
     # files_refused when a file was quarantined or an entry of landing refused
     beside = [["crosscheck", "every_file_loaded"], ["file.load", "files_refused"]]
-    assert dags["partnership_pipeline"]["edges"] == sorted(chain("discover", "publish") + beside)
+    # after the internal profile, the public one waits for an analyst's approval (human in the loop)
+    released = [["publish", "approve_release"], ["approve_release", "release"]]
+    assert dags["partnership_pipeline"]["edges"] == sorted(chain("discover", "publish") + beside + released)
     assert dags["agency_returns"]["edges"] == sorted(chain("discover", "crosscheck") + beside)
     assert dags["person_reconciliation"]["tasks"] == ["reconcile"]
-    assert dags["partnership_dataset"]["edges"] == [["indicators", "publish"]]
+    assert dags["partnership_dataset"]["edges"] == sorted([["indicators", "publish"], *released])
 
 
 def test_parsing_a_dag_that_connects_at_parse_time_is_an_import_error(tmp_path):
@@ -121,24 +125,41 @@ def test_dag_files_hold_no_business_logic():
 
 
 def test_dag_run_publishes_what_assure_run_publishes(tmp_path):
-    """The DAG (through Airflow's dag.test) and `assure run` are one code path: same inputs, same dataset."""
+    """The DAG (through Airflow's dag.test) and `assure run` are one code path: same inputs, same dataset. The
+    analyst rejects the release (answered as the Required Actions page would): the internal profile alone stands,
+    as after `assure run` without --approve, and the rejection is recorded with who, when and why."""
     from synthetic.generate import generate
     from transforms.pipeline import run
+    from transforms.publish import releases
+    from transforms.warehouse import default_url, dispose_all
 
     landing = tmp_path / "landing"
     generate(landing, "2026-09", scale=0.1, seed=5)
     # at INFO, so that a task logging its return value (a raw dict) would show
     done = subprocess.run([sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--landing", str(landing),
-                           "--out", str(tmp_path / "dag_out"), "--period", "2026-09"],
+                           "--out", str(tmp_path / "dag_out"), "--period", "2026-09", "--reject", "--by", "reviewer",
+                           "--comment", "CSC-01 to be checked with children's social care"],
                           capture_output=True, text=True, timeout=600,
                           env={**os.environ, "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO"})
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     assert "finished: success" in done.stdout
     says_in_words(done.stdout + done.stderr, landing)
+    lines = done.stdout.splitlines()
+    assert "task approve_release: success" in lines and "task release: skipped" in lines
+    assert re.search(r"^2026-09 was not released: rejected by reviewer at \S+ \(CSC-01 to be checked with children's "
+                     r"social care\); recorded in ops_release", done.stdout, re.M), done.stdout[-3000:]
+    [rejected] = releases(default_url(tmp_path / "dag_out"))
+    dispose_all()
+    assert (rejected["period"], rejected["decision"], rejected["decided_by"], rejected["released_at"],
+            rejected["outputs"]) == ("2026-09", "REJECTED", "reviewer", None, None)
+    assert rejected["comment"] == "CSC-01 to be checked with children's social care"
+    assert rejected["run_id"].startswith("manual__") and rejected["decided_at"]
     run(str(landing), "2026-09", str(tmp_path / "cli_out"), f"sqlite:///{tmp_path / 'cli.sqlite'}",
         progress=lambda line: None)
     name = "published/partnership_dataset_2026-09.csv"
     assert (tmp_path / "dag_out" / name).read_bytes() == (tmp_path / "cli_out" / name).read_bytes()
+    for out in ("dag_out", "cli_out"):
+        assert not (tmp_path / out / "published" / "public").exists(), out
     feedback = sorted(p.name for p in (tmp_path / "dag_out" / "outbox").rglob("*.feedback.xlsx"))
     assert len(feedback) == len([p for p in landing.glob("*/*.xlsx") if not p.parent.name.startswith("_")])
 

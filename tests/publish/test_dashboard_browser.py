@@ -21,12 +21,13 @@ def published(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("dashboard")
     generate(folder / "landing", "2026-09", scale=0.2, seed=4)
     run(str(folder / "landing"), "2026-09", str(folder / "out"), f"sqlite:///{folder / 'w.sqlite'}",
-        progress=lambda line: None)
+        progress=lambda line: None, approve="tester")  # the public profile's pages too (released on approval)
     return folder / "out" / "published"
 
 
 def test_every_dashboard_page_loads_clean_offline_with_charts(published):
     pages = sorted(published.glob("dashboard/*.html")) + sorted(published.glob("public/dashboard/*.html"))
+    assert (published / "public" / "dashboard" / "index.html").is_file()
     pages.append(published / "data_quality_2026-09.html")
     assert len(pages) >= 8
     ARTEFACTS.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,8 @@ def published(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("publications")
     generate(folder / "landing", "2026-09", quarters=2, scale=0.2, seed=9)
     for landing, period in ((folder / "landing" / "_earlier" / "2026-06", "2026-06"), (folder / "landing", "2026-09")):
-        run(str(landing), period, str(folder / "out"), f"sqlite:///{folder / 'w.sqlite'}", progress=lambda line: None)
+        run(str(landing), period, str(folder / "out"), f"sqlite:///{folder / 'w.sqlite'}", progress=lambda line: None,
+            approve="tester")  # the public profile too (released on approval)
     return folder / "out" / "published"
 
 

@@ -278,7 +278,8 @@ def test_review_on_the_command_line(two_pairs, capsys):
 
 def test_a_dashboard_value_leads_to_its_definition_sql_and_submissions(tmp_path, warehouse_url, client):
     ppn_file(tmp_path, "ppn.xlsx", ROWS)
-    quiet_run(tmp_path, warehouse_url)
+    run(str(tmp_path / "landing"), PERIOD, str(tmp_path / "out"), warehouse_url, progress=lambda line: None,
+        approve="tester")  # the public profile released too: its pages are checked below
     area = client.get("dashboard/index.html").text
     police_page = re.search(r'href="([a-z_]+\.html)"[^>]*>[^<]*[Pp]olic', area) or re.search(
         r'href="([a-z_]+\.html)"', area)
@@ -298,6 +299,7 @@ def test_a_dashboard_value_leads_to_its_definition_sql_and_submissions(tmp_path,
     assert client.get(urljoin("http://testserver/assure/dashboard/index.html", report)).status_code == 200
     assert client.get("warehouse.sqlite").status_code == 404
     public = (tmp_path / "out" / "published" / "public" / "dashboard")
+    assert list(public.glob("*.html")), "the public profile was released"
     assert not any("class='lineage'" in p.read_text() for p in public.glob("*.html")), "the public pages stand alone"
 
 

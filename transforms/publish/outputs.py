@@ -3,7 +3,14 @@
 - `published/partnership_dataset_<period>.csv` + `.meta.csv` (internal profile, exact counts);
 - `published/arg_pack_<period>.xlsx` (the ARG pack), `published/dashboard/` (offline HTML, internal);
 - `published/data_quality_<period>.html` (the analyst's data-quality report);
-- `published/public/`: the open-data CSV and dashboard in the public profile (small numbers suppressed).
+- `published/arg_pack_<period>.pdf` (the pack for the meeting papers, where LibreOffice is installed).
+
+That is the internal profile, published on every run (`publish`). The public profile is released only once an
+analyst approved the quarter (`release`, DESIGN.md section 7), and every decision is recorded in `ops_release`:
+
+- `published/public/`: the open-data CSV and dashboard in the public profile (small numbers suppressed);
+- `published/circulation/`: the files approved for circulation (the ARG pack's PDF, when it was rendered), copied
+  as they stood when approved.
 
 Published outputs hold aggregates only: no names, dates of birth, addresses or agency identifiers.
 """
@@ -11,7 +18,10 @@ Published outputs hold aggregates only: no names, dates of birth, addresses or a
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -48,6 +58,15 @@ META = [
              "population"),
 ]
 QUARTERS_SHOWN = 5
+APPROVED, REJECTED = "APPROVED", "REJECTED"  # `ops_release.decision`
+# Internal files an approval releases for circulation (the meeting papers), when they exist: copied, as approved,
+# into published/circulation/
+CIRCULATION = ("arg_pack_{period}.pdf",)
+
+
+class ReleaseRefused(RuntimeError):
+    """The quarter cannot be released as asked: nothing computed for it, or its numbers are no longer those of the
+    run that was approved (another run computed the quarter again since)."""
 
 
 def _number(value: object) -> str:
@@ -126,32 +145,132 @@ def render_pack_pdf(path: Path, *pack, **options) -> Path | None:
         return render_pdf(printable, path)
 
 
-def publish(period: str, warehouse_url: str, out_dir: str) -> dict:
-    """Write every publication for the period; return their paths."""
-    published = Path(out_dir) / "published"
-    current, history = dataset(period, warehouse_url), trend(period, warehouse_url)
+@dataclass
+class _Material:
+    """What every publication of a period is written from, read once."""
+
+    current: pd.DataFrame
+    history: pd.DataFrame
+    indicators: list
+    quarters: list[str]
+    labels: dict[str, str]
+    exempt: set[str]
+    compared: dict
+    story: object
+
+
+def _material(period: str, warehouse_url: str) -> _Material:
     indicators = catalogue()
     quarters = [previous_period(period, back) for back in range(QUARTERS_SHOWN - 1, -1, -1)]
-    labels = {q: quarter_label(q) for q in quarters}
-    exempt = {i.id for i in indicators if not i.disclosive}
-    compared = comparator_details(int(period[:4]))
-    story = gather(period, warehouse_url)  # commentary, why it moved, reds, movers, caveats
-    outputs = {"csv": write_csv(apply_profile(current, "internal"), period, published)}
-    outputs["dashboard"] = write_dashboard(apply_profile(current, "internal"), apply_profile(history, "internal"),
-                                           indicators, period, quarters, labels, published / "dashboard",
-                                           "internal", compared, story)[0]
+    return _Material(dataset(period, warehouse_url), trend(period, warehouse_url), indicators, quarters,
+                     {q: quarter_label(q) for q in quarters}, {i.id for i in indicators if not i.disclosive},
+                     comparator_details(int(period[:4])),
+                     gather(period, warehouse_url))  # commentary, why it moved, reds, movers, caveats
+
+
+def publish(period: str, warehouse_url: str, out_dir: str) -> dict:
+    """Write the internal profile of the period (every run): the dataset CSV, the dashboard, the ARG pack (and its
+    PDF where LibreOffice is installed) and the data-quality report; return their paths. Nothing public: that is
+    `release`, once the quarter is approved."""
+    published = Path(out_dir) / "published"
+    m = _material(period, warehouse_url)
+    outputs = {"csv": write_csv(apply_profile(m.current, "internal"), period, published)}
+    outputs["dashboard"] = write_dashboard(apply_profile(m.current, "internal"), apply_profile(m.history, "internal"),
+                                           m.indicators, period, m.quarters, m.labels, published / "dashboard",
+                                           "internal", m.compared, m.story)[0]
     sources = lineage(period, warehouse_url)
-    outputs["arg_pack"] = write_arg_pack(published / f"arg_pack_{period}.xlsx", current, history, indicators,
-                                         quarters, labels, sources, compared, story)
-    printed = render_pack_pdf(published / f"arg_pack_{period}.pdf", current, history, indicators, quarters, labels,
-                              sources, compared, story)
+    outputs["arg_pack"] = write_arg_pack(published / f"arg_pack_{period}.xlsx", m.current, m.history, m.indicators,
+                                         m.quarters, m.labels, sources, m.compared, m.story)
+    printed = render_pack_pdf(published / f"arg_pack_{period}.pdf", m.current, m.history, m.indicators, m.quarters,
+                              m.labels, sources, m.compared, m.story)
     if printed:
         outputs["arg_pack_pdf"] = printed
     outputs["data_quality"] = write_dq_report(period, warehouse_url, published / f"data_quality_{period}.html")
-    public = published / "public"
-    outputs["public_csv"] = write_csv(apply_profile(current, "public", exempt), period, public)
-    outputs["public_dashboard"] = write_dashboard(apply_profile(current, "public", exempt),
-                                                  apply_profile(history, "public", exempt), indicators, period,
-                                                  quarters, labels, public / "dashboard", "public", compared,
-                                                  story)[0]
     return {name: str(path) for name, path in outputs.items()}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _stamp(when: dt.datetime | str | None) -> str:
+    """An ISO time stamp in UTC, to the second (now when not given)."""
+    if when is None:
+        return _now()
+    if isinstance(when, str):
+        when = dt.datetime.fromisoformat(when)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _computed_by(period: str, warehouse_url: str) -> set[str]:
+    fct = warehouse.fct_indicator_value
+    with warehouse.engine(warehouse_url).connect() as conn:
+        return set(conn.execute(sa.select(fct.c.run_id).where(fct.c.period == period).distinct()).scalars())
+
+
+def _later_release(period: str, warehouse_url: str) -> str | None:
+    """The latest period after `period` already released, if any (its public dashboard stays)."""
+    table = warehouse.ops_release
+    with warehouse.engine(warehouse_url).connect() as conn:
+        return conn.execute(sa.select(sa.func.max(table.c.period)).where(
+            table.c.decision == APPROVED, table.c.period > period)).scalar()
+
+
+def release(period: str, warehouse_url: str, out_dir: str, decided_by: str, *, approved: bool = True,
+            comment: str | None = None, run_id: str | None = None, decided_at: dt.datetime | str | None = None) -> dict:
+    """Record an analyst's decision on releasing the period's public profile in `ops_release`; when approved, first
+    write the public profile into `published/public/` (the dataset CSV and its `.meta.csv`; the dashboard, unless a
+    later quarter is already released: its pages stay) and copy the files for circulation that exist
+    (`CIRCULATION`) into `published/circulation/`. Releasing a period again replaces its public files and adds a row.
+    A rejection writes nothing and removes nothing (a release made earlier stands until a new approval replaces it).
+
+    `run_id`: the run whose numbers were approved; an approval is refused (ReleaseRefused, nothing written or
+    recorded) when the quarter's values were computed by another run since, or never. `decided_at`: when the
+    approver answered (default: now). Returns the decision, who, when, and the paths released (`outputs`)."""
+    if not decided_by or not str(decided_by).strip():
+        raise ValueError("a release decision needs the name of who made it")
+    computed = _computed_by(period, warehouse_url)
+    if approved and not computed:
+        raise ReleaseRefused(f"the partnership dataset for {period} has not been computed: nothing to release")
+    if approved and run_id is not None and computed != {run_id}:
+        raise ReleaseRefused(
+            f"the partnership dataset for {period} was computed again (run {', '.join(sorted(computed))}) after run "
+            f"{run_id}, whose numbers were approved: nothing was released. Approve the later run's publication.")
+    out, outputs, released_at = Path(out_dir), {}, None
+    if approved:
+        published = out / "published"
+        m = _material(period, warehouse_url)
+        public = apply_profile(m.current, "public", m.exempt)
+        outputs["public_csv"] = write_csv(public, period, published / "public")
+        if _later_release(period, warehouse_url) is None:
+            outputs["public_dashboard"] = write_dashboard(
+                public, apply_profile(m.history, "public", m.exempt), m.indicators, period, m.quarters, m.labels,
+                published / "public" / "dashboard", "public", m.compared, m.story)[0]
+        for name in CIRCULATION:
+            source = published / name.format(period=period)
+            if source.is_file():
+                target = published / "circulation" / source.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+                outputs[f"circulation_{source.suffix.lstrip('.')}"] = target
+        released_at = _now()
+    decision = {"period": period, "decision": APPROVED if approved else REJECTED, "decided_by": str(decided_by)[:128],
+                "decided_at": _stamp(decided_at), "released_at": released_at, "comment": comment or None,
+                "run_id": run_id or (sorted(computed)[0] if len(computed) == 1 else None)}
+    paths = {name: str(path) for name, path in outputs.items()}
+    with warehouse.engine(warehouse_url).begin() as conn:
+        conn.execute(warehouse.ops_release.insert().values(
+            **decision, outputs="\n".join(Path(p).relative_to(out).as_posix() for p in paths.values()) or None))
+    return {**decision, "outputs": paths}
+
+
+def releases(warehouse_url: str, period: str | None = None) -> list[dict]:
+    """Every release decision recorded (of one period when given), oldest first."""
+    table = warehouse.ops_release
+    query = sa.select(table).order_by(table.c.release_id)
+    if period is not None:
+        query = query.where(table.c.period == period)
+    with warehouse.engine(warehouse_url).connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]

@@ -45,6 +45,7 @@ from transforms.warehouse.tables import (
     fct_indicator_trend,
     fct_indicator_value,
     ops_failure,
+    ops_release,
     ops_retention,
     ops_run,
     raw_submission,
@@ -58,6 +59,6 @@ __all__ = ["bulk", "core_person", "core_person_edge", "core_person_history", "co
            "dim_submission_calendar", "dispose_all", "dq_issue", "dq_match_review", "dq_person_conflict",
            "dq_person_duplicate", "dq_unmapped_value", "dq_value_map", "engine", "fct_indicator_commentary",
            "fct_indicator_lineage", "fct_indicator_published", "fct_indicator_trend", "fct_indicator_value",
-           "is_transient", "METADATA", "ops_failure", "ops_retention", "ops_run", "raw_submission", "record_stage",
-           "refresh_statistics", "retrying", "STG_COMMON", "STG_TABLES", "TEXT", "WarehouseUnavailable",
+           "is_transient", "METADATA", "ops_failure", "ops_release", "ops_retention", "ops_run", "raw_submission",
+           "record_stage", "refresh_statistics", "retrying", "STG_COMMON", "STG_TABLES", "TEXT", "WarehouseUnavailable",
            "WORKING_METADATA", "wrk_person_birth", "wrk_person_involvement"]

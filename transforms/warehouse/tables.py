@@ -333,6 +333,22 @@ ops_failure = sa.Table(
     sa.Column("error", TEXT),
 )
 
+# Each decision on releasing a quarter's public profile (DESIGN.md section 7): the internal profile is published on
+# every run; the public one only once an analyst approved it (Airflow's approval step, `assure run --approve`).
+# Every decision is kept, a rejection too, and a period released twice has two rows.
+ops_release = sa.Table(
+    "ops_release", METADATA,
+    sa.Column("release_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("period", sa.String(7), nullable=False, index=True),
+    sa.Column("decision", sa.String(8), nullable=False),  # APPROVED or REJECTED
+    sa.Column("decided_by", sa.String(128), nullable=False),  # the approver (Airflow: the user who responded)
+    sa.Column("decided_at", sa.String(32), nullable=False),  # when they answered
+    sa.Column("released_at", sa.String(32)),  # when the public files were written; NULL for a rejection
+    sa.Column("comment", TEXT),
+    sa.Column("run_id", sa.String(256)),  # the run whose numbers (fct_indicator_value.run_id) were approved
+    sa.Column("outputs", TEXT),  # what was released: one path per line, relative to the output folder
+)
+
 # Temporary working tables of the indicators stage (sql/working/): the period's records resolved to people once,
 # so the quarters of an indicator that ask the same question of every record share one look-up. Created in the
 # connection that computes the indicator and dropped when it is done: other connections never see them, and no
