@@ -317,6 +317,12 @@ def _reference_population(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warehouse_options(command: argparse.ArgumentParser) -> None:
+    """--warehouse and --out, for the commands that read or write the warehouse of an output folder."""
+    command.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
+    command.add_argument("--out", help="output folder of the warehouse (or ASSURE_OUTPUT_DIR; default ./output)")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (one sub-command per action, `--help` on each)."""
     top = argparse.ArgumentParser(prog="assure", description="Partnership data assurance pipeline.")
@@ -363,8 +369,7 @@ def parser() -> argparse.ArgumentParser:
     values.add_argument("--code", help="map: the code it means")
     values.add_argument("--period", help="unmapped: only this quarter's returns")
     values.add_argument("--by", help="who maps (default: the logged-in user)")
-    values.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
-    values.add_argument("--out", help="output folder of the warehouse (or ASSURE_OUTPUT_DIR; default ./output)")
+    _warehouse_options(values)
     values.set_defaults(handler=_values)
 
     link = commands.add_parser("link", help="reconcile a person file: each record's person_key and match probability")
@@ -385,8 +390,7 @@ def parser() -> argparse.ArgumentParser:
     decide.add_argument("decision", help="ACCEPT or REJECT")
     decide.add_argument("--reason", required=True, help="what the reviewer saw, kept with the decision")
     decide.add_argument("--by", help="who decides (default: the logged-in user)")
-    decide.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
-    decide.add_argument("--out", help="output folder of the warehouse (or ASSURE_OUTPUT_DIR; default ./output)")
+    _warehouse_options(decide)
     decide.set_defaults(handler=_decide)
 
     review = commands.add_parser("review", help="match review: the pairs awaiting a decision, decide, undo",
@@ -401,8 +405,7 @@ def parser() -> argparse.ArgumentParser:
     review.add_argument("--by", help="decide: who decides (default: the logged-in user)")
     review.add_argument("--decided", action="store_true", help="list: the decided pairs instead of the open ones")
     review.add_argument("--limit", type=int, default=50, help="list: at most this many pairs (default 50)")
-    review.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
-    review.add_argument("--out", help="output folder of the warehouse (or ASSURE_OUTPUT_DIR; default ./output)")
+    _warehouse_options(review)
     review.set_defaults(handler=_review)
 
     notes = commands.add_parser("commentary", help="the commentary of each indicator: drafts from the numbers, edits",
@@ -415,8 +418,7 @@ def parser() -> argparse.ArgumentParser:
     notes.add_argument("--text", help="edit: the commentary as the ARG should read it")
     notes.add_argument("--draft", action="store_true", help="edit: drop the edit, back to the draft")
     notes.add_argument("--by", help="edit: who edits (default: the logged-in user)")
-    notes.add_argument("--warehouse", help="SQLAlchemy URL (or ASSURE_WAREHOUSE_URL; default SQLite in --out)")
-    notes.add_argument("--out", help="output folder of the warehouse (or ASSURE_OUTPUT_DIR; default ./output)")
+    _warehouse_options(notes)
     notes.set_defaults(handler=_commentary)
 
     indicators = commands.add_parser("indicators",

@@ -10,7 +10,7 @@ from transforms.dataset.indicators import (
     comparator_details,
     compute_indicators,
 )
-from transforms.dataset.labels import breakdown_label
+from transforms.dataset.labels import breakdown_label, display_value
 from transforms.dataset.periods import (
     due_date,
     is_working_day,
@@ -23,5 +23,5 @@ from transforms.dataset.periods import (
 from transforms.dataset.population import read_ons, write_reference
 
 __all__ = ["REGISTRY", "areas", "breakdown_label", "commentary", "catalogue", "catalogue_markdown",
-           "comparator_details", "compute_indicators", "due_date", "is_working_day", "parse_period", "period_end",
-           "previous_period", "read_ons", "reporting_period", "shift_months", "write_reference"]
+           "comparator_details", "compute_indicators", "display_value", "due_date", "is_working_day", "parse_period",
+           "period_end", "previous_period", "read_ons", "reporting_period", "shift_months", "write_reference"]

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 import schemas
 from transforms import warehouse
 from transforms.dataset.indicators import Indicator, catalogue, comparator_details
-from transforms.dataset.labels import AGENCY_NAMES, breakdown_label
+from transforms.dataset.labels import AGENCY_NAMES, breakdown_label, display_value
 from transforms.dataset.periods import due_date, previous_period
 
 SCALE = {"percent": 100.0, "rate_per_10000": 10000.0, "count": 1.0}
@@ -35,13 +35,8 @@ MOVERS = 3  # breakdowns named in "why it moved"
 
 
 def _number(value: float | None, unit: str) -> str:
-    if value is None or pd.isna(value):
-        return "no data"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "rate_per_10000":
-        return f"{value:.1f} per 10,000 children"
-    return f"{value:,.0f}"
+    text = display_value(value, unit)
+    return f"{text} per 10,000 children" if unit == "rate_per_10000" and text != "no data" else text
 
 
 def _count(value: float) -> str:

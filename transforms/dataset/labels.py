@@ -15,6 +15,8 @@ import functools
 import re
 from pathlib import Path
 
+import pandas as pd
+
 import schemas
 from transforms import settings
 
@@ -98,6 +100,18 @@ AGENCY_NAMES = {"csc": "Children's social care", "police": "Police", "health": "
 MEASURE_NAMES = {"on_time": "on time", "pct_queried": "% rows queried", "pct_rejected": "% rows rejected",
                  "rows_read": "rows read", "types_with_none": "Referrer types with no contacts",
                  "per_10000": "Per 10,000 children"}
+
+
+def display_value(value: object, unit: str) -> str:
+    """A value as the ARG reads it: percentages to one decimal place, rates to one, counts whole ('no data' for
+    none). The dashboard, the pack and the commentary all write numbers this way."""
+    if value is None or pd.isna(value):
+        return "no data"
+    if unit == "percent":
+        return f"{float(value):.1f}%"
+    if unit == "rate_per_10000":
+        return f"{float(value):.1f}"
+    return f"{float(value):,.0f}"
 
 
 def humanise(text: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from transforms.dataset import areas, breakdown_label
+from transforms.dataset import areas, breakdown_label, display_value
 from transforms.publish.charts import line_chart
 from transforms.publish.story import Story
 from transforms.publish.suppression import SUPPRESSED
@@ -66,15 +66,7 @@ LEGEND = ("<div class='legend' id='rag-legend'><strong>RAG</strong>, only where 
 
 def display(value: object, unit: str) -> str:
     """A value as the ARG reads it: percentages to one decimal place, rates to one, counts whole."""
-    if isinstance(value, str):
-        return value  # suppressed
-    if value is None or pd.isna(value):
-        return "no data"
-    if unit == "percent":
-        return f"{float(value):.1f}%"
-    if unit == "rate_per_10000":
-        return f"{float(value):.1f}"
-    return f"{float(value):,.0f}"
+    return value if isinstance(value, str) else display_value(value, unit)  # a string: suppressed
 
 
 def _rag(rag: str) -> str:
