@@ -136,14 +136,6 @@ def data_quality(page: str) -> FileResponse:
     return _serve(_published(), page)
 
 
-@app.get("/{page}")
-def beside_the_dashboard(page: str) -> FileResponse:
-    """The data-quality report where the dashboard's own link finds it (`../data_quality_<period>.html`)."""
-    if not REPORT.match(page):
-        raise HTTPException(status_code=404, detail="No such page")
-    return _serve(_published(), page)
-
-
 @app.get("/workbench/")
 @app.get("/workbench")
 def workbench() -> RedirectResponse:
@@ -322,6 +314,14 @@ def indicator_lineage(indicator_id: str, period: str | None = None) -> str:
     if found is None:
         raise HTTPException(status_code=404, detail="No such indicator")
     return pages.lineage_page(found)
+
+
+@app.get("/{page}")  # last: every other route is matched first
+def beside_the_dashboard(page: str) -> FileResponse:
+    """The data-quality report where the dashboard's own link finds it (`../data_quality_<period>.html`)."""
+    if not REPORT.match(page):
+        raise HTTPException(status_code=404, detail="No such page")
+    return _serve(_published(), page)
 
 
 class AssurePlugin(AirflowPlugin):

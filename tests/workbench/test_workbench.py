@@ -298,6 +298,8 @@ def test_a_dashboard_value_leads_to_its_definition_sql_and_submissions(tmp_path,
     report = re.search(r'href="(\.\./data_quality_[0-9-]+\.html)"', area).group(1)
     assert client.get(urljoin("http://testserver/assure/dashboard/index.html", report)).status_code == 200
     assert client.get("warehouse.sqlite").status_code == 404
+    bare = client.get("workbench", follow_redirects=False)
+    assert bare.status_code == 307 and bare.headers["location"] == "/assure/workbench/submissions"
     public = (tmp_path / "out" / "published" / "public" / "dashboard")
     assert list(public.glob("*.html")), "the public profile was released"
     assert not any("class='lineage'" in p.read_text() for p in public.glob("*.html")), "the public pages stand alone"
