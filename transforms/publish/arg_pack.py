@@ -15,7 +15,7 @@ from xlsxwriter.utility import xl_range
 from transforms.dataset import areas, breakdown_label
 from transforms.feedback.neutralise import neutralise
 from transforms.publish.dashboard import display
-from transforms.publish.story import Story
+from transforms.publish.story import Story, label_of
 
 ARROWS = {"up": "↑", "down": "↓", "level": "→"}
 RAG_FILL = {"RED": "#F4C7C3", "AMBER": "#FCE8B2", "GREEN": "#B7E1CD"}
@@ -135,8 +135,7 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
             rows = current[current["indicator_id"] == indicator.id]
             records = sorted(rows.to_dict("records"), key=lambda r: r["breakdown"] != "")  # the headline first
             for position, record in enumerate(records):
-                label = story.label(indicator.id, record["breakdown"]) if story else \
-                    breakdown_label(record["breakdown"], indicator.sources)
+                label = label_of(story, indicator, record["breakdown"])
                 sheet.write_string(row, 0, str(neutralise(f"{indicator.id} {indicator.title}")),
                                    first if position == 0 else wrap)
                 sheet.write_string(row, 1, str(neutralise(label)), wrap)

@@ -24,6 +24,19 @@ def _label(value: float, unit: str) -> str:
     return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
 
 
+def _segments(values: list, x, y) -> list[list[str]]:
+    """The runs of consecutive values that are not None, as polyline points ("x,y"): a gap breaks the line."""
+    segments, current = [], []
+    for i, value in enumerate(values):
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+        else:
+            current.append(f"{x(i):.1f},{y(value):.1f}")
+    return segments + [current] if current else segments
+
+
 def line_chart(points: list[tuple[str, float | None]], comparator: float | None, unit: str, title: str,
                comparator_label: str = "England") -> str:
     """A trend line over quarters with an optional dashed comparator line. Missing points leave a gap."""
@@ -53,17 +66,7 @@ def line_chart(points: list[tuple[str, float | None]], comparator: float | None,
                      f'y2="{y(comparator):.1f}" stroke="#b8860b" stroke-width="2" stroke-dasharray="6 4"/>'
                      f'<text x="{WIDTH - RIGHT}" y="{y(comparator) - 6:.1f}" text-anchor="end" font-size="12" '
                      f'fill="#7a5a00">{html.escape(comparator_label)} {html.escape(_label(comparator, unit))}</text>')
-    segments, current = [], []
-    for i, (_, value) in enumerate(points):
-        if value is None:
-            if current:
-                segments.append(current)
-            current = []
-        else:
-            current.append(f"{x(i):.1f},{y(value):.1f}")
-    if current:
-        segments.append(current)
-    for segment in segments:
+    for segment in _segments([value for _, value in points], x, y):
         parts.append(f'<polyline class="series" fill="none" stroke="#1f5f99" stroke-width="3" '
                      f'points="{" ".join(segment)}"/>')
     for i, (quarter, value) in enumerate(points):
@@ -216,17 +219,7 @@ def multi_line_chart(categories: list[str], series: list[tuple[str, list[float |
         colour, dash, shape = (PALETTE[index % len(PALETTE)], DASHES[index % len(DASHES)],
                                MARKERS[index % len(MARKERS)])
         group = [f'<g class="line" data-series="{html.escape(name)}">']
-        segments, current = [], []
-        for i, v in enumerate(values):
-            if v is None:
-                if current:
-                    segments.append(current)
-                current = []
-            else:
-                current.append(f"{x(i):.1f},{y(v):.1f}")
-        if current:
-            segments.append(current)
-        for segment in segments:
+        for segment in _segments(values, x, y):
             group.append(f'<polyline class="series" fill="none" stroke="{colour}" stroke-width="3" '
                          + (f'stroke-dasharray="{dash}" ' if dash else "") + f'points="{" ".join(segment)}"/>')
         for i, v in enumerate(values):

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from transforms.dataset import areas, breakdown_label, display_value
+from transforms.dataset import areas, display_value
 from transforms.publish.charts import line_chart
-from transforms.publish.story import Story
+from transforms.publish.story import Story, label_of
 from transforms.publish.suppression import SUPPRESSED
 
 RAG_COLOURS = {"RED": "#b3261e", "AMBER": "#a15c00", "GREEN": "#2e7d32"}
@@ -134,10 +134,6 @@ def _notes(indicator, rows: pd.DataFrame, trend: pd.DataFrame, labels: dict[str,
     return notes
 
 
-def _label(story: Story | None, indicator, breakdown: str) -> str:
-    return story.label(indicator.id, breakdown) if story else breakdown_label(breakdown, indicator.sources)
-
-
 def _words(indicator, story: Story | None, profile: str) -> str:
     """The commentary (the analyst's, else the draft) and why it moved. The public profile carries only the
     analyst's own text: a draft names exact counts, which may be small."""
@@ -173,7 +169,7 @@ def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quart
                           f"{shown_value}</a>"
         polarity = indicator.polarity if row["breakdown"] == "" else "neutral"  # polarity is the headline's
         table.append(
-            f"<tr><td>{html.escape(_label(story, indicator, row['breakdown']))}</td>"
+            f"<tr><td>{html.escape(label_of(story, indicator, row['breakdown']))}</td>"
             f"<td class='num'>{shown_value}{flagged}</td>"
             f"<td class='num'>{html.escape(display(row['numerator'], 'count'))}</td>"
             f"<td class='num'>{html.escape(display(row['denominator'], 'count')) if row['unit'] != 'count' else ''}"
@@ -195,7 +191,7 @@ def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quart
         by_quarter = dict(zip(series["quarter"], series["value"], strict=True))
         points = [(labels.get(q, q), _number_or_none(by_quarter.get(q))) for q in quarters]
         comparator = _number_or_none(row.get("comparator"))
-        name = _label(story, indicator, row["breakdown"])
+        name = label_of(story, indicator, row["breakdown"])
         label = f"{indicator.title} ({name}) over five quarters"
         about = comparators.get((indicator.id, row["breakdown"]))
         charts.append(f"<figure><figcaption>{html.escape(name)}</figcaption>"

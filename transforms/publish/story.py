@@ -28,9 +28,14 @@ class Story:
     movers_year: list[dict] = field(default_factory=list)
     labels: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def label(self, indicator_id: str, breakdown: str) -> str:
-        """The words a breakdown is published under."""
-        return self.labels.get((indicator_id, breakdown)) or breakdown_label(breakdown)
+    def label(self, indicator, breakdown: str) -> str:
+        """The words a breakdown of `indicator` is published under (as stored, else worked out)."""
+        return self.labels.get((indicator.id, breakdown)) or breakdown_label(breakdown, indicator.sources)
+
+
+def label_of(story: Story | None, indicator, breakdown: str) -> str:
+    """A breakdown's words, with or without a story."""
+    return story.label(indicator, breakdown) if story else breakdown_label(breakdown, indicator.sources)
 
 
 def _movers(rows: list[dict], before: dict[str, dict]) -> list[dict]:
@@ -94,4 +99,4 @@ def gather(period: str, url: str) -> Story:
     return story
 
 
-__all__ = ["Story", "gather"]
+__all__ = ["Story", "gather", "label_of"]
