@@ -90,12 +90,15 @@ def _febrl_people(frame: pd.DataFrame, source: str) -> pd.DataFrame:
             lambda d: f"{d[:4]}-{d[4:6]}-{d[6:]}" if d else ""),
         "sex": "", "postcode": frame["postcode"].str.strip(),
         "address_line": (frame["street_number"].str.strip() + " " + frame["address_1"].str.strip()).str.strip(),
-        "nhs_number": "", "true_person": frame["rec_id"].str.extract(r"rec-(\d+)-")[0]})
+        # FEBRL's personal identifier (a social security number, mistyped in some duplicates): the engine reads it
+        # as `other_id`, the baseline as its identifier
+        "nhs_number": "", "other_id": frame["soc_sec_id"].str.strip(),
+        "true_person": frame["rec_id"].str.extract(r"rec-(\d+)-")[0]})
 
 
 def febrl_file(which: int) -> Path:
     """FEBRL 3 or 4 as one person file with its truth (written once)."""
-    path = FOLDER / f"febrl{which}.parquet"
+    path = FOLDER / f"febrl{which}-with-identifier.parquet"
     if not path.exists():
         FOLDER.mkdir(parents=True, exist_ok=True)
         if which == 3:
@@ -121,6 +124,14 @@ def run_ours(source: str, out: str, review: str) -> dict:
     return {"review": len(pd.read_parquet(review)) if Path(review).exists() else 0, "keys": len(keys)}
 
 
+def _identifier(records: pd.DataFrame) -> pd.Series | None:
+    """The baseline's one identifier column: the NHS number, else the other identifier (what the engine reads too)."""
+    found = [records[c].str.strip().replace("", None) for c in ("nhs_number", "other_id") if c in records]
+    if not found:
+        return None
+    return found[0].fillna(found[1]) if len(found) > 1 else found[0]
+
+
 def run_splink(source: str, out: str, review: str) -> dict:
     """A plain Splink model, as Splink's documentation builds one, on the same records."""
     import duckdb
@@ -132,7 +143,7 @@ def run_splink(source: str, out: str, review: str) -> dict:
         "unique_id": records["source"] + "|" + records["record_id"],
         **{c: records[c].str.strip().str.lower().replace("", None) for c in
            ("first_name", "last_name", "date_of_birth", "sex", "postcode")},
-        "identifier": records["nhs_number"].replace("", None) if "nhs_number" in records else None,
+        "identifier": _identifier(records),
     })
     frame["date_of_birth"] = pd.to_datetime(frame["date_of_birth"], errors="coerce").dt.strftime("%Y-%m-%d")
     settings = SettingsCreator(

@@ -77,6 +77,22 @@ def test_a_record_without_a_first_name_is_linked_by_a_deterministic_rule(backgro
     assert linked(result) and result.records.set_index("record_id").loc["N1", "rule"] == "NHS_NUMBER"
 
 
+def test_a_first_name_keyed_anew_links_when_another_identifier_agrees(background):
+    # another identifier (a social security number in a file given to `assure link`) settles who a record is as an
+    # NHS number does: the same one, agreeing on date of birth or a name, is one person whatever the first name says
+    raw = pair_of("Marisol", "Rosalind").assign(other_id=["ab 123456 c", "AB123456C"])
+    result = link(raw, background)
+    assert linked(result) and result.records.set_index("record_id").loc["N1", "rule"] == "OTHER_ID"
+
+
+@pytest.mark.parametrize("other_ids", [(None, None), ("AB123456C", "AB123457C"), ("AB123456C", "ZX987654A"),
+                                       ("0000000", "0000000")])
+def test_twins_stay_apart_whatever_their_other_identifiers(background, other_ids):
+    # none, numbers issued one after the other (one keystroke apart), different ones, a placeholder shared by both
+    raw = pair_of("Marisol", "Rosalind").assign(other_id=list(other_ids))
+    assert not linked(link(raw, background))
+
+
 def test_twins_whose_names_share_their_first_letters_stay_apart(background):
     raw = people(("csc_child_identity", "C1", "Marisol", "Ravenscroft", "2014-06-17", "F", "B93 4RT"),
                  ("csc_child_identity", "C2", "Margot", "Ravenscroft", "2014-06-17", "F", "B93 4RT"),

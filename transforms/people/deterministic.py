@@ -3,6 +3,9 @@
 - NHS_NUMBER: the same valid NHS number, agreeing on date of birth or a name (first name, nickname included, or
   surname). An NHS number alone is not enough: a baby's record sometimes carries the mother's.
 - UPN: the same valid UPN, agreeing on date of birth or a name.
+- OTHER_ID: the same other personal identifier (`other_id`, a national insurance or social security number in a file
+  given to `assure link`), agreeing on date of birth or a name: the NHS number's rule for an identifier without a
+  check digit. A keying slip in it is not caught as an invalid number, so it never vetoes a merge.
 - AGENCY_ID: the same person id within one agency (a police PNC id; a UPN within education), whatever else differs.
 Different valid NHS numbers veto any merge, however strong the other evidence (`cluster.py` enforces it).
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-RULES = ("AGENCY_ID", "NHS_NUMBER", "UPN")
+RULES = ("AGENCY_ID", "NHS_NUMBER", "UPN", "OTHER_ID")
 # An identifier written on more records than this is a placeholder someone keys for "unknown", not a person.
 MAX_SHARED = 50
 
@@ -50,7 +53,7 @@ def pairs(records: pd.DataFrame, probe: pd.Series) -> pd.DataFrame:
     found = []
     agency = _same_value_pairs(records, probe, ["agency", "agency_ref"])
     found.append(agency.assign(rule="AGENCY_ID"))
-    for column, rule in (("nhs_number", "NHS_NUMBER"), ("upn", "UPN")):
+    for column, rule in (("nhs_number", "NHS_NUMBER"), ("upn", "UPN"), ("other_id", "OTHER_ID")):
         candidates = _same_value_pairs(records, probe, [column])
         found.append(candidates[_agree(records, candidates).to_numpy()].assign(rule=rule))
     out = pd.concat(found, ignore_index=True)

@@ -42,8 +42,8 @@ REVIEW_COLUMNS = ["source_l", "record_id_l", "source_r", "record_id_r", "person_
                   "match_probability", "evidence", "period", "decision", "reason", "decided_by", "decided_at"]
 EVENT_COLUMNS = ["period", "event", "person_key", "other_key", "records", "reason"]
 PERSON_COLUMNS = ["person_key", "record_count", "sources", "first_period", "last_period"]
-RULE_ORDER = {"REVIEW": 0, "AGENCY_ID": 1, "NHS_NUMBER": 2, "UPN": 3, "PROBABILISTIC": 4, "INDEX": 5}
-APPLY_ORDER = {"REVIEW": 0, "AGENCY_ID": 1, "NHS_NUMBER": 1, "UPN": 1, "PROBABILISTIC": 2}
+RULE_ORDER = {"REVIEW": 0, "AGENCY_ID": 1, "NHS_NUMBER": 2, "UPN": 3, "OTHER_ID": 4, "PROBABILISTIC": 5, "INDEX": 6}
+APPLY_ORDER = {"REVIEW": 0, "AGENCY_ID": 1, "NHS_NUMBER": 1, "UPN": 1, "OTHER_ID": 1, "PROBABILISTIC": 2}
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:

@@ -1,8 +1,10 @@
 """`assure link`: reconcile any person file (csv or parquet) and write each record's person key.
 
 Input columns: record_id, source, first_name, last_name, date_of_birth, sex, postcode, nhs_number (others optional:
-upn, address_line, pnc_id, agency). Output: record_id, person_key, match_probability, then source and the rule that
-linked the record, one row per input row in input order. The file is reconciled on its own (an empty index).
+upn, address_line, pnc_id, agency, other_id: another personal identifier the file's sources share, such as a national
+insurance or social security number, compared as written). Output: record_id, person_key, match_probability, then
+source and the rule that linked the record, one row per input row in input order. The file is reconciled on its own
+(an empty index).
 """
 
 from __future__ import annotations

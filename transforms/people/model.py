@@ -8,7 +8,8 @@ Comparisons, each a few levels from strongest to weakest agreement:
 - date of birth: exact, day and month swapped, one character slip, different;
 - location, one comparison because postcode and address are one fact (counted twice, siblings would merge): same
   postcode and address, same postcode, same address, same postcode sector, same district, elsewhere;
-- sex; identifiers (NHS number or UPN: agree, or both present and different).
+- sex; identifiers (NHS number, UPN or another identifier: agree, or both present and different; another identifier
+  one keying slip away counts as none).
 The model is trained once on generated labelled records (`assure link-train`) and frozen as `model.json` beside
 this file: m from the true pairs, u from random pairs, the prior from the truth. Scoring reads the JSON.
 """
@@ -30,7 +31,7 @@ from transforms import settings
 MODEL_PATH = Path(__file__).with_name("model.json")
 # What Splink reads of a standardised record (`uid` is the record's row position, a compact join key).
 SPLINK_COLUMNS = ["uid", "first_name", "first_canon", "last_name", "dob", "birth_year", "sex", "postcode",
-                  "postcode_sector", "postcode_district", "address", "nhs_number", "upn"]
+                  "postcode_sector", "postcode_district", "address", "nhs_number", "upn", "other_id"]
 TF_COLUMNS = ("first_name", "last_name")
 TF_PRIOR_RECORDS = 2000
 
@@ -53,6 +54,17 @@ SHORT_FORM = ('(length("first_name_r") >= 3 AND starts_with("first_name_l", "fir
               '(length("first_name_l") >= 3 AND starts_with("first_name_r", "first_name_l"))')
 # first name and surname keyed the wrong way round on one of the records
 SWAPPED = '"first_name_l" = "last_name_r" AND "last_name_l" = "first_name_r"'
+
+# Identifiers: both records hold an NHS number, a UPN or another identifier (`other_id`) to compare.
+BOTH_HOLD_ONE = ('("nhs_number_l" IS NOT NULL AND "nhs_number_r" IS NOT NULL) OR '
+                 '("upn_l" IS NOT NULL AND "upn_r" IS NOT NULL) OR '
+                 '("other_id_l" IS NOT NULL AND "other_id_r" IS NOT NULL)')
+# An NHS number or UPN with a keying slip fails its check digit and is read as missing; another identifier has no
+# check digit, so a slip survives as a number one keystroke from the person's own: that says neither "same" nor
+# "different" (the model has learnt no weight for it), so it counts as no identifier at all.
+OTHER_ID_SLIP = ('(NOT (("nhs_number_l" IS NOT NULL AND "nhs_number_r" IS NOT NULL) OR '
+                 '("upn_l" IS NOT NULL AND "upn_r" IS NOT NULL)) '
+                 'AND damerau_levenshtein("other_id_l", "other_id_r") = 1)')
 
 COMPARISONS = [
     {"output_column_name": "first_name", "comparison_description": "first name", "comparison_levels": [
@@ -95,11 +107,11 @@ COMPARISONS = [
         ELSE]},
     {"output_column_name": "sex", "comparison_description": "sex", "comparison_levels": [
         _null("sex"), _level('"sex_l" = "sex_r"', "same"), ELSE]},
-    {"output_column_name": "identifier", "comparison_description": "NHS number or UPN", "comparison_levels": [
-        {"sql_condition": 'NOT (("nhs_number_l" IS NOT NULL AND "nhs_number_r" IS NOT NULL) OR '
-                          '("upn_l" IS NOT NULL AND "upn_r" IS NOT NULL))',
-         "label_for_charts": "missing", "is_null_level": True},
-        _level('"nhs_number_l" = "nhs_number_r" OR "upn_l" = "upn_r"', "same"),
+    {"output_column_name": "identifier", "comparison_description": "NHS number, UPN or other identifier",
+     "comparison_levels": [
+        {"sql_condition": f"NOT ({BOTH_HOLD_ONE}) OR {OTHER_ID_SLIP}", "label_for_charts": "missing",
+         "is_null_level": True},
+        _level('"nhs_number_l" = "nhs_number_r" OR "upn_l" = "upn_r" OR "other_id_l" = "other_id_r"', "same"),
         ELSE]},
 ]
 

@@ -1,7 +1,9 @@
 """Standardise person records before matching: names, dates of birth, sex, postcodes, addresses, NHS numbers, UPNs.
 
 Input: one row per record with `source`, `record_id` and whichever person columns the return has (`first_name`,
-`last_name`, `date_of_birth`, `sex`, `postcode`, `nhs_number`, `upn`, `address_line`, `pnc_id`, `agency`). Raw
+`last_name`, `date_of_birth`, `sex`, `postcode`, `nhs_number`, `upn`, `address_line`, `pnc_id`, `agency`, and in a
+file given to `assure link`, `other_id`: another personal identifier its sources share, such as a national insurance
+or social security number). Raw
 values are accepted (the `values` module reads them), so a file given to `assure link` and the staging tables of the
 warehouse go through the same code. Output: the columns in `COLUMNS`, one row per (source, record_id).
 """
@@ -24,9 +26,9 @@ KEY = ["source", "record_id"]
 # What the matcher sees of a record. `agency_ref` is the agency's own person id for records that carry one (the
 # police PNC id; a pupil's UPN within education): two records of one agency with the same ref are one person.
 COLUMNS = ["source", "record_id", "agency", "first_name", "first_canon", "last_name", "dob", "birth_year", "sex",
-           "postcode", "postcode_sector", "postcode_district", "address", "nhs_number", "upn", "agency_ref"]
+           "postcode", "postcode_sector", "postcode_district", "address", "nhs_number", "upn", "agency_ref", "other_id"]
 RAW_COLUMNS = ("first_name", "last_name", "date_of_birth", "sex", "postcode", "nhs_number", "upn", "address_line",
-               "pnc_id", "agency")
+               "pnc_id", "agency", "other_id")
 EARLIEST_BIRTH = "1901-01-01"  # 1 January 1900 and anything before it is a placeholder, not a birth
 
 
@@ -61,6 +63,19 @@ def standard_nhs_number(numbers: pd.Series) -> pd.Series:
     """Valid NHS numbers (modulus 11); NA otherwise, and for dummy numbers of one repeated digit (0000000000)."""
     valid = values.to_nhs_number(numbers)
     return valid.where(~valid.str.fullmatch(r"(\d)\1{9}").fillna(False).astype(bool))
+
+
+def _identifier_as_written(value: object) -> str | None:
+    text = re.sub(r"[^A-Z0-9]", "", str(value).upper())
+    # shorter than four characters, or one character repeated (000000), is a placeholder, not a person's number
+    return text if len(text) >= 4 and len(set(text)) > 1 else None
+
+
+def standard_other_id(identifiers: pd.Series) -> pd.Series:
+    """Another personal identifier (a national insurance or social security number) as upper-case letters and digits
+    (`ab 12 34 56 c` -> `AB123456C`). It has no check digit this project knows, so it is compared as written: NA for
+    placeholders (fewer than four characters, one character repeated)."""
+    return values.per_distinct(identifiers, _identifier_as_written)
 
 
 def _postcode_as_written(value: object) -> str | None:
@@ -127,6 +142,7 @@ def standardise(raw: pd.DataFrame) -> pd.DataFrame:
     out["address"] = standard_address(frame["address_line"])
     out["nhs_number"] = standard_nhs_number(frame["nhs_number"])
     out["upn"] = values.to_upn(frame["upn"])
+    out["other_id"] = standard_other_id(frame["other_id"])
     pnc = frame["pnc_id"].astype("str").str.upper().str.replace(r"[^A-Z0-9/]", "", regex=True).replace("", pd.NA)
     out["agency_ref"] = pnc.where(out["agency"] == "police", out["upn"].where(out["agency"] == "education"))
     if "person_id" in frame:
