@@ -18,13 +18,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from transforms import STAGES, warehouse
+from transforms import STAGES, settings, warehouse
 from transforms.dataset import compute_indicators, parse_period
 from transforms.feedback import write_feedback
 from transforms.handoff import IngestResult
 from transforms.ingest import refuse, register, survey, validate_submission, value_map
 from transforms.load import crosscheck, load_submission
 from transforms.operations import notify_failure, stopwatch
+from transforms.operations.workers import WorkerDied, run_chains, writing_turn
 from transforms.people import reconcile
 from transforms.publish import publish, release
 
@@ -86,7 +87,7 @@ def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url
     landed = f"{agency}/{printable(Path(path).name)}"
     step, submission = "registering", None
     try:
-        with stopwatch.step("ingest/register"):
+        with writing_turn(), stopwatch.step("ingest/register"):
             submission = register(path, agency, period, out_dir, warehouse_url)
         step = "validating"
         result = validate_submission(submission, out_dir, mapped=value_map.load(warehouse_url, submission.agency))
@@ -94,15 +95,37 @@ def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url
         with stopwatch.step("ingest/feedback", result.rows_read):
             feedback = write_feedback(result, out_dir, warehouse_url)
         step = "loading"
-        with stopwatch.step("ingest/load", result.rows_accepted):
+        with writing_turn(), stopwatch.step("ingest/load", result.rows_accepted):
             load_submission(result, warehouse_url)
     except Exception as exc:  # noqa: BLE001 (one file's failure, whatever it is, must not block the others)
         if stops_the_run(exc):
             raise RunFailed(f"{step} {landed} failed: {describe(exc)}. This file was not marked as loaded; "
                             "fix the cause and run again (files already loaded are not duplicated).") from exc
-        return failed_file(landed, agency, Path(path).name, submission, f"{step} the file failed: {describe(exc)}",
-                           warehouse_url)
+        with writing_turn():
+            return failed_file(landed, agency, Path(path).name, submission,
+                               f"{step} the file failed: {describe(exc)}", warehouse_url)
     return {**summarise(result, feedback), "landed": landed}
+
+
+def agency_chains(files: list[dict]) -> list[list[dict]]:
+    """The landed files as chains that can run side by side: each agency's files in landing order (a later file of
+    an agency compares its issues with, and replaces the rows of, an earlier one once that is loaded); agencies
+    share nothing else, so their chains are independent."""
+    chains: dict[str, list[dict]] = {}
+    for item in files:
+        chains.setdefault(item["agency"], []).append(item)
+    return list(chains.values())
+
+
+def _bytes(chain: list[dict]) -> int:
+    """What a chain has to read (its files' sizes): the weight that schedules the heaviest chain first."""
+    total = 0
+    for item in chain:
+        try:
+            total += Path(item["path"]).stat().st_size
+        except OSError:
+            pass  # gone since the survey: ingest_file says so
+    return total
 
 
 def failed_file(landed: str, agency: str, name: str, submission, reason: str, warehouse_url: str) -> dict:
@@ -237,13 +260,30 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
 
     # Each stage returns (items it handled, for the stopwatch; items recorded in `ops_run`).
     def ingest() -> tuple[int, int]:
-        for number, item in enumerate(files, start=1):
-            started = time.perf_counter()
-            result = ingest_file(item["path"], item["agency"], period, out_dir, url)
-            summary.submissions.append(result)
-            progress(f"      {number}/{len(files)} {result['landed']}: {result['status']}, "
-                     f"{result['rows_read']} rows read, {result['rows_rejected']} rejected "
-                     f"({time.perf_counter() - started:.1f}s)")
+        chains = agency_chains(files)
+        started, told = time.perf_counter(), 0
+
+        def chain_done(index: int, results: list[dict]) -> None:
+            nonlocal told
+            for result in results:
+                told += 1
+                progress(f"      {told}/{len(files)} {result['landed']}: {result['status']}, "
+                         f"{result['rows_read']} rows read, {result['rows_rejected']} rejected "
+                         f"({time.perf_counter() - started:.1f}s into the stage)")
+
+        try:
+            done = run_chains(ingest_file, [[(item["path"], item["agency"], period, out_dir, url) for item in chain]
+                                            for chain in chains],
+                              settings.ingest_processes(), weights=[_bytes(chain) for chain in chains],
+                              finished=chain_done)
+        except WorkerDied as exc:
+            names = ", ".join(f"{item['agency']}/{printable(Path(item['path']).name)}" for item in chains[exc.chain])
+            raise RunFailed(f"the process ingesting {names} died (killed, out of memory, or a crash in a reader): "
+                            "files not marked as loaded are picked up by the next run. If it happens again, run "
+                            "with ASSURE_INGEST_PROCESSES=1 to see which file it is.") from exc
+        by_path = {item["path"]: result for chain, results in zip(chains, done, strict=True)
+                   for item, result in zip(chain, results, strict=True)}
+        summary.submissions.extend(by_path[item["path"]] for item in files)  # in landing order, as run one by one
         return summary.totals()["rows_read"], len(files)
 
     def check_across_returns() -> tuple[int, int]:

@@ -110,6 +110,12 @@ def indicator_threads() -> int:
     return max(1, int(os.environ.get("ASSURE_INDICATOR_THREADS") or min(4, os.cpu_count() or 1)))
 
 
+def ingest_processes() -> int:
+    """Processes ingesting landed files at once in `assure run`: `ASSURE_INGEST_PROCESSES`, else one per core up
+    to 4 (each holds its largest file's frames in memory; 1 ingests in the run's own process)."""
+    return max(1, int(_number("ASSURE_INGEST_PROCESSES", min(4, os.cpu_count() or 1), int)))
+
+
 def retention() -> tuple[int, int]:
     """(raw days, dataset years): `ASSURE_RETENTION_RAW_DAYS` (730) for archived files,
     `ASSURE_RETENTION_DATASET_YEARS` (7) for staging rows."""

@@ -129,8 +129,14 @@ def small_landing(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("processes", [1, 2])
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_killed_mid_load_then_rerun_gives_the_warehouse_of_an_uninterrupted_run(tmp_path, request, backend):
+def test_killed_mid_load_then_rerun_gives_the_warehouse_of_an_uninterrupted_run(tmp_path, request, backend,
+                                                                                   processes, monkeypatch):
+    """One process: killed inside the second file's load. Two (the agencies' files ingested side by side): killed
+    inside the first load any worker makes, the workers dying with the run. Either way nothing is half-written and
+    running again gives the warehouse and the CSV of a run never interrupted."""
+    monkeypatch.setenv("ASSURE_INGEST_PROCESSES", str(processes))
     url_of = (lambda name: f"sqlite:///{tmp_path / name / 'warehouse.sqlite'}") if backend == "sqlite" else None
     if backend == "postgresql":
         base = request.getfixturevalue("postgres_url")
@@ -149,7 +155,8 @@ def test_killed_mid_load_then_rerun_gives_the_warehouse_of_an_uninterrupted_run(
 
         marker = tmp_path / "in_transaction"
         process = subprocess.Popen(
-            [sys.executable, "-c", PAUSED_RUN, str(marker), "2", "run", "--landing", str(landing), "--period", PERIOD,
+            [sys.executable, "-c", PAUSED_RUN, str(marker), "2" if processes == 1 else "1", "run", "--landing",
+             str(landing), "--period", PERIOD,
              "--out", str(tmp_path / "interrupted"), "--warehouse", urls["interrupted"]],
             cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 90
@@ -162,8 +169,21 @@ def test_killed_mid_load_then_rerun_gives_the_warehouse_of_an_uninterrupted_run(
         process.stderr.close()
 
         killed = snapshot(urls["interrupted"])
-        assert {(r[2], r[-1]) for r in killed["raw_submission"]} == {("police", 1), ("health", 0)}
-        assert len(killed["stg_police_ppn"]) == 12 and killed["stg_health_referral"] == [], "nothing half-written"
+        if processes == 1:
+            assert {(r[2], r[-1]) for r in killed["raw_submission"]} == {("police", 1), ("health", 0)}
+            assert len(killed["stg_police_ppn"]) == 12 and killed["stg_health_referral"] == [], "nothing half-written"
+        else:  # which files were loaded depends on the workers' pace; that each is whole or absent does not
+            time.sleep(0.5)  # the workers' SIGKILL, sent as the run died, has landed
+            loaded = {r[2]: r[-1] for r in killed["raw_submission"]}
+            assert loaded.get("police", 0) + loaded.get("health", 0) + loaded.get("lado", 0) < 3
+            expected_rows = {"police": ("stg_police_ppn", 12), "health": ("stg_health_referral", None),
+                             "lado": ("stg_lado_allegation", None)}
+            for agency, (table, rows) in expected_rows.items():
+                if loaded.get(agency) == 1:
+                    assert killed[table] and (rows is None or len(killed[table]) == rows)
+                else:
+                    assert killed[table] == [], f"{agency}: nothing half-written"
+            assert snapshot(urls["interrupted"]) == killed, "no worker outlived the run"
         assert marker.read_text() not in {r[0] for r in killed["dq_issue"]}
 
         run(str(landing), PERIOD, str(tmp_path / "interrupted"), urls["interrupted"], **quiet)
@@ -243,6 +263,8 @@ def test_two_submissions_of_one_agency_at_once_never_mix_or_double(tmp_path, pos
 
 def test_disk_full_while_writing_feedback_fails_clearly_and_a_rerun_completes(tmp_path, monkeypatch):
     import transforms.feedback.report as feedback
+
+    monkeypatch.setenv("ASSURE_INGEST_PROCESSES", "1")  # one file after another: the files after health never start
 
     landing = small_landing(tmp_path / "landing")
     out, url = tmp_path / "out", f"sqlite:///{tmp_path / 'out' / 'warehouse.sqlite'}"

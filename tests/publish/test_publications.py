@@ -85,8 +85,9 @@ def test_the_pack_prints_for_the_meeting_papers(published):
     from tests.feedback.test_libreoffice import soffice
 
     soffice()  # skips without LibreOffice (fails under CI)
-    pdf = published / "arg_pack_2026-09.pdf"
-    assert pdf.is_file(), "the pack is rendered to PDF with every publication"
+    pdf = published / "circulation" / "arg_pack_2026-09.pdf"
+    assert pdf.is_file(), "the pack is printed to PDF for circulation when the quarter is approved"
+    assert not (published / "arg_pack_2026-09.pdf").exists(), "not on every run: only what was approved circulates"
     pages = pdf_pages(pdf)
     assert 1 <= len(pages) <= 12, len(pages)
     sheet = openpyxl.load_workbook(published / "arg_pack_2026-09.xlsx")["Partnership dataset"]

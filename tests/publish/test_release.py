@@ -24,6 +24,7 @@ JUNE = [["P5", "N5", "01/05/2026", "02/05/2026", "Domestic abuse", "Y"]]
 def no_pdf(monkeypatch):
     """The ARG pack's PDF stands in as a small file (LibreOffice takes seconds per pack; its own tests render it)."""
     def stand_in(path: Path, *pack, **options) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"%PDF-1.4 stand-in")
         return path
 
@@ -44,7 +45,7 @@ def test_approve_releases_the_public_profile_reject_records_only(tmp_path, wareh
     compute_indicators("2026-09", warehouse_url, "run-1")
 
     internal = publish("2026-09", warehouse_url, str(out))
-    assert {"csv", "dashboard", "arg_pack", "arg_pack_pdf", "data_quality"} == set(internal)
+    assert {"csv", "dashboard", "arg_pack", "data_quality"} == set(internal), "printed for circulation on release"
     assert public_files(out) == [], "the internal profile alone: nothing public before an approval"
 
     rejected = release("2026-09", warehouse_url, str(out), "bob", approved=False, comment="POL-02 looks low",
@@ -83,7 +84,8 @@ def test_approve_releases_the_public_profile_reject_records_only(tmp_path, wareh
     release("2026-06", warehouse_url, str(out), "bob", approved=False)
     assert {name: (out / "published" / name).read_bytes() for name in public_files(out)} == before
     earlier = release("2026-06", warehouse_url, str(out), "alice")
-    assert set(earlier["outputs"]) == {"public_csv"}, "the dashboard of 2026-09 stays"
+    assert set(earlier["outputs"]) == {"public_csv", "circulation_pdf"}, "the dashboard of 2026-09 stays"
+    assert Path(earlier["outputs"]["circulation_pdf"]).name == "arg_pack_2026-06.pdf", "its own pack, printed"
     assert (out / "published" / "public" / "partnership_dataset_2026-06.csv").is_file()
     assert {name: (out / "published" / name).read_bytes() for name in before} == before
     assert [(r["period"], r["decision"]) for r in releases(warehouse_url)][-2:] == [("2026-06", REJECTED),

@@ -90,6 +90,19 @@ def add_items(name: str, items: int) -> None:
     _steps.setdefault(name, Step()).items += items
 
 
+def merge(measured: dict[str, Step]) -> None:
+    """Add what another process measured (a worker of `workers.run_chains`): its seconds, calls and items are
+    summed into the same steps, so a step's seconds are its time over all processes, not the wall time that
+    passed; its peak memory is the highest of any process."""
+    for name, other in measured.items():
+        mine = _steps.setdefault(name, Step())
+        mine.seconds += other.seconds
+        mine.calls += other.calls
+        mine.items += other.items
+        if other.peak_mb is not None:
+            mine.peak_mb = max(mine.peak_mb or 0.0, other.peak_mb)
+
+
 def measurements() -> dict[str, Step]:
     """Every step measured since the last reset, in the order first seen."""
     return dict(_steps)

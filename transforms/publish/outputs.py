@@ -2,15 +2,16 @@
 
 - `published/partnership_dataset_<period>.csv` + `.meta.csv` (internal profile, exact counts);
 - `published/arg_pack_<period>.xlsx` (the ARG pack), `published/dashboard/` (offline HTML, internal);
-- `published/data_quality_<period>.html` (the analyst's data-quality report);
-- `published/arg_pack_<period>.pdf` (the pack for the meeting papers, where LibreOffice is installed).
+- `published/data_quality_<period>.html` (the analyst's data-quality report).
 
 That is the internal profile, published on every run (`publish`). The public profile is released only once an
 analyst approved the quarter (`release`, DESIGN.md section 7), and every decision is recorded in `ops_release`:
 
 - `published/public/`: the open-data CSV and dashboard in the public profile (small numbers suppressed);
-- `published/circulation/`: the files approved for circulation (the ARG pack's PDF, when it was rendered), copied
-  as they stood when approved.
+- `published/circulation/`: the files approved for circulation: the ARG pack printed to PDF for the meeting papers
+  (where LibreOffice is installed), rendered when approved from the numbers approved. The analyst checks the same
+  pack, page set-up and all, in `arg_pack_<period>.xlsx` before approving; rendering it on every run would cost each
+  run seconds of LibreOffice for a file nobody may circulate yet.
 
 Published outputs hold aggregates only: no names, dates of birth, addresses or agency identifiers.
 """
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,9 +59,6 @@ META = [
 ]
 QUARTERS_SHOWN = 5
 APPROVED, REJECTED = "APPROVED", "REJECTED"  # `ops_release.decision`
-# Internal files an approval releases for circulation (the meeting papers), when they exist: copied, as approved,
-# into published/circulation/
-CIRCULATION = ("arg_pack_{period}.pdf",)
 
 
 class ReleaseRefused(RuntimeError):
@@ -136,7 +133,7 @@ def write_csv(frame: pd.DataFrame, period: str, folder: Path) -> Path:
 
 def render_pack_pdf(path: Path, *pack, **options) -> Path | None:
     """`arg_pack_<period>.pdf` for the meeting papers: the pack without its Sources sheet, rendered by LibreOffice
-    headless; None (and no file) where LibreOffice is not installed."""
+    headless; None (and no file) where LibreOffice is not installed. Made on release (`release`), for circulation."""
     if soffice() is None:
         return None
     with tempfile.TemporaryDirectory(prefix="assure-pack-") as folder:
@@ -169,9 +166,9 @@ def _material(period: str, warehouse_url: str) -> _Material:
 
 
 def publish(period: str, warehouse_url: str, out_dir: str) -> dict:
-    """Write the internal profile of the period (every run): the dataset CSV, the dashboard, the ARG pack (and its
-    PDF where LibreOffice is installed) and the data-quality report; return their paths. Nothing public: that is
-    `release`, once the quarter is approved."""
+    """Write the internal profile of the period (every run): the dataset CSV, the dashboard, the ARG pack and the
+    data-quality report; return their paths. Nothing public or for circulation: that is `release`, once the quarter
+    is approved."""
     published = Path(out_dir) / "published"
     m = _material(period, warehouse_url)
     outputs = {"csv": write_csv(apply_profile(m.current, "internal"), period, published)}
@@ -181,10 +178,6 @@ def publish(period: str, warehouse_url: str, out_dir: str) -> dict:
     sources = lineage(period, warehouse_url)
     outputs["arg_pack"] = write_arg_pack(published / f"arg_pack_{period}.xlsx", m.current, m.history, m.indicators,
                                          m.quarters, m.labels, sources, m.compared, m.story)
-    printed = render_pack_pdf(published / f"arg_pack_{period}.pdf", m.current, m.history, m.indicators, m.quarters,
-                              m.labels, sources, m.compared, m.story)
-    if printed:
-        outputs["arg_pack_pdf"] = printed
     outputs["data_quality"] = write_dq_report(period, warehouse_url, published / f"data_quality_{period}.html")
     return {name: str(path) for name, path in outputs.items()}
 
@@ -222,9 +215,10 @@ def release(period: str, warehouse_url: str, out_dir: str, decided_by: str, *, a
             comment: str | None = None, run_id: str | None = None, decided_at: dt.datetime | str | None = None) -> dict:
     """Record an analyst's decision on releasing the period's public profile in `ops_release`; when approved, first
     write the public profile into `published/public/` (the dataset CSV and its `.meta.csv`; the dashboard, unless a
-    later quarter is already released: its pages stay) and copy the files for circulation that exist
-    (`CIRCULATION`) into `published/circulation/`. Releasing a period again replaces its public files and adds a row.
-    A rejection writes nothing and removes nothing (a release made earlier stands until a new approval replaces it).
+    later quarter is already released: its pages stay) and print the ARG pack for circulation into
+    `published/circulation/arg_pack_<period>.pdf` (where LibreOffice is installed). Releasing a period again
+    replaces its public files and adds a row. A rejection writes nothing and removes nothing (a release made earlier
+    stands until a new approval replaces it).
 
     `run_id`: the run whose numbers were approved; an approval is refused (ReleaseRefused, nothing written or
     recorded) when the quarter's values were computed by another run since, or never. `decided_at`: when the
@@ -248,13 +242,11 @@ def release(period: str, warehouse_url: str, out_dir: str, decided_by: str, *, a
             outputs["public_dashboard"] = write_dashboard(
                 public, apply_profile(m.history, "public", m.exempt), m.indicators, period, m.quarters, m.labels,
                 published / "public" / "dashboard", "public", m.compared, m.story)[0]
-        for name in CIRCULATION:
-            source = published / name.format(period=period)
-            if source.is_file():
-                target = published / "circulation" / source.name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
-                outputs[f"circulation_{source.suffix.lstrip('.')}"] = target
+        printed = render_pack_pdf(published / "circulation" / f"arg_pack_{period}.pdf", m.current, m.history,
+                                  m.indicators, m.quarters, m.labels, lineage(period, warehouse_url), m.compared,
+                                  m.story)
+        if printed:
+            outputs["circulation_pdf"] = printed
         released_at = _now()
     decision = {"period": period, "decision": APPROVED if approved else REJECTED, "decided_by": str(decided_by)[:128],
                 "decided_at": _stamp(decided_at), "released_at": released_at, "comment": comment or None,

@@ -243,6 +243,17 @@ def retrying(action: Callable[[], T], what: str) -> T:
     raise AssertionError("unreachable")
 
 
+_INHERITED: list[sa.Engine] = []  # a forked process's copy of its parent's engines: kept, never used or closed
+
+
+def forget_engines() -> None:
+    """In a forked process: stop using the parent's cached engines, so this process connects afresh. They are kept
+    referenced, never closed: closing a copied connection would end the parent's session (PostgreSQL) or release
+    what SQLite holds for it."""
+    _INHERITED.extend(_ENGINES.values())
+    _ENGINES.clear()
+
+
 def dispose_all() -> None:
     """Close every cached engine (tests and the end of a CLI run)."""
     for eng in _ENGINES.values():
