@@ -14,9 +14,11 @@ same input gives the same keys on any machine holding the same secret.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass, field
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -95,6 +97,26 @@ def new_key(secret: bytes, source: str, record_id: str, taken: set[str]) -> str:
         if key not in taken:
             return key
         n += 1
+
+
+def person_keys(secret: bytes, sources: list[str], record_ids: list[str]) -> list[str]:
+    """`new_key` of many records at once, without the counter: HMAC-SHA256 of `source|record_id`, 20 hex digits.
+
+    A million keys one by one take Python seconds; DuckDB computes them in one pass by HMAC's own definition
+    (RFC 2104): sha256((key ^ opad) || sha256((key ^ ipad) || message)), the key first hashed if longer than a block
+    and padded with zeros to one. Identical to `hmac.digest` (tested).
+    """
+    if not sources:
+        return []
+    block = hashlib.sha256(secret).digest() if len(secret) > 64 else secret
+    block = block.ljust(64, b"\0")
+    inner, outer = bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
+    texts = pa.table({"source": pa.array(sources, pa.string()), "record_id": pa.array(record_ids, pa.string())})
+    with duckdb.connect(config={"threads": settings.linkage_threads()}) as con:
+        con.register("texts", texts)
+        keys = con.execute("SELECT left(sha256($outer || unhex(sha256($inner || encode(source || '|' || record_id)))),"
+                           " 20) AS key FROM texts", {"inner": inner, "outer": outer}).fetchnumpy()["key"]
+    return keys.tolist()
 
 
 def _record_key(source: pd.Series, record_id: pd.Series) -> pd.Series:
@@ -200,13 +222,14 @@ def update(current: pd.DataFrame, index: Index, period: str, secret: bytes, mode
     for a, b in zip(rejects["uid_l"], rejects["uid_r"], strict=True):
         if old_key[a] is not None and old_key[a] == old_key[b]:
             broken[old_key[a]] = "REVIEW_REJECT"
-    groups = cluster.Groups(nhs, zip(rejects["uid_l"], rejects["uid_r"], strict=True),
-                            zip(twins["uid_l"], twins["uid_r"], strict=True))
-    first_of: dict[str, int] = {}
-    for uid, key in enumerate(old_key):
-        if key is not None and key not in broken:
-            groups.union(first_of.setdefault(key, uid), uid)
-    regroup = np.array([k in broken for k in old_key], dtype=bool) if broken else np.zeros(len(every), dtype=bool)
+    # records the index holds as one person (and not broken) start as one group: each joined to its key's first
+    held_key = pd.Series(old_key, dtype=object)
+    held_key = held_key[held_key.notna() & ~held_key.isin(list(broken))]
+    code, _ = pd.factorize(held_key.to_numpy())
+    _, first_row = np.unique(code, return_index=True)  # each key's first record, rows being in position order
+    held_uid = held_key.index.to_numpy(dtype=np.int64)
+    joined = (held_uid[first_row][code], held_uid)
+    regroup = pd.Series(old_key, dtype=object).isin(list(broken)).to_numpy()
     held_broken = regroup[held_edges["uid_l"]] | regroup[held_edges["uid_r"]]
 
     # Strongest first: reviewers' accepts, then the rules, then the model by probability.
@@ -220,10 +243,12 @@ def update(current: pd.DataFrame, index: Index, period: str, secret: bytes, mode
     candidates["order"] = candidates["rule"].map(APPLY_ORDER).fillna(len(APPLY_ORDER))
     candidates = candidates.sort_values(["order", "match_probability", "uid_l", "uid_r"],
                                         ascending=[True, False, True, True], kind="stable")
-    kept = [groups.union(a, b, model) for a, b, model in zip(
-        candidates["uid_l"].tolist(), candidates["uid_r"].tolist(),
-        (candidates["rule"] == "PROBABILISTIC").tolist(), strict=True)]
-    label = np.array(groups.labels())
+    label, kept, vetoed = cluster.group(
+        nhs, joined,
+        (candidates["uid_l"].to_numpy(), candidates["uid_r"].to_numpy(),
+         (candidates["rule"] == "PROBABILISTIC").to_numpy()),
+        (rejects["uid_l"].to_numpy(), rejects["uid_r"].to_numpy()),
+        (twins["uid_l"].to_numpy(), twins["uid_r"].to_numpy()))
     every["group"] = label
     every["old_key"] = old_key
     edges = pd.concat([held_edges[~held_broken], candidates[kept]], ignore_index=True) \
@@ -252,7 +277,7 @@ def update(current: pd.DataFrame, index: Index, period: str, secret: bytes, mode
         edges=edges[EDGE_COLUMNS].reset_index(drop=True),
         review=_review(every, index.review, grey, labels, period),
         events=pd.DataFrame(events, columns=EVENT_COLUMNS),
-        probe=int(probe.sum()), scored_pairs=len(scored), vetoed=groups.vetoed,
+        probe=int(probe.sum()), scored_pairs=len(scored), vetoed=vetoed,
     )
 
 
@@ -274,33 +299,44 @@ def _keys(every: pd.DataFrame, edges: pd.DataFrame, index: Index, broken: dict[s
     overlap = overlap.sort_values(["old_key", "n", "group"], ascending=[True, False, True])
     heir = overlap.drop_duplicates("old_key")
     counts = every["old_key"].value_counts()
-    edge_group = every["group"].to_numpy()[edges["uid_l"]]
-    key_of: dict[int, str] = {}
+    # a group heir to one key keeps it (nearly every group); a group heir to several is a merge, taken one by one
+    heirs = heir["group"].value_counts()
+    merged = heir["group"].isin(heirs.index[heirs.to_numpy() > 1]).to_numpy()
+    key_of: dict[int, str] = dict(zip(heir["group"].to_numpy()[~merged].tolist(),
+                                      heir["old_key"].to_numpy()[~merged].tolist(), strict=True))
     events: list[dict] = []
-    for group, keys in heir.groupby("group")["old_key"]:
-        ordered = sorted(keys, key=lambda k: (index.person_since.get(k, period), k))
-        key_of[group] = ordered[0]
-        if len(ordered) > 1:
-            reason = ", ".join(sorted(set(edges.loc[edge_group == group, "rule"])))
+    if merged.any():
+        edge_group = every["group"].to_numpy()[edges["uid_l"]]
+        into = pd.Series(edges["rule"].to_numpy(), index=edge_group)
+        into = into[into.index.isin(heir["group"][merged])]
+        rules = into.groupby(level=0).agg(lambda r: ", ".join(sorted(set(r))))
+        for group, keys in heir[merged].groupby("group")["old_key"]:
+            ordered = sorted(keys, key=lambda k: (index.person_since.get(k, period), k))
+            key_of[group] = ordered[0]
             events += [{"period": period, "event": "MERGE", "person_key": ordered[0], "other_key": other,
-                        "records": int(counts[other]), "reason": reason} for other in ordered[1:]]
+                        "records": int(counts[other]), "reason": rules.get(group, "")} for other in ordered[1:]]
     taken = set(index.retired_keys) | set(heir["old_key"])
     # each group's largest piece of an old person (overlap's order), should the group need a new key
     piece_of = overlap.drop_duplicates("group").set_index("group")
     piece_key, piece_n = piece_of["old_key"].to_dict(), piece_of["n"].to_dict()
     firsts = ~every["group"].duplicated().to_numpy()
-    for group, source, record_id in zip(every["group"].to_numpy()[firsts].tolist(),
-                                        every["source"].to_numpy()[firsts].tolist(),
-                                        every["record_id"].to_numpy()[firsts].tolist(), strict=True):
-        if group in key_of:
-            continue
-        key = new_key(secret, source, record_id, taken)
-        taken.add(key)
-        key_of[group] = key
-        if group in piece_key:  # records of an old person that did not keep its key: a split
-            old = piece_key[group]
+    group = every["group"].to_numpy()[firsts]
+    keyless = ~pd.Series(group).isin(list(key_of)).to_numpy()
+    group = group[keyless].tolist()
+    source = every["source"].to_numpy()[firsts][keyless].tolist()
+    record_id = every["record_id"].to_numpy()[firsts][keyless].tolist()
+    minted = person_keys(secret, source, record_id)
+    if len(set(minted)) < len(minted) or not taken.isdisjoint(minted):  # a key used before: mint one by one
+        minted = []
+        for s, r in zip(source, record_id, strict=True):
+            minted.append(new_key(secret, s, r, taken))
+            taken.add(minted[-1])
+    key_of.update(zip(group, minted, strict=True))
+    for g, key in zip(group, minted, strict=True):
+        if g in piece_key:  # records of an old person that did not keep its key: a split
+            old = piece_key[g]
             events.append({"period": period, "event": "SPLIT", "person_key": old, "other_key": key,
-                           "records": int(piece_n[group]), "reason": broken.get(old, "")})
+                           "records": int(piece_n[g]), "reason": broken.get(old, "")})
     return key_of, events
 
 

@@ -17,6 +17,7 @@ this file: m from the true pairs, u from random pairs, the prior from the truth.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -48,6 +49,26 @@ def _level(sql: str, label: str, tf: str | None = None) -> dict:
     return level
 
 
+def _one_slip(column: str) -> str:
+    """SQL: the column's two values are at most one keying slip apart (Damerau-Levenshtein distance 0 or 1).
+
+    The same test as `damerau_levenshtein(l, r) <= 1`, written so that DuckDB computes the distance (slow: a few
+    microseconds a pair, millions of pairs at a million records) only where it can be 1 and a cheaper test cannot
+    say: values of one length differ in at most one place (one slip) or in two (a swap of neighbours, or two
+    slips); of values one letter apart in length, the longer loses a letter at one end (so the other end agrees) or
+    within (both ends agree), unless the shorter is empty.
+    """
+    left, right = f'"{column}_l"', f'"{column}_r"'
+    return (f"(CASE WHEN length({left}) = length({right}) THEN "
+            f"(CASE WHEN {left} = {right} THEN true WHEN hamming({left}, {right}) <= 1 THEN true "
+            f"WHEN hamming({left}, {right}) = 2 THEN damerau_levenshtein({left}, {right}) <= 1 ELSE false END) "
+            f"WHEN abs(length({left}) - length({right})) = 1 THEN "
+            f"(CASE WHEN left({left}, 1) = left({right}, 1) OR right({left}, 1) = right({right}, 1) "
+            f"OR least(length({left}), length({right})) = 0 "
+            f"THEN damerau_levenshtein({left}, {right}) <= 1 ELSE false END) "
+            f"ELSE false END)")
+
+
 ELSE = {"sql_condition": "ELSE", "label_for_charts": "different"}
 # "Eys" for Eysamo, "Chris" for Christopher: one name is the first three or more letters of the other
 SHORT_FORM = ('(length("first_name_r") >= 3 AND starts_with("first_name_l", "first_name_r")) OR '
@@ -64,14 +85,14 @@ BOTH_HOLD_ONE = ('("nhs_number_l" IS NOT NULL AND "nhs_number_r" IS NOT NULL) OR
 # "different" (the model has learnt no weight for it), so it counts as no identifier at all.
 OTHER_ID_SLIP = ('(NOT (("nhs_number_l" IS NOT NULL AND "nhs_number_r" IS NOT NULL) OR '
                  '("upn_l" IS NOT NULL AND "upn_r" IS NOT NULL)) '
-                 'AND damerau_levenshtein("other_id_l", "other_id_r") = 1)')
+                 f'AND "other_id_l" <> "other_id_r" AND {_one_slip("other_id")})')
 
 COMPARISONS = [
     {"output_column_name": "first_name", "comparison_description": "first name", "comparison_levels": [
         _null("first_name"),
         _level('"first_name_l" = "first_name_r"', "exact", "first_name"),
         _level('"first_canon_l" = "first_canon_r"', "nickname"),
-        _level('damerau_levenshtein("first_name_l", "first_name_r") <= 1', "one slip"),
+        _level(_one_slip("first_name"), "one slip"),
         _level(SHORT_FORM, "short form"),
         _level(SWAPPED, "swapped with surname"),
         _level('(length("first_name_l") = 1 OR length("first_name_r") = 1) AND '
@@ -82,7 +103,7 @@ COMPARISONS = [
         _null("last_name"),
         _level('"last_name_l" = "last_name_r"', "exact", "last_name"),
         _level(SWAPPED, "swapped with first name"),
-        _level('damerau_levenshtein("last_name_l", "last_name_r") <= 1', "one slip"),
+        _level(_one_slip("last_name"), "one slip"),
         _level('jaro_winkler_similarity("last_name_l", "last_name_r") >= 0.88', "similar"),
         _level('(length("last_name_l") >= 3 AND length("last_name_r") >= 3) AND '
                '(contains("last_name_l", "last_name_r") OR contains("last_name_r", "last_name_l"))',
@@ -93,7 +114,7 @@ COMPARISONS = [
         _level('"dob_l" = "dob_r"', "exact"),
         _level('substr("dob_l", 1, 5) || substr("dob_l", 9, 2) || \'-\' || substr("dob_l", 6, 2) = "dob_r"',
                "day and month swapped"),
-        _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "one character slip"),
+        _level(_one_slip("dob"), "one character slip"),
         ELSE]},
     {"output_column_name": "location", "comparison_description": "postcode and address", "comparison_levels": [
         {"sql_condition": 'NOT (("postcode_l" IS NOT NULL AND "postcode_r" IS NOT NULL) OR '
@@ -247,6 +268,61 @@ def train(records: pd.DataFrame, out_path: Path | str = MODEL_PATH, max_pairs: f
     return model
 
 
+def _weight(value: float) -> str:
+    return f"cast({value!r} as float8)"
+
+
+def _comparison_sql(model: dict) -> tuple[list[str], list[str]]:
+    """The frozen model as SQL: one `gamma_<comparison>` per comparison (the level each pair reached, -1 when a value
+    is missing) and the terms of the match weight (each level's log2 Bayes factor, the term-frequency adjustments).
+
+    The same expressions, in the same order, as Splink's own prediction SQL for these settings, so a pair gets the
+    same weight to the last bit (tested against Splink).
+    """
+    gammas, terms = [], []
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = comparison["comparison_levels"]
+        value = len([level for level in levels if not level.get("is_null_level")]) - 1
+        cases, weights, adjustments = [], [f"WHEN gamma_{name} = -1 THEN {_weight(0.0)}"], []
+        for level in levels:
+            if level.get("is_null_level"):
+                cases.append(f"WHEN {level['sql_condition']} THEN -1")
+                continue
+            condition = level["sql_condition"]
+            cases.append(f"ELSE {value}" if condition == "ELSE" else f"WHEN {condition} THEN {value}")
+            weights.append(f"WHEN gamma_{name} = {value} THEN "
+                           f"{_weight(math.log2(level['m_probability'] / level['u_probability']))}")
+            column = level.get("tf_adjustment_column")
+            if column:
+                tf_l, tf_r = f"tf_{column}_l", f"tf_{column}_r"
+                adjustments.append(
+                    f"WHEN gamma_{name} = {value} THEN CASE WHEN coalesce({tf_l}, {tf_r}) IS NOT NULL THEN "
+                    f"{_weight(float(level.get('tf_adjustment_weight', 1.0)))} * ("
+                    f"{_weight(math.log2(level['u_probability']))} - log2(greatest(coalesce({tf_l}, {tf_r}), "
+                    f"coalesce({tf_r}, {tf_l}), {_weight(float(level.get('tf_minimum_u_value', 0.0)))}))) "
+                    f"ELSE {_weight(0.0)} END")
+            value -= 1
+        gammas.append(f"CASE {' '.join(cases)} END AS gamma_{name}")
+        terms.append(f"(CASE {' '.join(weights)} END)")
+        if adjustments:
+            terms.append(f"(CASE {' '.join(adjustments)} ELSE {_weight(0.0)} END)")
+    return gammas, terms
+
+
+def _blocked_pairs_sql(left: str, right: str, within: bool) -> str:
+    """Candidate pairs (uid_l from `left`, uid_r from `right`): those meeting a blocking rule, each pair once (under
+    the first rule it meets), as Splink generates them. `within`: both sides are one table, each pair taken once."""
+    parts = []
+    for number, rule in enumerate(BLOCKING_RULES):
+        earlier = " OR ".join(f"coalesce(({previous}), false)" for previous in BLOCKING_RULES[:number])
+        where = ['l."uid" < r."uid"'] if within else []
+        where += [f"NOT ({earlier})"] if earlier else []
+        parts.append(f'SELECT l."uid" AS uid_l, r."uid" AS uid_r FROM {left} AS l INNER JOIN {right} AS r ON ({rule})'
+                     + (f" WHERE {' AND '.join(where)}" if where else ""))
+    return " UNION ALL ".join(parts)
+
+
 def score(records: pd.DataFrame, probe: pd.Series, model: dict, threshold: float,
           memory_limit: str | None = None, temp_dir: str | None = None) -> pd.DataFrame:
     """Scored candidate pairs involving at least one probe record, above `threshold` match probability.
@@ -255,13 +331,17 @@ def score(records: pd.DataFrame, probe: pd.Series, model: dict, threshold: float
     the other records were scored when those records arrived, so only probe x probe and probe x rest are scored.
     Returns uid_l, uid_r (uid_l < uid_r), match_weight, match_probability and one gamma_<comparison> per
     comparison (the level each pair reached).
-    """
-    from splink import DuckDBAPI, Linker
 
+    The frozen model is run as plain SQL in DuckDB (Splink is needed only to train it): the candidate pairs of the
+    blocking rules, then each pair's comparison levels and weight in one pass that keeps only what reaches the
+    threshold. Splink's own prediction gives the same pairs and weights; run here, nothing is materialised but the
+    candidate pairs' ids, and no column is carried that the output does not need.
+    """
     gammas = [f"gamma_{c['output_column_name']}" for c in model["comparisons"]]
     empty = pd.DataFrame(columns=["uid_l", "uid_r", "match_weight", "match_probability", *gammas])
     if not probe.any():
         return empty
+    compared = [c for c in SPLINK_COLUMNS if c != "uid"] + [f"tf_{c}" for c in TF_COLUMNS]
     with duckdb_session(memory_limit, temp_dir) as con:
         frame = splink_input(records)
         frame["probe"] = probe.to_numpy()
@@ -270,31 +350,36 @@ def score(records: pd.DataFrame, probe: pd.Series, model: dict, threshold: float
         con.unregister("all_records_view")
         del frame  # DuckDB holds its own copy now
         _term_frequency_tables(con, "all_records", model)
-        if probe.all():  # the first run: every record is new, no need for a second copy
-            con.execute("ALTER TABLE all_records DROP COLUMN probe")
-            con.execute("ALTER TABLE all_records RENAME TO probe_records")
+        lookups = " ".join(f"LEFT JOIN tf_{c}_lookup USING ({c})" for c in TF_COLUMNS)
+        con.execute(f"CREATE TABLE compared_records AS SELECT all_records.*, "
+                    f"{', '.join(f'tf_{c}' for c in TF_COLUMNS)} FROM all_records {lookups}")
+        con.execute("DROP TABLE all_records")
+        if probe.all():  # the first run: every record is new
+            blocked = _blocked_pairs_sql("compared_records", "compared_records", True)
         else:
-            con.execute("CREATE TABLE probe_records AS SELECT * EXCLUDE (probe) FROM all_records WHERE probe")
-            con.execute("CREATE TABLE rest_records AS SELECT * EXCLUDE (probe) FROM all_records WHERE NOT probe")
-            con.execute("DROP TABLE all_records")
-        db_api = DuckDBAPI(con)
-        new = db_api.register("probe_records", table_name="probe")
-        # the gamma columns say which level each comparison reached: the evidence a reviewer reads
-        settings = {**model, "retain_matching_columns": True, "retain_intermediate_calculation_columns": False}
-        linker = Linker(new, settings, log_level=None)
-        for column in TF_COLUMNS:
-            lookup = db_api.register(f"tf_{column}_lookup", table_name=f"tf_{column}_registered")
-            linker.table_management.register_term_frequency_lookup(lookup, column)
-        parts = [linker.inference.predict_within(new, threshold_match_probability=threshold, warning_mode="never")]
-        if not probe.all():
-            rest = db_api.register("rest_records", table_name="rest")
-            parts.append(linker.inference.predict_between(new, rest, threshold_match_probability=threshold,
-                                                          warning_mode="never"))
-        columns = ", ".join(["match_weight", "match_probability", *gammas])
-        union = " UNION ALL ".join(
-            f"SELECT least(uid_l, uid_r) AS uid_l, greatest(uid_l, uid_r) AS uid_r, {columns} "
-            f"FROM {part.physical_name}" for part in parts)
-        pairs = con.sql(union).df()
+            con.execute("CREATE VIEW probe_records AS SELECT * FROM compared_records WHERE probe")
+            con.execute("CREATE VIEW rest_records AS SELECT * FROM compared_records WHERE NOT probe")
+            blocked = (f"{_blocked_pairs_sql('probe_records', 'probe_records', True)} UNION ALL "
+                       f"{_blocked_pairs_sql('probe_records', 'rest_records', False)}")
+        con.execute(f"CREATE TABLE candidate_pairs AS {blocked}")
+        levels, terms = _comparison_sql(model)
+        prior = model["probability_two_random_records_match"]
+        weight = " + ".join([_weight(math.log2(prior / (1 - prior))), *terms])
+        sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in compared)
+        two = _weight(2.0)
+        pairs = con.sql(f"""
+            WITH joined AS (
+                SELECT p.uid_l, p.uid_r, {sides} FROM candidate_pairs AS p
+                JOIN compared_records AS l ON l.uid = p.uid_l JOIN compared_records AS r ON r.uid = p.uid_r),
+            compared AS (
+                SELECT uid_l, uid_r, {', '.join(f'tf_{c}_l, tf_{c}_r' for c in TF_COLUMNS)}, {', '.join(levels)}
+                FROM joined),
+            weighed AS (SELECT uid_l, uid_r, {', '.join(gammas)}, {weight} AS match_weight FROM compared)
+            SELECT least(uid_l, uid_r) AS uid_l, greatest(uid_l, uid_r) AS uid_r, match_weight,
+                CASE WHEN match_weight >= 0 THEN 1.0 / (1.0 + power({two}, -match_weight))
+                     ELSE power({two}, match_weight) / (1.0 + power({two}, match_weight)) END AS match_probability,
+                {', '.join(gammas)}
+            FROM weighed WHERE match_weight >= {math.log2(threshold / (1 - threshold))!r}""").df()
     if pairs.empty:
         return empty
     return pairs.astype({"uid_l": "int64", "uid_r": "int64"}).sort_values(["uid_l", "uid_r"]).reset_index(drop=True)

@@ -30,6 +30,7 @@ COLUMNS = ["source", "record_id", "agency", "first_name", "first_canon", "last_n
 RAW_COLUMNS = ("first_name", "last_name", "date_of_birth", "sex", "postcode", "nhs_number", "upn", "address_line",
                "pnc_id", "agency", "other_id")
 EARLIEST_BIRTH = "1901-01-01"  # 1 January 1900 and anything before it is a placeholder, not a birth
+DUMMY_NHS_NUMBERS = [digit * 10 for digit in "0123456789"]  # 0000000000 ... 9999999999: a placeholder, not a number
 
 
 def _plain_letters(value: object) -> str | None:
@@ -62,7 +63,7 @@ def standard_dob(dates: pd.Series, iso: pd.Series | None = None) -> pd.Series:
 def standard_nhs_number(numbers: pd.Series) -> pd.Series:
     """Valid NHS numbers (modulus 11); NA otherwise, and for dummy numbers of one repeated digit (0000000000)."""
     valid = values.to_nhs_number(numbers)
-    return valid.where(~valid.str.fullmatch(r"(\d)\1{9}").fillna(False).astype(bool))
+    return valid.where(~valid.isin(DUMMY_NHS_NUMBERS))
 
 
 def _identifier_as_written(value: object) -> str | None:
@@ -131,14 +132,15 @@ def standardise(raw: pd.DataFrame) -> pd.DataFrame:
     out["last_name"] = standard_name(frame["last_name"])
     iso = values.to_date(frame["date_of_birth"])
     out["dob"] = standard_dob(frame["date_of_birth"], iso)
-    year = iso.where(iso >= EARLIEST_BIRTH).str.slice(0, 4)
-    out["birth_year"] = pd.to_numeric(year, errors="coerce").astype("Int64")
+    year = pc.utf8_slice_codeunits(pa.array(iso.where(iso >= EARLIEST_BIRTH), type=pa.string(), from_pandas=True), 0, 4)
+    out["birth_year"] = pd.array(pc.cast(year, pa.int64()), dtype="Int64")  # one Arrow pass, not a parse per value
     sex = values.to_code(frame["sex"], codes.SEX)
     out["sex"] = sex.where(sex.isin(["M", "F"]))  # U says nothing about the person
     postcode = values.to_postcode(frame["postcode"])
     out["postcode_sector"] = postcode.str.slice(0, -2)
-    out["postcode_district"] = postcode.str.replace(r" .*$", "", regex=True)
-    out["postcode"] = postcode.fillna(other_postcode(frame["postcode"]))
+    out["postcode_district"] = postcode.str.partition(" ")[0]
+    # only a value that is not a UK postcode is read again, as written
+    out["postcode"] = postcode.fillna(other_postcode(frame["postcode"].where(postcode.isna())))
     out["address"] = standard_address(frame["address_line"])
     out["nhs_number"] = standard_nhs_number(frame["nhs_number"])
     out["upn"] = values.to_upn(frame["upn"])
