@@ -20,7 +20,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -35,6 +34,7 @@ import sqlalchemy as sa
 
 import schemas
 from synthetic.generate import generate
+from tests.airflow_stack import call, dag_runs, free_port, unpause
 from tests.browser import chromium
 from tests.workbench_browser import Session, links
 from transforms import settings, warehouse
@@ -52,26 +52,6 @@ RECEIVED_AT = "2026-10-14T09:00:00+00:00"  # when the other files "arrived" (the
 UNMAPPED, MAPPED_CODE = "FREI", "6"  # a local referral source no code list reads; CIN source 6 is Police
 PLANTED_ROWS = 3
 BOARD = f"/assure/workbench/submissions?period={PERIOD}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def call(url: str, method: str = "GET", body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None,
-                                     headers={"Content-Type": "application/json",
-                                              **({"Authorization": f"Bearer {token}"} if token else {})})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            text = response.read().decode()
-            return response.status, json.loads(text) if text.startswith("{") else {"text": text}
-    except urllib.error.HTTPError as error:
-        return error.code, {}
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return 0, {}  # not listening yet
 
 
 def plant_unmapped(folder: Path) -> dict:
@@ -245,20 +225,6 @@ def fetch(url: str, token: str | None = None, cookie: str | None = None) -> tupl
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, b""
-
-
-def unpause(base: str, token: str, dag_id: str) -> None:
-    deadline = time.monotonic() + 120
-    while call(f"{base}/api/v2/dags/{dag_id}", token=token)[0] != 200:  # parsed yet?
-        assert time.monotonic() < deadline, f"{dag_id} was not parsed"
-        time.sleep(2)
-    assert call(f"{base}/api/v2/dags/{dag_id}", "PATCH", {"is_paused": False}, token)[0] == 200
-
-
-def dag_runs(base: str, token: str, dag_id: str) -> list[dict]:
-    status, body = call(f"{base}/api/v2/dags/{dag_id}/dagRuns?limit=100", token=token)
-    assert status == 200, status
-    return body["dag_runs"]
 
 
 def wait_for_new_run(airflow: dict, token: str, dag_id: str, before: set[str]) -> dict:
