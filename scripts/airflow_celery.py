@@ -150,9 +150,16 @@ class AirflowStack:
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         }
+        if not hasattr(self, "_log_ports"):  # not Airflow's fixed 8793/8794: another Airflow here may hold them
+            self._log_ports = {"worker": free_port(), "trigger": free_port()}
+        env["AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT"] = str(self._log_ports["worker"])
+        env["AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT"] = str(self._log_ports["trigger"])
         if self.redis_port:
             env["AIRFLOW__CELERY__BROKER_URL"] = f"redis://127.0.0.1:{self.redis_port}/0"
             env["AIRFLOW__CELERY__RESULT_BACKEND"] = f"db+{self.metadata_url}"
+            # a task still unacknowledged after this long is handed to another worker: a day, far above any task
+            # here (a region's largest file takes under a minute), stated so the provider need not warn of it
+            env["AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT"] = "86400"
         if self.warehouse_url:
             env["AIRFLOW_CONN_ASSURE_WAREHOUSE"] = self.warehouse_url
         return env
@@ -296,7 +303,9 @@ def main() -> int:
         return 1
     stack = AirflowStack(Path(args.home), Path(args.out), Path(args.landing), create_database(args.metadata_db),
                          workers=args.workers, port=args.port, warehouse_url=args.warehouse)
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the stack as Ctrl-C does
+    # Ctrl-C and `kill` stop the stack alike; SIGINT set explicitly, as a shell's background job starts it ignored
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
     try:
         print(f"Starting Redis, the api-server, scheduler, dag-processor, triggerer and {stack.workers} Celery "
               f"workers (logs in {stack.logs}) ...", flush=True)
