@@ -10,6 +10,7 @@ Precision and recall are pairwise, of the automatic links, against the true pers
 from __future__ import annotations
 
 import json
+import resource
 import subprocess
 import sys
 import time
@@ -40,7 +41,9 @@ def child(source: str, out: str, review: str) -> None:
     from transforms.people.link import link_file
 
     summary = link_file(source, out, review)
-    print(json.dumps({"link_seconds": summary["seconds"], "peak_mb": stopwatch.high_water_mb()}))
+    used = resource.getrusage(resource.RUSAGE_SELF)  # every thread's, DuckDB's included
+    print(json.dumps({"link_seconds": summary["seconds"], "cpu_seconds": used.ru_utime + used.ru_stime,
+                      "peak_mb": stopwatch.high_water_mb()}))
 
 
 def measure(n: int) -> dict:
@@ -81,12 +84,14 @@ def report(rows: list[dict], borough: dict | None = None) -> list[str]:
     lines = ["Person reconciliation (`assure link` in a fresh process on generated person records with households, "
              "twins, typos, nicknames, moves, surname changes; 2 threads, DuckDB memory limit 512MB):", "",
              "| records | precision | recall | recall, named records | recall were the queue accepted | review queue | "
-             "seconds (process) | seconds (linking) | peak memory MB |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "seconds (process) | seconds (linking) | CPU seconds | peak memory MB |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['records']:,} | {r['precision']:.4f} | {r['recall']:.4f} | {r['recall_named']:.4f} | "
                      f"{r['recall_if_accepted']:.4f} | {r['review']:,} | "
-                     f"{r['seconds']:.1f} | {r['link_seconds']:.1f} | {r['peak_mb']:,.0f} |")
+                     f"{r['seconds']:.1f} | {r['link_seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['peak_mb']:,.0f} |")
+    lines += ["", "CPU seconds: the child process's user and system time over all its threads (DuckDB's two included); "
+                  "on a machine others are using, wall time grows with their load, CPU time much less."]
     lines += ["", "Named records: both records of a pair have a first name of two letters or more (a blank first name "
                   "or an initial sends a pair to a reviewer, DESIGN.md section 5)."]
     if borough:
