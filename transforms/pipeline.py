@@ -13,6 +13,7 @@ import shlex
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,11 +25,13 @@ from transforms.feedback import write_feedback
 from transforms.handoff import IngestResult
 from transforms.ingest import refuse, register, survey, validate_submission, value_map
 from transforms.load import crosscheck, load_submission
-from transforms.operations import notify_failure, stopwatch
-from transforms.operations.workers import WorkerDied, run_chains, writing_turn
+from transforms.operations import WorkerDied, notify_failure, run_chains, stopwatch, writing_turn
 from transforms.people import reconcile
 from transforms.publish import publish, release
 
+# A stage run beside the stages after it, collected when the stage named here has finished: the checks across
+# returns touch no table reconciliation reads or writes; the indicators need both (DQ-01 counts queried rows).
+OVERLAPPED = {"crosscheck": "reconcile"}
 COUNTS = ("rows_read", "rows_accepted", "rows_rejected", "rows_queried")
 # System failures (not bad input): the run stops with a message for the operator, never a traceback.
 SYSTEM_FAILURES = (OSError, warehouse.WarehouseUnavailable, sa.exc.SQLAlchemyError)
@@ -250,13 +253,11 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
     summary = RunSummary(new_run_id(), period, str(out_dir), url, landing_dir=str(landing_dir))
     files, refusals = survey(Path(landing_dir))
     summary.refused = refuse(refusals, out_dir)  # links, pipes, devices and files at the root: a note, never read
-    clock = time.perf_counter()
 
-    def finished(stage: str, items: int) -> None:
-        nonlocal clock
-        summary.seconds[stage] = time.perf_counter() - clock
+    def finished(stage: str, items: int, seconds: float) -> None:
+        summary.seconds[stage] = seconds
+        summary.seconds = {s.name: summary.seconds[s.name] for s in STAGES if s.name in summary.seconds}
         warehouse.record_stage(url, summary.run_id, period, stage, items, now())
-        clock = time.perf_counter()
 
     # Each stage returns (items it handled, for the stopwatch; items recorded in `ops_run`).
     def ingest() -> tuple[int, int]:
@@ -277,17 +278,20 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
                               settings.ingest_processes(), weights=[_bytes(chain) for chain in chains],
                               finished=chain_done)
         except WorkerDied as exc:
-            names = ", ".join(f"{item['agency']}/{printable(Path(item['path']).name)}" for item in chains[exc.chain])
-            raise RunFailed(f"the process ingesting {names} died (killed, out of memory, or a crash in a reader): "
-                            "files not marked as loaded are picked up by the next run. If it happens again, run "
-                            "with ASSURE_INGEST_PROCESSES=1 to see which file it is.") from exc
+            names = ", ".join(f"{item['agency']}/{printable(Path(item['path']).name)}"
+                              for index in exc.chains for item in chains[index])
+            raise RunFailed(f"a process ingesting {'one of ' if len(exc.chains) > 1 else ''}{names} died (killed, "
+                            "out of memory, or a crash in a reader): files not marked as loaded are picked up by the "
+                            "next run. If it happens again, run with ASSURE_INGEST_PROCESSES=1 to see which file it "
+                            "is.") from exc
         by_path = {item["path"]: result for chain, results in zip(chains, done, strict=True)
                    for item, result in zip(chain, results, strict=True)}
         summary.submissions.extend(by_path[item["path"]] for item in files)  # in landing order, as run one by one
         return summary.totals()["rows_read"], len(files)
 
     def check_across_returns() -> tuple[int, int]:
-        checked = crosscheck(period, url, out_dir)
+        # retried whole: beside reconciliation, a SQLite warehouse may be busy with the person index's write
+        checked = warehouse.retrying(lambda: crosscheck(period, url, out_dir), "the checks across returns")
         warehouse.refresh_statistics(url)
         for submission in summary.submissions:  # the cross-return queries changed some feedback counts
             submission["rows_queried"] = _queried(url, submission["submission_id"])
@@ -306,21 +310,44 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         summary.outputs = publish(period, url, out_dir)
         return 0, len(summary.outputs)
 
+    def beside_the_next(stage: str, action: Callable[[], tuple[int, int]]) -> Future:
+        """Run a stage in a thread while the next stage runs (its stopwatch entry made when it is collected)."""
+        def timed() -> tuple[int, int, float]:
+            started = time.perf_counter()
+            return (*action(), time.perf_counter() - started)
+        return beside.submit(timed)
+
+    def failure(stage: str, exc: BaseException) -> RunFailed:
+        return RunFailed(f"the {stage} stage failed: {describe(exc)}. Every file was loaded; fix the cause and run "
+                         "again.")
+
     work = {"ingest": ingest, "crosscheck": check_across_returns, "reconcile": link_people,
             "indicators": indicators, "publish": publications}
-    for number, stage in enumerate(STAGES, start=1):
-        does = f"{len(files)} files ({stage.does})" if stage.name == "ingest" else stage.does
-        progress(f"[{number}/{len(STAGES)}] {stage.name}: {does}")
-        try:
-            with stopwatch.step(stage.name) as measured:
-                handled, recorded = work[stage.name]()
-                measured.items += handled
-        except SYSTEM_FAILURES as exc:
-            if stage.name == "ingest":  # ingest_file has already said which step failed on which file
-                raise
-            raise RunFailed(f"the {stage.name} stage failed: {describe(exc)}. Every file was loaded; fix the cause "
-                            "and run again.") from exc
-        finished(stage.name, recorded)
+    running: dict[str, Future] = {}
+    with ThreadPoolExecutor(1, thread_name_prefix="assure-beside") as beside:
+        for number, stage in enumerate(STAGES, start=1):
+            does = f"{len(files)} files ({stage.does})" if stage.name == "ingest" else stage.does
+            progress(f"[{number}/{len(STAGES)}] {stage.name}: {does}")
+            if stage.name in OVERLAPPED:
+                running[stage.name] = beside_the_next(stage.name, work[stage.name])
+                continue
+            try:
+                with stopwatch.step(stage.name) as measured:
+                    started = time.perf_counter()
+                    handled, recorded = work[stage.name]()
+                    measured.items += handled
+            except SYSTEM_FAILURES as exc:
+                if stage.name == "ingest":  # ingest_file has already said which step failed on which file
+                    raise
+                raise failure(stage.name, exc) from exc
+            finished(stage.name, recorded, time.perf_counter() - started)
+            for name in [name for name, needed_by in OVERLAPPED.items() if needed_by == stage.name]:
+                try:
+                    handled, recorded, seconds = running.pop(name).result()
+                except SYSTEM_FAILURES as exc:
+                    raise failure(name, exc) from exc
+                stopwatch.merge({name: stopwatch.Step(seconds, 1, handled)})
+                finished(name, recorded, seconds)
     if approve:
         progress(f"[release] the public profile of {period}, approved by {printable(approve)}")
         try:

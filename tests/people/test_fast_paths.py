@@ -130,3 +130,11 @@ def test_scoring_in_sql_gives_splinks_pairs_and_weights_to_the_last_bit():
     theirs = splink_scores(records, model_dict, 0.5).astype({"uid_l": "int64", "uid_r": "int64"})
     assert len(ours) > 1000
     pd.testing.assert_frame_equal(ours, theirs[ours.columns], check_exact=True, check_dtype=False)
+
+
+def test_no_records_standardise_to_no_records():
+    """A run with nothing new to match (every person-bearing file of the quarter failed or is unchanged)."""
+    from transforms.people.standardise import COLUMNS, standardise
+
+    empty = standardise(pd.DataFrame({"source": pd.Series([], dtype="str"), "record_id": pd.Series([], dtype="str")}))
+    assert len(empty) == 0 and set(COLUMNS) <= set(empty.columns)

@@ -29,15 +29,17 @@ from transforms import warehouse
 from transforms.operations import stopwatch
 
 PR_SET_PDEATHSIG = 1  # prctl(2)
+_started = None  # shared with the workers: 1 for each chain a worker has started
 _turn = None  # the writers' turn, shared by the worker processes of one pool (None outside a worker)
 
 
 class WorkerDied(RuntimeError):
-    """A worker process ended abruptly (killed, out of memory, a crash in native code) while running `chain`."""
+    """A worker process ended abruptly (killed, out of memory, a crash in native code). `chains`: the chains that
+    were running when it did, one of them the cause (the pool stops the others, so which one cannot be told)."""
 
-    def __init__(self, chain: int):
-        super().__init__(f"a worker process died while running chain {chain}")
-        self.chain = chain
+    def __init__(self, chains: list[int]):
+        super().__init__(f"a worker process died while running one of the chains {chains}")
+        self.chains = chains
 
 
 @contextmanager
@@ -63,15 +65,16 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _start_worker(turn, parent: int) -> None:
-    global _turn
+def _start_worker(turn, started, parent: int) -> None:
+    global _turn, _started
     _die_with_parent(parent)
-    _turn = turn
+    _turn, _started = turn, started
     warehouse.forget_engines()  # the parent's connections are not this process's to use: it connects afresh
     stopwatch.reset()
 
 
-def _run_chain(work: Callable[..., Any], chain: Sequence[tuple]) -> tuple[list, dict]:
+def _run_chain(work: Callable[..., Any], chain: Sequence[tuple], index: int) -> tuple[list, dict]:
+    _started[index] = 1
     stopwatch.reset()
     results = [work(*arguments) for arguments in chain]
     return results, stopwatch.measurements()
@@ -102,14 +105,15 @@ def run_chains(work: Callable[..., Any], chains: Sequence[Sequence[tuple]], proc
         return results  # type: ignore[return-value]
     order = sorted(range(len(chains)), key=lambda i: -(weights[i] if weights else len(chains[i])))
     context = _context()
+    started = context.RawArray("b", len(chains))
     pool = ProcessPoolExecutor(min(processes, len(chains)), mp_context=context, initializer=_start_worker,
-                               initargs=(context.Lock(), os.getpid()))
+                               initargs=(context.Lock(), started, os.getpid()))
     # The workers are forked at the first submission. Everything this process holds then is frozen out of the
     # collector, so a worker never finalises an object of ours (a database connection, a DuckDB instance whose
     # threads it does not have): it only ever collects what it made itself.
     gc.freeze()
     try:
-        pending = {pool.submit(_run_chain, work, chains[i]): i for i in order}
+        pending = {pool.submit(_run_chain, work, chains[i], i): i for i in order}
     finally:
         gc.unfreeze()
     try:
@@ -120,7 +124,7 @@ def run_chains(work: Callable[..., Any], chains: Sequence[Sequence[tuple]], proc
                 try:
                     chain_results, measured = future.result()  # raises the worker's exception, if any
                 except BrokenProcessPool as exc:
-                    raise WorkerDied(index) from exc
+                    raise WorkerDied([i for i in range(len(chains)) if started[i] and results[i] is None]) from exc
                 stopwatch.merge(measured)
                 results[index] = chain_results
                 if finished:

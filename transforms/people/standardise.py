@@ -138,7 +138,8 @@ def standardise(raw: pd.DataFrame) -> pd.DataFrame:
     out["sex"] = sex.where(sex.isin(["M", "F"]))  # U says nothing about the person
     postcode = values.to_postcode(frame["postcode"])
     out["postcode_sector"] = postcode.str.slice(0, -2)
-    out["postcode_district"] = postcode.str.partition(" ")[0]
+    # (partition of no rows is a frame without columns: an incremental run may have no record to standardise)
+    out["postcode_district"] = postcode.str.partition(" ")[0] if len(postcode) else postcode
     # only a value that is not a UK postcode is read again, as written
     out["postcode"] = postcode.fillna(other_postcode(frame["postcode"].where(postcode.isna())))
     out["address"] = standard_address(frame["address_line"])
