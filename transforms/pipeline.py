@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from transforms import STAGES, settings, warehouse
 from transforms.dataset import compute_indicators, parse_period
 from transforms.feedback import write_feedback
-from transforms.handoff import IngestResult
+from transforms.handoff import IngestResult, Submission
 from transforms.ingest import refuse, register, survey, validate_submission, value_map
 from transforms.load import crosscheck, load_submission
 from transforms.operations import WorkerDied, notify_failure, run_chains, stopwatch, writing_turn
@@ -79,8 +79,11 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url: str) -> dict:
+def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url: str,
+                registered: Submission | None = None) -> dict:
     """register -> read/map/validate -> feedback -> load for one landed file; return the submission summary.
+    `registered`: the file's registration when it was made already (`assure run` registers every file in landing
+    order first, so arrival times keep that order however the files are then spread over processes).
 
     The submission is marked loaded only by the load, the last step: if anything before fails, the file is
     picked up again by the next run. A failure that would stop every file (`stops_the_run`) raises RunFailed naming
@@ -88,10 +91,11 @@ def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url
     status is FAILED, so the run goes on with the other files.
     """
     landed = f"{agency}/{printable(Path(path).name)}"
-    step, submission = "registering", None
+    step, submission = "registering", registered
     try:
-        with writing_turn(), stopwatch.step("ingest/register"):
-            submission = register(path, agency, period, out_dir, warehouse_url)
+        if submission is None:
+            with writing_turn(), stopwatch.step("ingest/register"):
+                submission = register(path, agency, period, out_dir, warehouse_url)
         step = "validating"
         result = validate_submission(submission, out_dir, mapped=value_map.load(warehouse_url, submission.agency))
         step = "writing the feedback for"
@@ -110,6 +114,16 @@ def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url
     return {**summarise(result, feedback), "landed": landed}
 
 
+def registered_in_order(item: dict, period: str, out_dir: str, warehouse_url: str) -> Submission | None:
+    """Register one landed file here, before the files are spread over processes; None when registering fails
+    (`ingest_file` registers it again and reports the failure as it reports any other)."""
+    try:
+        with stopwatch.step("ingest/register"):
+            return register(item["path"], item["agency"], period, out_dir, warehouse_url)
+    except Exception:  # noqa: BLE001 (said once, by ingest_file, with the file's name and the step)
+        return None
+
+
 def agency_chains(files: list[dict]) -> list[list[dict]]:
     """The landed files as chains that can run side by side: each agency's files in landing order (a later file of
     an agency compares its issues with, and replaces the rows of, an earlier one once that is loaded); agencies
@@ -121,14 +135,9 @@ def agency_chains(files: list[dict]) -> list[list[dict]]:
 
 
 def _bytes(chain: list[dict]) -> int:
-    """What a chain has to read (its files' sizes): the weight that schedules the heaviest chain first."""
-    total = 0
-    for item in chain:
-        try:
-            total += Path(item["path"]).stat().st_size
-        except OSError:
-            pass  # gone since the survey: ingest_file says so
-    return total
+    """What a chain has to read (its files' sizes): the weight that schedules the heaviest chain first (a file
+    gone since the survey weighs nothing; ingest_file says it is gone)."""
+    return sum(path.stat().st_size for path in map(Path, (item["path"] for item in chain)) if path.is_file())
 
 
 def failed_file(landed: str, agency: str, name: str, submission, reason: str, warehouse_url: str) -> dict:
@@ -204,7 +213,8 @@ class RunSummary:
             f"{totals['rows_rejected']} rejected ({totals['rows_queried']} accepted rows queried)",
             f"  people:       {self.person_records} person records -> {self.people} people",
             f"  indicators:   {self.indicator_values} values",
-            "  seconds:      " + ", ".join(f"{stage} {secs:.1f}" for stage, secs in self.seconds.items()),
+            "  seconds:      " + ", ".join(f"{s.name} {self.seconds[s.name]:.1f}" for s in STAGES
+                                           if s.name in self.seconds),
             f"  warehouse:    {self.warehouse_url}",
             f"  feedback:     {Path(self.out_dir) / 'outbox'}",
         ]
@@ -256,7 +266,6 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
 
     def finished(stage: str, items: int, seconds: float) -> None:
         summary.seconds[stage] = seconds
-        summary.seconds = {s.name: summary.seconds[s.name] for s in STAGES if s.name in summary.seconds}
         warehouse.record_stage(url, summary.run_id, period, stage, items, now())
 
     # Each stage returns (items it handled, for the stopwatch; items recorded in `ops_run`).
@@ -272,10 +281,15 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
                          f"{result['rows_read']} rows read, {result['rows_rejected']} rejected "
                          f"({time.perf_counter() - started:.1f}s into the stage)")
 
+        processes = settings.ingest_processes()
+        # side by side, files would register in whichever order the workers reach them: register them here first
+        side_by_side = processes > 1 and len(chains) > 1
+        registered = {item["path"]: registered_in_order(item, period, out_dir, url) if side_by_side else None
+                      for item in files}
         try:
-            done = run_chains(ingest_file, [[(item["path"], item["agency"], period, out_dir, url) for item in chain]
-                                            for chain in chains],
-                              settings.ingest_processes(), weights=[_bytes(chain) for chain in chains],
+            done = run_chains(ingest_file, [[(item["path"], item["agency"], period, out_dir, url,
+                                              registered[item["path"]]) for item in chain] for chain in chains],
+                              processes, weights=[_bytes(chain) for chain in chains],
                               finished=chain_done)
         except WorkerDied as exc:
             names = ", ".join(f"{item['agency']}/{printable(Path(item['path']).name)}"
@@ -310,7 +324,7 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         summary.outputs = publish(period, url, out_dir)
         return 0, len(summary.outputs)
 
-    def beside_the_next(stage: str, action: Callable[[], tuple[int, int]]) -> Future:
+    def beside_the_next(action: Callable[[], tuple[int, int]]) -> Future:
         """Run a stage in a thread while the next stage runs (its stopwatch entry made when it is collected)."""
         def timed() -> tuple[int, int, float]:
             started = time.perf_counter()
@@ -329,7 +343,7 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
             does = f"{len(files)} files ({stage.does})" if stage.name == "ingest" else stage.does
             progress(f"[{number}/{len(STAGES)}] {stage.name}: {does}")
             if stage.name in OVERLAPPED:
-                running[stage.name] = beside_the_next(stage.name, work[stage.name])
+                running[stage.name] = beside_the_next(work[stage.name])
                 continue
             try:
                 with stopwatch.step(stage.name) as measured:
