@@ -1,21 +1,28 @@
-"""The whole pipeline on a generated landing folder, in a fresh process: wall time, rate and peak memory per stage.
+"""The `assure run` command on a generated landing folder, as an analyst runs it: wall time from process start to
+exit, peak memory of all its processes, and the time of every stage and ingestion step.
 
-The child process runs what `assure run` runs (`transforms.pipeline.run`, SQLite warehouse), with
-`transforms.operations.stopwatch` measuring every stage and the steps of ingestion (register, read, map, validate,
-feedback, load) and the peak resident memory of each. A fresh process per scale means a scale's memory figure
-is its own, never a leftover of a smaller run, and the time includes no warm cache of an earlier run.
+Each run is a fresh `python -m benchmarks.assure_run run --landing ... --period ... --out ...` (the `assure`
+console script's own entry point, which also writes the stopwatch's figures at exit, see `assure_run.py`), so
+its time includes interpreter start-up, imports and exit, and its memory is its own, never a leftover of a smaller
+run. Memory is the proportional set size (PSS) summed over the process and every process it started (the forked
+ingestion workers), sampled from this process every 50 ms: PSS counts a page shared by the forked workers once
+in all, where summing resident sets would count it once per process.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+
+import psutil
 
 from synthetic.generate.population import AREA_CODE as POPULATION_AREA_CODE
 from synthetic.generate.population import REFERENCE_DIR, REFERENCE_FILE_NAME
@@ -24,7 +31,8 @@ PROJECT = Path(__file__).resolve().parents[1]
 BENCH = PROJECT / "build" / "bench"
 PERIOD = "2026-09"
 SEED = 7
-MARKER = "BENCH-RESULT "
+SAMPLE_EVERY_S = 0.05
+STAGES = ("ingest", "crosscheck", "reconcile", "indicators", "publish")
 
 
 def landing_for(scale: float) -> Path:
@@ -39,32 +47,74 @@ def landing_for(scale: float) -> Path:
     return folder
 
 
-def child(scale: float) -> dict:
-    """In the child process: run the pipeline once on the scale's landing folder and measure it."""
-    from transforms import warehouse
-    from transforms.operations import stopwatch
-    from transforms.pipeline import run
+class TreeMemory:
+    """The highest PSS summed over a process and its descendants, sampled in a thread until `stop()`."""
 
-    landing = landing_for(scale)
-    # rates over the generated population of this scale: a region's rates at scale 14, not 14 times a borough's
-    os.environ["ASSURE_CHILD_POPULATION"] = str(landing / REFERENCE_DIR / REFERENCE_FILE_NAME)
-    os.environ["ASSURE_AREA_CODE"] = POPULATION_AREA_CODE
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
+        self.peak_mb = 0.0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            try:
+                processes = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                return  # the run has exited
+            for process in processes:
+                try:
+                    total += process.memory_full_info().pss
+                except psutil.Error:
+                    continue  # a worker that exited between listing and reading
+            self.peak_mb = max(self.peak_mb, total / 2**20)
+            self.samples += 1
+            self._stop.wait(SAMPLE_EVERY_S)
+
+    def stop(self) -> float:
+        """Stop sampling; the peak in MB."""
+        self._stop.set()
+        self._thread.join()
+        return self.peak_mb
+
+
+def measure(scale: float, processes: int | None = None) -> dict:
+    """Run `assure run` once on the scale's landing folder in a fresh process (with `processes` ingestion
+    processes, or the default) and measure it."""
+    landing = landing_for(scale)  # generated here, so generation is never part of the measured run
     out = BENCH / f"out-scale{scale:g}"
     shutil.rmtree(out, ignore_errors=True)
-    before_mb = stopwatch.high_water_mb()  # interpreter and imports, before the run
-    stopwatch.reset()
-    memory = stopwatch.track_memory()
+    out.mkdir(parents=True)
+    steps_file = BENCH / f"steps-scale{scale:g}.json"
+    steps_file.unlink(missing_ok=True)
+    # rates over the generated population of this scale: a region's rates at scale 14, not 14 times a borough's
+    env = {**os.environ, "ASSURE_CHILD_POPULATION": str(landing / REFERENCE_DIR / REFERENCE_FILE_NAME),
+           "ASSURE_AREA_CODE": POPULATION_AREA_CODE, "ASSURE_BENCH_STEPS": str(steps_file)}
+    if processes:
+        env["ASSURE_INGEST_PROCESSES"] = str(processes)
+    command = [sys.executable, "-m", "benchmarks.assure_run", "run", "--landing", str(landing), "--period", PERIOD,
+               "--out", str(out), "--warehouse", f"sqlite:///{out / 'warehouse.sqlite'}"]
     started = time.perf_counter()
-    summary = run(str(landing), PERIOD, str(out), f"sqlite:///{out / 'warehouse.sqlite'}", progress=lambda _: None)
+    child = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    memory = TreeMemory(child.pid)
+    stdout, stderr = child.communicate()
     seconds = time.perf_counter() - started
-    rates = _rates_per_10000(out / "warehouse.sqlite")
-    warehouse.dispose_all()
-    steps = {name: vars(step) for name, step in stopwatch.measurements().items()}
-    stage_peaks = [s["peak_mb"] for name, s in steps.items() if "/" not in name and s["peak_mb"]]
-    return {"scale": scale, "seconds": seconds, **summary.totals(), "person_records": summary.person_records,
-            "people": summary.people, "indicator_values": summary.indicator_values, "rates_per_10000": rates,
-            "peak_mb": max([before_mb, *stage_peaks]) if memory else stopwatch.high_water_mb(),
-            "memory_per_step": memory, "steps": steps}
+    peak_mb = memory.stop()
+    if child.returncode != 0:
+        raise RuntimeError(f"assure run failed at scale {scale:g} (exit {child.returncode}):\n{stderr[-4000:]}")
+    steps = json.loads(steps_file.read_text())
+    published = out / "published" / f"partnership_dataset_{PERIOD}.csv"
+    staged = sum(steps[stage]["seconds"] for stage in STAGES if stage in steps)
+    return {"scale": scale, "seconds": seconds, "processes": processes or "default",
+            "start_and_exit_s": seconds - staged, "rows_read": steps["ingest"]["items"],
+            "person_records": steps["reconcile"]["items"], "indicator_values": steps["indicators"]["items"],
+            "rates_per_10000": _rates_per_10000(out / "warehouse.sqlite"), "peak_mb": peak_mb,
+            "memory_samples": memory.samples, "csv_sha256": hashlib.sha256(published.read_bytes()).hexdigest(),
+            "steps": steps}
 
 
 def _rates_per_10000(database: Path) -> dict[str, list[float]]:
@@ -84,27 +134,22 @@ def _rates_per_10000(database: Path) -> dict[str, list[float]]:
     return {row[0]: [row[1], row[2], row[3]] for row in found}
 
 
-def measure(scale: float) -> dict:
-    """Run the pipeline on the scale in a child process; what it measured."""
-    landing_for(scale)  # generated here, so generation is never part of the measured run
-    done = subprocess.run([sys.executable, "-m", "benchmarks.pipeline", str(scale)], cwd=PROJECT,
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"the pipeline failed at scale {scale:g}:\n{done.stderr[-4000:]}")
-    line = next(line for line in reversed(done.stdout.splitlines()) if line.startswith(MARKER))
-    return json.loads(line[len(MARKER):])
-
-
 def measure_median(scale: float, repeats: int) -> dict:
-    """The scale run `repeats` times, each in a fresh process: the median time of each stage and step (a short
-    run on a shared machine is noisy, and one slow or fast run should not decide a growth figure), the highest
-    peak memory of any run, and every run's total time under `runs_seconds`."""
+    """The scale run `repeats` times with the default ingestion processes, then once with one process (files one
+    after another, as before parallel ingestion), each in a fresh process. The median time of each stage and step
+    (a short run on a shared machine is noisy, and one slow or fast run should not decide a growth figure), the
+    highest peak memory of any default run, every run's total time under `runs_seconds`, the one-process run's
+    under `one_process_seconds`, and whether every run published byte-identical CSV (`csv_identical`)."""
     runs = [measure(scale) for _ in range(repeats)]
+    one_process = measure(scale, processes=1)
     median = dict(runs[0])
     median["seconds"] = statistics.median(r["seconds"] for r in runs)
+    median["start_and_exit_s"] = statistics.median(r["start_and_exit_s"] for r in runs)
     median["runs_seconds"] = [r["seconds"] for r in runs]
-    peaks = [r["peak_mb"] for r in runs if r["peak_mb"]]
-    median["peak_mb"] = max(peaks) if peaks else None
+    median["peak_mb"] = max(r["peak_mb"] for r in runs)
+    median["one_process_seconds"] = one_process["seconds"]
+    median["one_process_peak_mb"] = one_process["peak_mb"]
+    median["csv_identical"] = len({r["csv_sha256"] for r in [*runs, one_process]}) == 1
     median["steps"] = {}
     for name, step in runs[0]["steps"].items():
         taken = [r["steps"][name] for r in runs if name in r["steps"]]
@@ -112,7 +157,3 @@ def measure_median(scale: float, repeats: int) -> dict:
         median["steps"][name] = {**step, "seconds": statistics.median(t["seconds"] for t in taken),
                                  "peak_mb": max(step_peaks) if step_peaks else None}
     return median
-
-
-if __name__ == "__main__":
-    print(MARKER + json.dumps(child(float(sys.argv[1]))))

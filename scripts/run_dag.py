@@ -2,6 +2,7 @@
 
 Usage: python scripts/run_dag.py [--dag ID] [--landing DIR] [--out DIR] [--period YYYY-MM] [--today DATE]
        [--file AGENCY/NAME] [--approve | --reject] [--by NAME] [--comment TEXT]   (or --check to list the DAGs)
+       python scripts/run_dag.py --plan RUNS.json   (several runs in turn, one Airflow start; see `run_plan`)
 Only the options given go into the run's conf; every other param takes its default (the environment's
 ASSURE_LANDING_DIR and ASSURE_OUTPUT_DIR, the quarter being collected today). After the run it prints one line per
 task instance, `task <task_id>[<its name>]: <state>` (the name of a mapped instance, e.g. its file), then the
@@ -83,24 +84,28 @@ def answer_approvals(answer: dict | None, stop: threading.Event) -> None:
                 print(f"{ti.task_id}: answered {answer['option']} as {answer['by']}", flush=True)
 
 
-def run_dag(dag_id: str, conf: dict, answer: dict | None = None) -> str:
-    """Run one DAG once with `conf` as its params, answering its approvals with `answer` (see `answer_approvals`);
-    return the DagRun's final state."""
-    from airflow.dag_processing.dagbag import DagBag
+def prepare_airflow():
+    """Create the metadata DB, the warehouse pool and the DAGs' rows, as the scheduler and dag processor would; the
+    parsed DagBag."""
+    from airflow.dag_processing.bundles.manager import DagBundlesManager
+    from airflow.dag_processing.dagbag import DagBag, sync_bag_to_db
     from airflow.models.pool import Pool
     from airflow.utils import db
 
     db.initdb()
     Pool.create_or_update_pool("assure_warehouse", slots=1, description="one writer at a time on the warehouse",
                                include_deferred=False)
-    from airflow.dag_processing.bundles.manager import DagBundlesManager
-    from airflow.dag_processing.dagbag import sync_bag_to_db
-
     bag = DagBag(dag_folder=str(PROJECT / "dags"))
     if bag.import_errors:
         raise RuntimeError(f"DAG import errors: {bag.import_errors}")
     DagBundlesManager().sync_bundles_to_db()
     sync_bag_to_db(bag, "dags-folder", None)  # as the dag processor would: deadline alerts need their rows
+    return bag
+
+
+def run_dag(bag, dag_id: str, conf: dict, answer: dict | None = None) -> str:
+    """Run one DAG of `bag` once with `conf` as its params, answering its approvals with `answer` (see
+    `answer_approvals`); print its task instances' states; return the DagRun's final state."""
     stop = threading.Event()
     answering = threading.Thread(target=answer_approvals, args=(answer, stop), daemon=True)
     answering.start()
@@ -112,6 +117,33 @@ def run_dag(dag_id: str, conf: dict, answer: dict | None = None) -> str:
     for line in task_states(dag_id, run.run_id):
         print(line)
     return str(run.state)
+
+
+PLAN_MARKER = "=== run "
+
+
+def run_plan(bag, plan: list[dict]) -> bool:
+    """Several DAG runs in turn on one metadata DB, as a scheduler would run them one after another: each item has
+    `dag`, and optionally `conf`, `answer` (as for `run_dag`), `env` (set for that run only) and `state` (the final
+    state expected, default success). Each run's output starts with `=== run <n>: <dag> ===` and ends with
+    `DAG <dag> finished: <state>`. True when every run ended in the state expected. (One Airflow start for all: the
+    DAG tests save several seconds of imports and API set-up per run.)"""
+    met = True
+    for number, item in enumerate(plan, start=1):
+        print(f"{PLAN_MARKER}{number}: {item['dag']} ===", flush=True)
+        saved = {name: os.environ.get(name) for name in item.get("env", {})}
+        os.environ.update(item.get("env", {}))
+        try:
+            state = run_dag(bag, item["dag"], item.get("conf", {}), item.get("answer"))
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        print(f"DAG {item['dag']} finished: {state}", flush=True)
+        met = met and state == item.get("state", "success")
+    return met
 
 
 def task_states(dag_id: str, run_id: str) -> list[str]:
@@ -175,6 +207,8 @@ def main() -> int:
     decision.add_argument("--reject", action="store_true", help="answer the release's approval: Reject")
     parser.add_argument("--by", help="who answers (default: the logged-in user)")
     parser.add_argument("--comment", help="the comment given with the answer")
+    parser.add_argument("--plan", type=Path, help="a JSON list of runs to make in turn (see run_plan); exit 0 when "
+                                                  "each ended in the state it expects")
     args = parser.parse_args()
     answer = ({"option": "Approve" if args.approve else "Reject", "by": args.by or getpass.getuser(),
                "comment": args.comment} if args.approve or args.reject else None)
@@ -186,10 +220,12 @@ def main() -> int:
             print(JSON_MARKER)
             print(json.dumps(found, indent=2, sort_keys=True))
             return 0
+        if args.plan:
+            return 0 if run_plan(prepare_airflow(), json.loads(args.plan.read_text())) else 1
         conf = {key: str(Path(value).resolve()) for key, value in (("out", args.out), ("landing", args.landing))
                 if value}
         conf.update({k: v for k, v in (("period", args.period), ("today", args.today), ("file", args.file)) if v})
-        state = run_dag(args.dag, conf, answer)
+        state = run_dag(prepare_airflow(), args.dag, conf, answer)
     print(f"DAG {args.dag} finished: {state}")
     return 0 if state == "success" else 1
 

@@ -5,10 +5,12 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,21 +24,31 @@ PROJECT = Path(__file__).resolve().parents[2]
 PERIOD = "2026-09"
 
 
-def run_dag(dag_id: str, out: Path | None, landing: Path | None = None, today: str | None = None,
-            state: str = "success", period: str | None = PERIOD, file: str | None = None,
-            env: dict | None = None, answer: list[str] | None = None) -> str:
-    """Run a DAG through `scripts/run_dag.py` with only the conf given (None: the param's default) and the answer to
-    its release's approval (e.g. ["--approve", "--by", "analyst"]; none: nobody answers); assert its final state;
-    return its output (the tasks' lines, then `task <id>[<name>]: <state>` per task instance)."""
-    command = [sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--dag", dag_id, *(answer or [])]
-    for flag, value in (("--out", out), ("--period", period), ("--landing", landing), ("--today", today),
-                        ("--file", file)):
-        command += [flag, str(value)] if value else []
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})})
-    log = done.stdout + done.stderr
-    assert done.returncode == (0 if state == "success" else 1) and f"finished: {state}" in done.stdout, \
-        (dag_id, log[-4000:])
-    return log
+def run_dags(*runs: dict) -> list[str]:
+    """Several DAG runs in turn in one Airflow process (`scripts/run_dag.py --plan`), each a dict of `run_dag`'s
+    arguments (`dag` for dag_id); assert each one's final state; each one's output, stdout and stderr in order."""
+    plan = []
+    for item in runs:
+        conf = {key: str(Path(item[key]).resolve()) for key in ("out", "landing") if item.get(key)}
+        conf.update({key: item[key] for key in ("today", "file") if item.get(key)})
+        if item.get("period", PERIOD):
+            conf["period"] = item.get("period", PERIOD)
+        plan.append({"dag": item["dag"], "conf": conf, "env": item.get("env", {}), "answer": item.get("answer"),
+                     "state": item.get("state", "success")})
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(plan, handle)
+    try:
+        done = subprocess.run([sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--plan", handle.name],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900,
+                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    finally:
+        os.unlink(handle.name)
+    logs = re.split(r"^=== run \d+: \S+ ===$", done.stdout, flags=re.M)[1:]
+    assert len(logs) == len(plan), done.stdout[-4000:]
+    for item, log in zip(plan, logs, strict=True):
+        assert f"DAG {item['dag']} finished: {item['state']}" in log, (item["dag"], log[-4000:])
+    assert done.returncode == 0, done.stdout[-4000:]
+    return logs
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +65,18 @@ def test_scheduled_dags_publish_what_assure_run_publishes(landing, tmp_path):
     loaded, through every step again without changing what is published; retention runs with no conf at all (every
     param at its default: the output folder from ASSURE_OUTPUT_DIR, today from the run's date)."""
     out = tmp_path / "dags"
-    run_dag("agency_returns", out, landing)
-    again = run_dag("agency_returns", out, landing, file="police/ppn_2026-09.xlsx")
+    # one Airflow process for the six runs, one after another on one metadata DB, as a scheduler would run them
+    _, again, missing, _, released, purged = run_dags(
+        {"dag": "agency_returns", "out": out, "landing": landing},
+        {"dag": "agency_returns", "out": out, "landing": landing, "file": "police/ppn_2026-09.xlsx"},
+        {"dag": "agency_returns", "out": out, "landing": landing, "file": "police/ppn_2026-06.xlsx",
+         "state": "failed"},
+        {"dag": "person_reconciliation", "out": out},
+        # the analyst approves the release (as on the Required Actions page): the public profile is written, and
+        # who approved and when is recorded
+        {"dag": "partnership_dataset", "out": out, "answer": {"option": "Approve", "by": "analyst",
+                                                              "comment": "checked"}},
+        {"dag": "retention", "period": None, "env": {"ASSURE_OUTPUT_DIR": str(out)}})
     lines = again.splitlines()
     assert [line for line in lines if line.startswith("task file.")] == [
         f"task file.{step}[police/ppn_2026-09.xlsx]: success" for step in ("feedback", "load", "register", "validate")]
@@ -62,13 +84,8 @@ def test_scheduled_dags_publish_what_assure_run_publishes(landing, tmp_path):
                      again, re.M)
     assert re.search(r"^police/ppn_2026-09.xlsx: [\d,]+ rows loaded, ", again, re.M)
     assert "police/ppn_2026-09.xlsx is loaded for 2026-09" in lines
-    missing = run_dag("agency_returns", out, landing, file="police/ppn_2026-06.xlsx", state="failed")
     assert "No landed file 'police/ppn_2026-06.xlsx' to run again: landing/police/ holds 3 file(s)" in missing
     assert "task discover: failed" in missing and "task file.load: upstream_failed" in missing
-    run_dag("person_reconciliation", out)
-    # the analyst approves the release (as on the Required Actions page): the public profile is written, and who
-    # approved and when is recorded
-    released = run_dag("partnership_dataset", out, answer=["--approve", "--by", "analyst", "--comment", "checked"])
     assert "approve_release: answered Approve as analyst" in released
     assert "task approve_release: success" in released and "task release: success" in released
     assert re.search(rf"^released {PERIOD}: approved by analyst at \S+; public_csv ", released, re.M), released[-3000:]
@@ -77,7 +94,6 @@ def test_scheduled_dags_publish_what_assure_run_publishes(landing, tmp_path):
     assert (approval["period"], approval["decision"], approval["decided_by"], approval["comment"]) == \
         (PERIOD, "APPROVED", "analyst", "checked")
     assert approval["released_at"] >= approval["decided_at"] and approval["run_id"].startswith("manual__")
-    purged = run_dag("retention", None, period=None, env={"ASSURE_OUTPUT_DIR": str(out)})
     assert re.search(r"^retention as of \d{4}-\d{2}-\d{2}: removed 0 raw files, 0 staging rows", purged, re.M)
     run(str(landing), PERIOD, str(tmp_path / "cli"), None, progress=lambda line: None, approve="analyst")
     for name in (f"published/partnership_dataset_{PERIOD}.csv", f"published/public/partnership_dataset_{PERIOD}.csv"):
@@ -89,13 +105,14 @@ def test_monitor_chases_only_the_late_agency_and_dq01_shows_it(landing, tmp_path
     published in this warehouse, is overdue on both days; LADO's return only after its due date)."""
     out = tmp_path / "out"
     run(str(landing), PERIOD, str(out), None, progress=lambda line: None)
-    log = run_dag("submission_monitor", out, today="2026-10-20", state="failed")  # returns due 21 October
-    assert not list((out / "outbox").rglob("chaser_*"))
+    # returns due 21 October: the day before, then the day after
+    log, after = run_dags({"dag": "submission_monitor", "out": out, "today": "2026-10-20", "state": "failed"},
+                          {"dag": "submission_monitor", "out": out, "today": "2026-10-22", "state": "failed"})
     assert "no return for 2026-09 is late as of 2026-10-20 (due 2026-10-21)" in log
     assert "task chase_late_returns: success" in log and "task check_dataset_published: failed" in log
     assert ("The partnership dataset for 2026-06 was due by 2026-08-02 and has not been published (as of 2026-10-20; "
             "recorded in ops_failure). Run partnership_dataset with period 2026-06.") in log
-    log = run_dag("submission_monitor", out, today="2026-10-22", state="failed")
+    log = after
     chasers = sorted(p.relative_to(out / "outbox").as_posix() for p in (out / "outbox").rglob("chaser_*"))
     assert chasers == [f"lado/chaser_{PERIOD}_lado_allegations.txt"]
     assert "task chase_late_returns: failed" in log

@@ -42,7 +42,7 @@ def everything(url: str) -> dict[str, list[tuple]]:
 
 def test_side_by_side_gives_the_warehouse_and_csv_of_one_after_another(tmp_path, monkeypatch):
     landing = tmp_path / "landing"
-    generate(landing, PERIOD, quarters=2, scale=0.15, seed=3)
+    generate(landing, PERIOD, quarters=2, scale=0.05, seed=3)
     outputs = {}
     for processes in (1, 2):
         monkeypatch.setenv("ASSURE_INGEST_PROCESSES", str(processes))
