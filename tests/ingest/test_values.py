@@ -4,7 +4,9 @@ import datetime as dt
 import re
 import sys
 
+import numpy as np
 import pandas as pd
+import pytest
 
 import schemas
 from schemas import codes
@@ -127,3 +129,20 @@ def test_sheet_rows_blank_short_formula_and_error_cells():
     assert frame[UNTRUSTED].tolist()[1::2] == ["gender", "referral_date"]
     assert frame[UNTRUSTED].iloc[::2].isna().all()
     assert table.extra_headers == ["Notes"]
+
+
+@pytest.mark.parametrize("convert, kernel", [(values.nhs_number_text, values._NHS_PLAIN),
+                                             (values.upn_text, values._UPN_PLAIN)])
+def test_text_kernels_give_what_the_per_value_reading_gives(convert, kernel):
+    """The one-pass reading of plain NHS numbers and UPNs gives, for every value, exactly what reading each value on
+    its own gives: random texts over digits, letters, spaces, hyphens, tabs, non-breaking spaces and accents."""
+    random = np.random.default_rng(5)
+    alphabet = list("0123456789 -abcxyzABCXYZ") + ["\t", "\u00a0", "\u2013", "é", "ß", "\n"]
+    plain = list("0123456789 -aAzZ")  # mostly what the kernels cover, some not
+    texts = ["".join(random.choice(letters, size=random.integers(0, 16))) for letters in (alphabet, plain)
+             for _ in range(2500)]
+    texts += ["943 476 5919", "943-476-5919", "", " ", None, 9434765919.0, 9434765919, "A123456789012"]
+    cells = pd.Series(texts, dtype=object)
+    expected = values.per_distinct(cells, convert)
+    assert values.per_distinct(cells, convert, kernel).tolist() == expected.tolist()
+    assert sum(isinstance(t, str) and re.fullmatch(kernel.pattern, t) is not None for t in texts) > 500

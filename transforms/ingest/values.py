@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
@@ -144,6 +145,16 @@ def _keep_bools_apart(cells: np.ndarray, codes: np.ndarray, uniques: np.ndarray)
     return codes, np.concatenate([uniques, cells[rows[first]]])
 
 
+@dataclass(frozen=True)
+class TextKernel:
+    """What a per-value converter does to texts of one plain shape, done on a whole Arrow array at once: `kernel`
+    must give exactly the converter's result for every text that fully matches `pattern` (an RE2 pattern, kept to
+    ASCII so that its classes mean what Python's do)."""
+
+    pattern: str
+    kernel: Callable[[pa.Array], pa.Array]
+
+
 class Cells:
     """A column of cell values encoded once: per row a code (-1: NA) into the column's distinct values.
 
@@ -225,14 +236,31 @@ class Cells:
         if self._aligned:
             self._texts = pc.if_else(pa.array(rows), pa.scalar(None, _TEXT), self._texts)
 
-    def convert(self, convert: Callable[[object], str | None] | None = None) -> pd.Series:
-        """`convert` of each value (None: `to_text`) as a `str` Series, called once per distinct value."""
+    def _convert_texts(self, convert: Callable[[object], str | None], at_once: TextKernel | None) -> pa.Array:
+        """`convert` of each distinct text; those `at_once` covers, by its kernel in one pass."""
+        if at_once is None:
+            return pa.array([None if value is None else convert(value) for value in self._texts.to_pylist()],
+                            type=_TEXT)
+        covered = pc.fill_null(pc.match_substring_regex(self._texts, at_once.pattern), False)
+        results = pc.if_else(covered, at_once.kernel(self._texts), pa.scalar(None, _TEXT)).cast(_TEXT)
+        rest = np.flatnonzero(~covered.to_numpy(zero_copy_only=False) & self._texts.is_valid().to_numpy(
+            zero_copy_only=False))
+        if not len(rest):
+            return results
+        done = results.to_numpy(zero_copy_only=False).astype(object)
+        for i, value in zip(rest, self._texts.take(pa.array(rest)).to_pylist(), strict=True):
+            done[i] = convert(value)
+        return pa.array(done, type=_TEXT, from_pandas=True)
+
+    def convert(self, convert: Callable[[object], str | None] | None = None,
+                at_once: TextKernel | None = None) -> pd.Series:
+        """`convert` of each value (None: `to_text`) as a `str` Series, called once per distinct value; texts that
+        fully match `at_once`'s pattern are converted by its kernel instead, all in one pass."""
         if convert is None:
             texts = _collapse(self._texts)
             others = [None if value is None else text_of(value) for value in self._others]
         else:
-            texts = pa.array([None if value is None else convert(value) for value in self._texts.to_pylist()],
-                             type=_TEXT)
+            texts = self._convert_texts(convert, at_once)
             others = [None if value is None else convert(value) for value in self._others]
         if self._aligned:
             taken = texts
@@ -242,9 +270,11 @@ class Cells:
         return pd.Series(pd.array(taken, dtype="str"), index=self.index)
 
 
-def per_distinct(values: pd.Series, convert: Callable[[object], str | None]) -> pd.Series:
-    """`convert` of each value as a `str` Series (NA stays NA), called once per distinct value."""
-    return Cells(values, clean=False).convert(convert)
+def per_distinct(values: pd.Series, convert: Callable[[object], str | None],
+                 at_once: TextKernel | None = None) -> pd.Series:
+    """`convert` of each value as a `str` Series (NA stays NA), called once per distinct value (or, for texts
+    matching `at_once`'s pattern, by its kernel in one pass)."""
+    return Cells(values, clean=False).convert(convert, at_once)
 
 
 def date_of(value: object) -> str | None:
@@ -317,9 +347,13 @@ def valid_nhs_numbers(texts: pd.Series) -> pd.Series:
     return texts.where(checkdigits.nhs_numbers_valid(texts))
 
 
+# digits, spaces and hyphens only: `nhs_number_text` just drops the spaces and hyphens
+_NHS_PLAIN = TextKernel(r"^[0-9 -]*$", lambda texts: pc.replace_substring_regex(texts, "[ -]", ""))
+
+
 def to_nhs_number(values: pd.Series) -> pd.Series:
     """10-digit NHS numbers passing the check digit; NA otherwise."""
-    return valid_nhs_numbers(per_distinct(values, nhs_number_text))
+    return valid_nhs_numbers(per_distinct(values, nhs_number_text, _NHS_PLAIN))
 
 
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
@@ -423,6 +457,10 @@ def valid_upns(texts: pd.Series) -> pd.Series:
     return texts.where(checkdigits.upns_valid(texts))
 
 
+# ASCII letters, digits and spaces only: `upn_text` just drops the spaces and upper-cases
+_UPN_PLAIN = TextKernel(r"^[A-Za-z0-9 ]*$", lambda texts: pc.ascii_upper(pc.replace_substring(texts, " ", "")))
+
+
 def to_upn(values: pd.Series) -> pd.Series:
     """Upper-case UPNs passing the DfE check letter; NA otherwise."""
-    return valid_upns(per_distinct(values, upn_text))
+    return valid_upns(per_distinct(values, upn_text, _UPN_PLAIN))
