@@ -256,6 +256,12 @@ def _overview(current: pd.DataFrame, by_area: dict[str, list], pages: dict[str, 
     return "".join(parts)
 
 
+def _split_by_indicator(frame: pd.DataFrame):
+    """A function giving the rows of one indicator id, in the frame's order (no rows: an empty frame)."""
+    groups = {key: group for key, group in frame.groupby("indicator_id", sort=False)} if len(frame) else {}
+    return lambda indicator_id: groups.get(indicator_id, frame.iloc[0:0])
+
+
 def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list, period: str, quarters: list[str],
                     labels: dict[str, str], folder: Path, profile: str,
                     comparators: dict[tuple[str, str], object] | None = None,
@@ -273,8 +279,10 @@ def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list
     shown = [a for a in titles if a in by_area] + sorted(a for a in by_area if a not in titles)
     pages = {a: titles.get(a, a) for a in shown}
     written = []
+    # each indicator's rows, split once: a section filters only its own (39 masks over every row cost a second)
+    current_of, trend_of = (_split_by_indicator(frame) for frame in (current, trend))
     for area, name in pages.items():
-        sections = [_indicator_section(i, current[current["indicator_id"] == i.id], trend, quarters, labels,
+        sections = [_indicator_section(i, current_of(i.id), trend_of(i.id), quarters, labels,
                                        comparators or {},
                                        f"../workbench/indicators/{i.id}?period={period}" if profile == "internal"
                                        else None, story, profile)
