@@ -132,16 +132,20 @@ def test_sheet_rows_blank_short_formula_and_error_cells():
 
 
 @pytest.mark.parametrize("convert, kernel", [(values.nhs_number_text, values._NHS_PLAIN),
-                                             (values.upn_text, values._UPN_PLAIN)])
+                                             (values.upn_text, values._UPN_PLAIN),
+                                             (values.postcode_of, values._POSTCODE_PLAIN)])
 def test_text_kernels_give_what_the_per_value_reading_gives(convert, kernel):
-    """The one-pass reading of plain NHS numbers and UPNs gives, for every value, exactly what reading each value on
-    its own gives: random texts over digits, letters, spaces, hyphens, tabs, non-breaking spaces and accents."""
+    """The one-pass reading of plain NHS numbers, UPNs and postcodes gives, for every value, exactly what reading each
+    value on its own gives: random texts over digits, letters, spaces, hyphens, tabs, non-breaking spaces and accents,
+    and postcode shapes right and wrong."""
     random = np.random.default_rng(5)
     alphabet = list("0123456789 -abcxyzABCXYZ") + ["\t", "\u00a0", "\u2013", "é", "ß", "\n"]
     plain = list("0123456789 -aAzZ")  # mostly what the kernels cover, some not
     texts = ["".join(random.choice(letters, size=random.integers(0, 16))) for letters in (alphabet, plain)
              for _ in range(2500)]
     texts += ["943 476 5919", "943-476-5919", "", " ", None, 9434765919.0, 9434765919, "A123456789012"]
+    texts += [f"{a}{b} {c}{d}" for a in ("B", "ls", "SW1A", "m1", "EC1") for b in ("1", "") for c in ("1", "0A")
+              for d in ("AA", "ab", "A")]  # postcode shapes, right and wrong
     cells = pd.Series(texts, dtype=object)
     expected = values.per_distinct(cells, convert)
     assert values.per_distinct(cells, convert, kernel).tolist() == expected.tolist()

@@ -365,9 +365,20 @@ def postcode_of(value: object) -> str | None:
     return f"{match.group(1)} {match.group(2)}" if match else None
 
 
+def _postcodes_at_once(texts: pa.Array) -> pa.Array:
+    compact = pc.ascii_upper(pc.replace_substring(texts, " ", ""))
+    spaced = pc.binary_join_element_wise(pc.utf8_slice_codeunits(compact, 0, -3),
+                                         pc.utf8_slice_codeunits(compact, -3), pa.scalar(" ", compact.type))
+    return pc.if_else(pc.match_substring_regex(compact, _POSTCODE.pattern), spaced, pa.scalar(None, spaced.type))
+
+
+# ASCII letters, digits and spaces only: `postcode_of` drops the spaces, upper-cases and checks the shape
+_POSTCODE_PLAIN = TextKernel(r"^[A-Za-z0-9 ]*$", _postcodes_at_once)
+
+
 def to_postcode(values: pd.Series) -> pd.Series:
     """UK postcodes in upper case with one space; NA if not a UK postcode shape."""
-    return per_distinct(values, postcode_of)
+    return per_distinct(values, postcode_of, _POSTCODE_PLAIN)
 
 
 def int_of(value: object) -> str | None:
