@@ -21,8 +21,9 @@ ARROWS = {"up": "↑", "down": "↓", "level": "→"}
 RAG_FILL = {"RED": "#F4C7C3", "AMBER": "#FCE8B2", "GREEN": "#B7E1CD"}
 
 
-PRINT_WIDTHS = {"indicator": 26, "breakdown": 26, "comparator": 9, "comparator_is": 13, "quarter": 8, "trend": 10,
-                "direction": 5, "rag": 7, "notes": 24, "commentary": 62}
+# "Comparator" and "Direction" fit their columns whole (LibreOffice breaks a word wider than its column when printing)
+PRINT_WIDTHS = {"indicator": 26, "breakdown": 24, "comparator": 11, "comparator_is": 13, "quarter": 8, "trend": 10,
+                "direction": 9, "rag": 7, "notes": 20, "commentary": 62}
 
 
 def _commentary(story: Story | None, indicator_id: str) -> str:
