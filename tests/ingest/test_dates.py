@@ -58,3 +58,31 @@ def test_a_school_census_export_with_year_month_name_day_loads_every_row(tmp_pat
     assert checked.rejected_rows == []
     assert checked.accepted["start_date"].tolist() == [f"2026-07-{d:02d}" for d in range(1, 6)]
     assert set(checked.accepted["date_of_birth"]) == {"2013-07-05"}
+
+
+def test_month_first_evidence_counts_every_row_though_it_reads_each_text_once():
+    """The evidence that a file's dates are month first counts rows, not distinct texts: a date readable one way
+    round only, written on many rows, counts each time (random columns against a row-by-row count)."""
+    import numpy as np
+    import pandas as pd
+
+    from transforms.ingest.mapping import _SLASH_DATE, month_first_evidence
+
+    def row_by_row(texts: pd.Series) -> tuple[int, int]:
+        day_first = month_first = 0
+        for text in texts.dropna():
+            found = _SLASH_DATE.search(str(text))
+            if found:
+                first, second = int(found[1]), int(found[2])
+                day_first += 13 <= first <= 31 and second <= 12
+                month_first += 13 <= second <= 31 and first <= 12
+        return day_first, month_first
+
+    random = np.random.default_rng(1)
+    for _ in range(100):
+        days, months = random.integers(1, 40, 300), random.integers(1, 40, 300)
+        texts = [[None, f"{d}/{m}/2026", f"{d:02d}-{m:02d}-26", "2026-01-05", f" {d}.{m}.2026 10:00", "x"][k]
+                 for d, m, k in zip(days, months, random.integers(0, 6, 300), strict=True)]
+        column = pd.Series(texts[:random.integers(0, 300)], dtype=object)
+        assert month_first_evidence(column) == row_by_row(column)
+    assert month_first_evidence(pd.Series(["13/01/2026"] * 5 + ["01/13/2026"] * 2)) == (5, 2)

@@ -112,12 +112,14 @@ _SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
 
 def month_first_evidence(texts: pd.Series) -> tuple[int, int]:
     """(day-first only, month-first only): text dates readable only one way round (13-31 in one of the parts)."""
-    parts = texts.dropna().astype("str").str.extract(_SLASH_DATE).dropna().astype("int64")
+    # each distinct text once, counted as often as it occurs (a column of dates repeats a few hundred days)
+    counts = texts.dropna().astype("str").value_counts(sort=False)
+    parts = counts.index.to_series(index=counts.index).str.extract(_SLASH_DATE).dropna().astype("int64")
     if parts.empty:
         return 0, 0
-    first, second = parts[0], parts[1]
-    day_first = int(((first >= 13) & (first <= 31) & (second <= 12)).sum())
-    month_first = int(((second >= 13) & (second <= 31) & (first <= 12)).sum())
+    first, second, times = parts[0], parts[1], counts.loc[parts.index]
+    day_first = int(times[(first >= 13) & (first <= 31) & (second <= 12)].sum())
+    month_first = int(times[(second >= 13) & (second <= 31) & (first <= 12)].sum())
     return day_first, month_first
 
 
