@@ -65,7 +65,7 @@ def gather(period: str, url: str) -> Story:
         labels = conn.execute(warehouse.dim_breakdown_label.select()).all()
     story.labels = {(i, b): label for i, b, label in labels}
     heads = {}
-    # each indicator's values, split once (a mask over every value per indicator cost most of the story's time)
+    # each indicator's values, split once: the lookups below then filter only that indicator's values
     of = {key: group for key, group in values.groupby("indicator_id", sort=False)} if len(values) else {}
     for indicator_id, indicator in indicators.items():
         mine = of.get(indicator_id, values.iloc[0:0])
