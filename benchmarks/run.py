@@ -29,7 +29,7 @@ from benchmarks import linkage, linkage_independent, pipeline, readers, validati
 
 SCALES = (1.0, 4.0, 14.0)
 REPEATS = int(os.environ.get("ASSURE_BENCH_REPEATS", "3"))  # pipeline runs per scale; stage times are medians
-STAGES = ("ingest", "crosscheck", "reconcile", "indicators", "publish")
+STAGES = pipeline.STAGES
 # DESIGN.md section 10: a borough quarter in at most 0.8x the time pandas + openpyxl take to read its files; a
 # region in at most 40 s and 1.5 GB
 TARGET_SCALE1_RATIO, TARGET_SCALE14_S, TARGET_SCALE14_MB, TARGET_READ_RATIO = 0.8, 40, 1536, 5.0

@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from unittest import mock
 
 PROJECT = Path(__file__).resolve().parents[1]
 DAG_ID = "partnership_pipeline"
@@ -119,6 +120,14 @@ def run_dag(bag, dag_id: str, conf: dict, answer: dict | None = None) -> str:
     return str(run.state)
 
 
+def conf_of(out=None, landing=None, period=None, today=None, file=None) -> dict[str, str]:
+    """A run's conf from the options given (folders made absolute); an option not given is left to its param's
+    default."""
+    conf = {key: str(Path(value).resolve()) for key, value in (("out", out), ("landing", landing)) if value}
+    conf.update({key: value for key, value in (("period", period), ("today", today), ("file", file)) if value})
+    return conf
+
+
 PLAN_MARKER = "=== run "
 
 
@@ -131,16 +140,8 @@ def run_plan(bag, plan: list[dict]) -> bool:
     met = True
     for number, item in enumerate(plan, start=1):
         print(f"{PLAN_MARKER}{number}: {item['dag']} ===", flush=True)
-        saved = {name: os.environ.get(name) for name in item.get("env", {})}
-        os.environ.update(item.get("env", {}))
-        try:
+        with mock.patch.dict(os.environ, item.get("env", {})):
             state = run_dag(bag, item["dag"], item.get("conf", {}), item.get("answer"))
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
         print(f"DAG {item['dag']} finished: {state}", flush=True)
         met = met and state == item.get("state", "success")
     return met
@@ -222,9 +223,7 @@ def main() -> int:
             return 0
         if args.plan:
             return 0 if run_plan(prepare_airflow(), json.loads(args.plan.read_text())) else 1
-        conf = {key: str(Path(value).resolve()) for key, value in (("out", args.out), ("landing", args.landing))
-                if value}
-        conf.update({k: v for k, v in (("period", args.period), ("today", args.today), ("file", args.file)) if v})
+        conf = conf_of(out=args.out, landing=args.landing, period=args.period, today=args.today, file=args.file)
         state = run_dag(prepare_airflow(), args.dag, conf, answer)
     print(f"DAG {args.dag} finished: {state}")
     return 0 if state == "success" else 1

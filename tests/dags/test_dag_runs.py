@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.run_dag import conf_of
 from synthetic.generate import generate
 from transforms.pipeline import run
 from transforms.publish import releases
@@ -27,14 +28,10 @@ PERIOD = "2026-09"
 def run_dags(*runs: dict) -> list[str]:
     """Several DAG runs in turn in one Airflow process (`scripts/run_dag.py --plan`), each a dict of `run_dag`'s
     arguments (`dag` for dag_id); assert each one's final state; each one's output, stdout and stderr in order."""
-    plan = []
-    for item in runs:
-        conf = {key: str(Path(item[key]).resolve()) for key in ("out", "landing") if item.get(key)}
-        conf.update({key: item[key] for key in ("today", "file") if item.get(key)})
-        if item.get("period", PERIOD):
-            conf["period"] = item.get("period", PERIOD)
-        plan.append({"dag": item["dag"], "conf": conf, "env": item.get("env", {}), "answer": item.get("answer"),
-                     "state": item.get("state", "success")})
+    plan = [{"dag": item["dag"], "env": item.get("env", {}), "answer": item.get("answer"),
+             "state": item.get("state", "success"),
+             "conf": conf_of(**{key: item.get(key) for key in ("out", "landing", "today", "file")},
+                             period=item.get("period", PERIOD))} for item in runs]
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(plan, handle)
     try:

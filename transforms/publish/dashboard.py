@@ -13,7 +13,7 @@ import pandas as pd
 
 from transforms.dataset import areas, display_value
 from transforms.publish.charts import line_chart
-from transforms.publish.story import Story, label_of
+from transforms.publish.story import Story, by_indicator, label_of
 from transforms.publish.suppression import SUPPRESSED
 
 RAG_COLOURS = {"RED": "#b3261e", "AMBER": "#a15c00", "GREEN": "#2e7d32"}
@@ -256,12 +256,6 @@ def _overview(current: pd.DataFrame, by_area: dict[str, list], pages: dict[str, 
     return "".join(parts)
 
 
-def _split_by_indicator(frame: pd.DataFrame):
-    """A function giving the rows of one indicator id, in the frame's order (no rows: an empty frame)."""
-    groups = {key: group for key, group in frame.groupby("indicator_id", sort=False)} if len(frame) else {}
-    return lambda indicator_id: groups.get(indicator_id, frame.iloc[0:0])
-
-
 def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list, period: str, quarters: list[str],
                     labels: dict[str, str], folder: Path, profile: str,
                     comparators: dict[tuple[str, str], object] | None = None,
@@ -279,8 +273,7 @@ def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list
     shown = [a for a in titles if a in by_area] + sorted(a for a in by_area if a not in titles)
     pages = {a: titles.get(a, a) for a in shown}
     written = []
-    # each indicator's rows, split once: a section then filters only its own rows, not every indicator's
-    current_of, trend_of = (_split_by_indicator(frame) for frame in (current, trend))
+    current_of, trend_of = by_indicator(current), by_indicator(trend)
     for area, name in pages.items():
         sections = [_indicator_section(i, current_of(i.id), trend_of(i.id), quarters, labels,
                                        comparators or {},

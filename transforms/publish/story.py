@@ -4,6 +4,7 @@ behind each indicator. Read once per publication from the warehouse; the dashboa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -53,6 +54,13 @@ def _movers(rows: list[dict], before: dict[str, dict]) -> list[dict]:
     return moved[:MOVERS_SHOWN]
 
 
+def by_indicator(frame: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
+    """A lookup of one indicator's rows, in the frame's order (none: an empty frame). The frame is split once, so
+    each lookup filters only that indicator's rows, not every row again."""
+    groups = dict(tuple(frame.groupby("indicator_id", sort=False))) if len(frame) else {}
+    return lambda indicator_id: groups.get(indicator_id, frame.iloc[0:0])
+
+
 def gather(period: str, url: str) -> Story:
     """The story of `period` from the warehouse (values of this quarter, last quarter and last year; commentary;
     submissions)."""
@@ -65,10 +73,9 @@ def gather(period: str, url: str) -> Story:
         labels = conn.execute(warehouse.dim_breakdown_label.select()).all()
     story.labels = {(i, b): label for i, b, label in labels}
     heads = {}
-    # each indicator's values, split once: the lookups below then filter only that indicator's values
-    of = {key: group for key, group in values.groupby("indicator_id", sort=False)} if len(values) else {}
+    of = by_indicator(values)
     for indicator_id, indicator in indicators.items():
-        mine = of.get(indicator_id, values.iloc[0:0])
+        mine = of(indicator_id)
         now = mine[mine["period"] == period]
         top = commentary.headline(now)
         if top is None or top.get("rag") == "NO_DATA":
@@ -90,7 +97,7 @@ def gather(period: str, url: str) -> Story:
         for i, top in heads.items():
             if indicators[i].window == "FYTD" and not fytd_too:
                 continue  # a year-to-date count always falls in Q1: only last year's is a fair comparison
-            mine = of.get(i, values.iloc[0:0])
+            mine = of(i)
             match = mine[(mine["period"] == back_to) & (mine["breakdown"] == top["breakdown"])]
             if len(match):
                 found[i] = match.iloc[0].to_dict()
@@ -101,4 +108,4 @@ def gather(period: str, url: str) -> Story:
     return story
 
 
-__all__ = ["Story", "gather", "label_of"]
+__all__ = ["Story", "by_indicator", "gather", "label_of"]
