@@ -18,12 +18,12 @@ def _run(args: argparse.Namespace) -> int:
     import gc
     import getpass
 
-    from transforms import pipeline, warehouse
-
     # A run allocates millions of short-lived objects (cells, row tuples) and frees them in bulk: Python's default
     # thresholds start a collection every 700 allocations (a borough's run: 9.8 s -> 9.4 s in two alternating pairs
     # of runs). The cycles the run makes are few; a collection every 100,000 allocations still finds them.
     gc.set_threshold(100_000, 50, 100)
+
+    from transforms import pipeline, warehouse
 
     landing = settings.landing_dir(args.landing, default=None)
     out = settings.output_dir(args.out)
@@ -68,8 +68,45 @@ def _existing_warehouse(url: str) -> bool:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    import datetime as dt
+    """Check each file given, one after another in this process; the exit code is the worst of them."""
     import json
+
+    import schemas
+    from transforms import warehouse
+
+    paths = [Path(file) for file in args.file]
+    missing = [path for path in paths if not path.is_file()]
+    if missing:
+        print(f"assure validate: no such file: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    if args.return_id and args.return_id not in {t.return_id for t in schemas.TABLES}:
+        valid = ", ".join(sorted({t.return_id for t in schemas.TABLES}))
+        print(f"assure validate: unknown return '{args.return_id}'. Valid returns: {valid}", file=sys.stderr)
+        return 2
+    out = settings.output_dir(args.out)
+    url = args.warehouse or settings.warehouse_url(out)
+    codes, reports = [], []
+    try:
+        for path in paths:
+            code, content, text = _validate_one(path, args, out, url)
+            codes.append(code)
+            if code == 1:
+                print(text, file=sys.stderr)
+            elif args.json:
+                reports.append(content)
+            else:
+                print(text)
+    finally:
+        warehouse.dispose_all()
+    if args.json and reports:
+        # one file: its report, as ever; several: the list of their reports, in the order given
+        print(json.dumps(reports[0] if len(paths) == 1 else reports, indent=2, ensure_ascii=False))
+    return 1 if 1 in codes else 3 if 3 in codes else 0
+
+
+def _validate_one(path: Path, args: argparse.Namespace, out: str, url: str) -> tuple[int, dict | None, str]:
+    """Validate one file and write its feedback: (exit code, the feedback as JSON content, the text to print)."""
+    import datetime as dt
 
     import sqlalchemy as sa
 
@@ -79,16 +116,6 @@ def _validate(args: argparse.Namespace) -> int:
     from transforms.handoff import Submission
     from transforms.ingest import sha256_of, submission_id_of, validate_submission, value_map
 
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"assure validate: no such file: {path}", file=sys.stderr)
-        return 2
-    if args.return_id and args.return_id not in {t.return_id for t in schemas.TABLES}:
-        valid = ", ".join(sorted({t.return_id for t in schemas.TABLES}))
-        print(f"assure validate: unknown return '{args.return_id}'. Valid returns: {valid}", file=sys.stderr)
-        return 2
-    out = settings.output_dir(args.out)
-    url = args.warehouse or settings.warehouse_url(out)
     try:
         sha = sha256_of(path)
         folder = path.resolve().parent.name
@@ -110,15 +137,10 @@ def _validate(args: argparse.Namespace) -> int:
         result = validate_submission(submission, target, args.return_id, mapped=mapped)
         paths = write_feedback(result, target)
     except pipeline.SYSTEM_FAILURES as exc:
-        print(f"assure validate: {pipeline.describe(exc)}", file=sys.stderr)
-        return 1
-    finally:
-        warehouse.dispose_all()
-    if args.json:
-        print(json.dumps(report_content(result), indent=2, ensure_ascii=False))
-    else:
-        print(_validation_text(path, result, report_content(result), paths, loaded))
-    return 3 if result.status == "QUARANTINED" else 0
+        return 1, None, f"assure validate: {path.name}: {pipeline.describe(exc)}"
+    content = report_content(result)
+    return (3 if result.status == "QUARANTINED" else 0), content, \
+        _validation_text(path, result, content, paths, loaded)
 
 
 def _validation_text(path: Path, result, content: dict, paths: dict, loaded: bool) -> str:
@@ -346,8 +368,9 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--comment", help="with --approve: a note kept with the approval")
     run.set_defaults(handler=_run)
 
-    check = commands.add_parser("validate", help="validate one file without loading it, and write its feedback")
-    check.add_argument("file", help="the spreadsheet to check")
+    check = commands.add_parser("validate", help="validate files without loading them, and write their feedback")
+    check.add_argument("file", nargs="+", help="the spreadsheet(s) to check (several: checked one after another, the "
+                                               "exit code the worst of them, --json prints a list of reports)")
     check.add_argument("--return", dest="return_id", help="the return it holds (default: recognised from headers)")
     check.add_argument("--json", action="store_true", help="print the feedback as JSON")
     check.add_argument("--period", help="the quarter the file is for, e.g. 2026-09 (recorded in the feedback)")

@@ -25,7 +25,7 @@ from transforms.feedback import write_feedback
 from transforms.handoff import IngestResult, Submission
 from transforms.ingest import refuse, register, survey, validate_submission, value_map
 from transforms.load import crosscheck, load_submission
-from transforms.operations import WorkerDied, notify_failure, run_chains, stopwatch, writing_turn
+from transforms.operations import WorkerDied, in_chain_order, notify_failure, run_chains, stopwatch, writing_turn
 from transforms.people import reconcile
 from transforms.publish import publish, release
 
@@ -94,21 +94,23 @@ def ingest_file(path: str, agency: str, period: str, out_dir: str, warehouse_url
     step, submission = "registering", registered
     try:
         if submission is None:
-            with writing_turn(), stopwatch.step("ingest/register"):
+            with in_chain_order(), writing_turn(), stopwatch.step("ingest/register"):
                 submission = register(path, agency, period, out_dir, warehouse_url)
         step = "validating"
         result = validate_submission(submission, out_dir, mapped=value_map.load(warehouse_url, submission.agency))
-        step = "writing the feedback for"
-        with stopwatch.step("ingest/feedback", result.rows_read):
-            feedback = write_feedback(result, out_dir, warehouse_url)
-        step = "loading"
-        with writing_turn(), stopwatch.step("ingest/load", result.rows_accepted):
-            load_submission(result, warehouse_url)
+        # what follows compares with and replaces the agency's earlier file: only once that one is done
+        with in_chain_order():
+            step = "writing the feedback for"
+            with stopwatch.step("ingest/feedback", result.rows_read):
+                feedback = write_feedback(result, out_dir, warehouse_url)
+            step = "loading"
+            with writing_turn(), stopwatch.step("ingest/load", result.rows_accepted):
+                load_submission(result, warehouse_url)
     except Exception as exc:  # noqa: BLE001 (one file's failure, whatever it is, must not block the others)
         if stops_the_run(exc):
             raise RunFailed(f"{step} {landed} failed: {describe(exc)}. This file was not marked as loaded; "
                             "fix the cause and run again (files already loaded are not duplicated).") from exc
-        with writing_turn():
+        with in_chain_order(), writing_turn():
             return failed_file(landed, agency, Path(path).name, submission,
                                f"{step} the file failed: {describe(exc)}", warehouse_url)
     return {**summarise(result, feedback), "landed": landed}
@@ -134,10 +136,11 @@ def agency_chains(files: list[dict]) -> list[list[dict]]:
     return list(chains.values())
 
 
-def _bytes(chain: list[dict]) -> int:
-    """What a chain has to read (its files' sizes): the weight that schedules the heaviest chain first (a file
-    gone since the survey weighs nothing; ingest_file says it is gone)."""
-    return sum(path.stat().st_size for path in map(Path, (item["path"] for item in chain)) if path.is_file())
+def _bytes(item: dict) -> int:
+    """What a file has to read (its size): the weight that hands the heaviest files out first (a file gone since
+    the survey weighs nothing; ingest_file says it is gone)."""
+    path = Path(item["path"])
+    return path.stat().st_size if path.is_file() else 0
 
 
 def failed_file(landed: str, agency: str, name: str, submission, reason: str, warehouse_url: str) -> dict:
@@ -283,13 +286,13 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
 
         processes = settings.ingest_processes()
         # side by side, files would register in whichever order the workers reach them: register them here first
-        side_by_side = processes > 1 and len(chains) > 1
+        side_by_side = processes > 1 and len(files) > 1
         registered = {item["path"]: registered_in_order(item, period, out_dir, url) if side_by_side else None
                       for item in files}
         try:
             done = run_chains(ingest_file, [[(item["path"], item["agency"], period, out_dir, url,
                                               registered[item["path"]]) for item in chain] for chain in chains],
-                              processes, weights=[_bytes(chain) for chain in chains],
+                              processes, weights=[[_bytes(item) for item in chain] for chain in chains],
                               finished=chain_done)
         except WorkerDied as exc:
             names = ", ".join(f"{item['agency']}/{printable(Path(item['path']).name)}"

@@ -88,3 +88,19 @@ def test_checking_a_file_already_loaded_never_overwrites_its_feedback(tmp_path, 
     assert code == 0 and "already loaded" in printed
     assert {p: p.read_bytes() for p in (out / "outbox" / "police").iterdir()} == loaded
     assert list((out / "validate" / "outbox" / "police").glob("*.feedback.json"))
+
+
+def test_several_files_are_checked_in_one_command_and_the_worst_exit_code_wins(tmp_path, capsys):
+    good = ppn_file(tmp_path, "ppn.xlsx", [["P1", "N1", "01/07/2026", "02/07/2026", "Other", ""]])
+    empty = write_xlsx(tmp_path / "landing" / "police" / "empty.xlsx", {"PPN": [["nothing here"]]})
+    code, printed, _ = validate(capsys, good, empty, "--period", PERIOD, "--out", tmp_path / "out", "--json")
+    reports = json.loads(printed)
+    assert code == 3, "one file was refused"
+    assert [r["submission"]["file"] for r in reports] == ["ppn.xlsx", "empty.xlsx"]
+    assert [r["submission"]["status"] for r in reports] == ["ACCEPTED", "QUARANTINED"]
+    assert len(list((tmp_path / "out" / "outbox" / "police").glob("*.feedback.json"))) == 2
+
+    code, printed, _ = validate(capsys, good, good, "--period", PERIOD, "--out", tmp_path / "out2")
+    assert code == 0 and printed.count("ACCEPTED (police_ppn)") == 2
+    code, _, err = validate(capsys, good, tmp_path / "missing.xlsx", "--out", tmp_path / "out3")
+    assert code == 2 and "missing.xlsx" in err and not (tmp_path / "out3").exists(), "nothing checked"

@@ -30,9 +30,9 @@ How it is checked (the documented command line only)
     - `assure run --landing ... --period 2026-09 --out ...` loads it; the value each row left in its `stg_` table
       (joined on the record id) is the authoritative result: it must equal `expected`, or be NULL (or the row not
       loaded) for `UNMAPPED`.
-    - `assure validate FILE --json --period 2026-09` gives the agency's feedback: a value that maps raises no issue
-      on its column and row; one that does not map raises an issue naming the column (any severity). Disagreements
-      between the feedback and the warehouse are printed.
+    - `assure validate FILE... --json --period 2026-09` (every file in one command) gives the agency's feedback: a
+      value that maps raises no issue on its column and row; one that does not map raises an issue naming the column
+      (any severity). Disagreements between the feedback and the warehouse are printed.
 
 Acceptance rule
     At least 97% of the values with an expected code map to exactly that code, and NO value maps to a wrong code: a
@@ -267,11 +267,15 @@ def write_landing(landing: Path, rows: dict[str, list[dict[str, str]]]) -> list[
     return sorted(books)
 
 
-def validate(assure: str, path: Path, out: Path) -> dict:
-    done = subprocess.run([assure, "validate", str(path), "--json", "--period", PERIOD, "--out", str(out)],
-                          capture_output=True, text=True, timeout=120, env=_env())
-    assert done.returncode == 0, f"assure validate {path.name} failed:\n{done.stdout}\n{done.stderr}"
-    return json.loads(done.stdout)
+def validate(assure: str, paths: list[Path], out: Path) -> dict[Path, dict]:
+    """`assure validate` on every file in one command: each file's feedback report."""
+    done = subprocess.run([assure, "validate", *map(str, paths), "--json", "--period", PERIOD, "--out", str(out)],
+                          capture_output=True, text=True, timeout=240, env=_env())
+    assert done.returncode == 0, f"assure validate failed:\n{done.stdout}\n{done.stderr}"
+    reports = json.loads(done.stdout)
+    reports = [reports] if len(paths) == 1 else reports
+    assert [r["submission"]["file"] for r in reports] == [path.name for path in paths]
+    return dict(zip(paths, reports, strict=True))
 
 
 def _env() -> dict[str, str]:
@@ -383,10 +387,9 @@ def test_code_corpus(corpus: Path, tmp_path: Path) -> None:
     files = write_landing(landing, build_rows(cases))
 
     assure = assure_command()
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the run and the checks side by side, one core each
         loading = pool.submit(run_pipeline, assure, landing, out)
-        checks = {path: pool.submit(validate, assure, path, tmp_path / "feedback" / path.stem) for path in files}
-        feedback = {path: job.result() for path, job in checks.items()}
+        feedback = pool.submit(validate, assure, files, tmp_path / "feedback").result()
         loading.result()
 
     read_feedback(cases, feedback)

@@ -20,7 +20,7 @@ from synthetic.generate import generate
 from tests.operations.test_faults import small_landing
 from transforms import warehouse
 from transforms.operations import stopwatch
-from transforms.operations.workers import run_chains
+from transforms.operations.workers import in_chain_order, run_chains, submission_order
 from transforms.pipeline import agency_chains, run
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -123,13 +123,23 @@ def _fail_on(label: str) -> str:
         return label
 
 
+def _timed_call(label: str, reading: float) -> dict:
+    """A call that 'reads' for `reading` seconds on its own, then does its ordered part."""
+    began = time.monotonic()
+    time.sleep(reading)
+    with in_chain_order():
+        entered = time.monotonic()
+        time.sleep(0.05)
+        return {"label": label, "pid": os.getpid(), "began": began, "entered": entered, "left": time.monotonic()}
+
+
 def test_chains_keep_their_order_run_in_other_processes_and_report_their_steps():
     stopwatch.reset()
     chains = [[("a1",), ("a2",), ("a3",)], [("b1",)], [("c1",), ("c2",)]]
     finished = []
-    results = run_chains(_pid_of, chains, 2, weights=[1, 5, 3], finished=lambda i, r: finished.append(i))
+    results = run_chains(_pid_of, chains, 2, weights=[[1, 1, 1], [5], [3, 3]],
+                         finished=lambda i, r: finished.append(i))
     assert [[label for label, _ in chain] for chain in results] == [["a1", "a2", "a3"], ["b1"], ["c1", "c2"]]
-    assert all(len({pid for _, pid in chain}) == 1 for chain in results), "a chain runs in one process"
     assert os.getpid() not in {pid for chain in results for _, pid in chain}
     assert sorted(finished) == [0, 1, 2]
     stopwatch.reset()
@@ -138,6 +148,24 @@ def test_chains_keep_their_order_run_in_other_processes_and_report_their_steps()
     assert run_chains(_pid_of, chains, 1)[0][0][1] == os.getpid(), "one process: here"
 
 
+def test_a_chains_calls_read_side_by_side_and_do_their_ordered_part_in_order():
+    # a1 reads long; a2 and a3 are handed to the other worker, read at once, and wait for a1 (then a2) to finish
+    chains = [[("a1", 0.6), ("a2", 0.0), ("a3", 0.0)], [("b1", 0.0)]]
+    (a1, a2, a3), (b1,) = run_chains(_timed_call, chains, 2, weights=[[9, 1, 1], [5]])
+    assert a2["pid"] != a1["pid"], "the agency's second file went to the free worker"
+    assert a2["began"] < a1["entered"], "it was read while the first was still being read"
+    assert a2["entered"] >= a1["left"] and a3["entered"] >= a2["left"], "the ordered parts kept the chain's order"
+    assert b1["left"] < a1["left"], "another chain did not wait for this one"
+
+
+def test_calls_are_handed_out_first_calls_first_heaviest_first():
+    chains = [[("a1",), ("a2",)], [("b1",)], [("c1",), ("c2",), ("c3",)]]
+    order = submission_order(chains, [[1, 50], [7], [3, 2, 1]])
+    assert order == [(1, 0), (2, 0), (0, 0), (0, 1), (2, 1), (2, 2)]
+    # every call after the calls before it in its chain
+    assert all(order.index((c, p - 1)) < order.index((c, p)) for c, p in order if p)
+
+
 def test_an_exception_in_a_chain_stops_the_run_and_is_raised_here():
     with pytest.raises(ValueError, match="bad item"):
-        run_chains(_fail_on, [[("bad",)], [("ok",), ("ok",)], [("ok",)]], 2, weights=[9, 1, 1])
+        run_chains(_fail_on, [[("bad",)], [("ok",), ("ok",)], [("ok",)]], 2, weights=[[9], [1, 1], [1]])

@@ -6,18 +6,19 @@ mapped task instances), `person_reconciliation` and `partnership_dataset` (its `
 twice, from the same landing folder, each time into a fresh PostgreSQL warehouse (given as the Airflow connection
 `assure_warehouse`, as docker-compose.yaml does) and an output folder of its own:
 
-1. **The reference, in one process**: `scripts/run_dag.py`, i.e. Airflow's `dag.test()` on the same DAG files
-   (the same task code, the same params, the approval answered by `admin` with the same comment), every task in
-   one Python process on a temporary SQLite metadata database. Not a LocalExecutor stack: a second stack would
-   double the test's time (about 4 minutes per stack for `agency_returns` alone on this 2-core machine, where
-   `dag.test()` takes under 1.5), and a LocalExecutor runs the same task code in a forked process of one machine,
-   which is what `dag.test()` runs in-process.
+1. **The reference, a LocalExecutor stack**: `scripts/airflow_celery.py`'s `AirflowStack` with
+   `executor="LocalExecutor"` (the stack of `make airflow`): its own PostgreSQL metadata database, api-server,
+   scheduler (which runs the tasks itself, in processes it forks), dag-processor and triggerer, driven through the
+   REST API exactly as the Celery stack is.
 2. **The CeleryExecutor**: `scripts/airflow_celery.py`'s `AirflowStack`, the stack of `make airflow-celery`:
    Redis (Debian's redis-server, loopback, no persistence), a fresh PostgreSQL metadata database, the api-server,
    scheduler, dag-processor, triggerer and two `airflow celery worker` processes, `celery-worker-1` and
    `celery-worker-2`, each recording its own name as the hostname of the task instances it runs (`[core]
    hostname_callable`). Runs are triggered and the approval answered through the REST API; the scheduler creates
    no run of its own (`[scheduler] use_job_schedule = False`).
+
+The Celery stack boots while the LocalExecutor stack runs; the LocalExecutor stack is stopped before the Celery
+run starts, so the two never run tasks at once on the two cores.
 
 What it checks:
 - every run succeeded both ways, with the same task instances (task, file, state);
@@ -36,11 +37,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -126,9 +124,9 @@ def warehouse_rows(url: str, out: Path) -> dict[str, dict]:
         engine.dispose()
 
 
-def run_on_celery(stack: AirflowStack, landing: Path, out: Path) -> dict:
-    """Run the three DAGs on `landing` in turn on a started CeleryExecutor stack, through the REST API, and return
-    what they did: each run's state and task instances, the warehouse's tables, the published CSVs and the timings."""
+def run_on_stack(stack: AirflowStack, landing: Path, out: Path) -> dict:
+    """Run the three DAGs on `landing` in turn on a started stack, through the REST API, and return what they did:
+    each run's state and task instances, the warehouse's tables, the published CSVs and the timings."""
     timings, runs = {}, {}
     token = sign_in(stack.base, stack.password)
     for dag_id, answer in RUNS:
@@ -138,36 +136,12 @@ def run_on_celery(stack: AirflowStack, landing: Path, out: Path) -> dict:
         state = answer_and_wait(stack.base, token, dag_id, run_id, RUN_SECONDS,
                                 {"chosen_options": [answer], "params_input": {"comment": COMMENT}} if answer else None)
         timings[dag_id] = round(time.monotonic() - started, 1)
-        progress(f"CeleryExecutor: {dag_id} {state} in {timings[dag_id]} s")
+        progress(f"{stack.executor}: {dag_id} {state} in {timings[dag_id]} s")
         runs[dag_id] = {"run_id": run_id, "state": state,
                         "instances": task_instances(stack.base, token, dag_id, run_id)}
-        assert state == "success", (dag_id, state, failed_tails(stack, runs[dag_id]["instances"]))
+        assert state == "success", (stack.executor, dag_id, state, failed_tails(stack, runs[dag_id]["instances"]))
     return {"workers": stack.worker_names, "runs": runs, "timings": timings,
             "warehouse": warehouse_rows(stack.warehouse_url, out), "csv": published_csvs(out)}
-
-
-def run_in_process(out: Path, landing: Path, warehouse: str) -> dict:
-    """The reference: the same three DAGs on the same files through `scripts/run_dag.py` (Airflow's `dag.test()`,
-    every task of a run in one process, on a temporary SQLite metadata database), writing to a fresh PostgreSQL
-    warehouse given the same way (the connection `assure_warehouse`). Returns each run's task states (as run_dag.py
-    prints them), the warehouse's tables, the published CSVs and the timings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-    env |= {"AIRFLOW_CONN_ASSURE_WAREHOUSE": warehouse, "ASSURE_AREA_CODE": "E99999999",
-            "ASSURE_CHILD_POPULATION": str(landing / "_reference" / "child_population.csv")}
-    timings, runs = {}, {}
-    for dag_id, answer in RUNS:
-        command = [sys.executable, str(PROJECT / "scripts" / "run_dag.py"), "--dag", dag_id,
-                   *(f"--{name}={value}" for name, value in conf(dag_id, landing, out).items())]
-        if answer:
-            command += [f"--{answer.lower()}", "--by", "admin", "--comment", COMMENT]
-        started = time.monotonic()
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=RUN_SECONDS)
-        timings[dag_id] = round(time.monotonic() - started, 1)
-        progress(f"dag.test(): {dag_id} exited {done.returncode} in {timings[dag_id]} s")
-        assert done.returncode == 0, (dag_id, done.stdout[-3000:], done.stderr[-3000:])
-        runs[dag_id] = {"instances": re.findall(r"^task (\S+?)(?:\[(.*)\])?: (\w+)$", done.stdout, re.M)}
-    return {"runs": runs, "timings": timings, "warehouse": warehouse_rows(warehouse, out),
-            "csv": published_csvs(out)}
 
 
 def conf(dag_id: str, landing: Path, out: Path) -> dict[str, str]:
@@ -196,29 +170,35 @@ def published_csvs(out: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def runs(landing, tmp_path_factory) -> dict:
-    """Both runs. The Celery stack boots in the background while the reference runs (`dag.test()` keeps one core
-    busy, the boot the other), then the Celery run. Every process the stack started is stopped and every database
-    dropped, whatever happens (Ctrl-C and SIGTERM included)."""
+    """Both runs: the LocalExecutor stack boots and runs while the Celery stack boots in the background, then it
+    stops and the Celery run follows. Every process either stack started is stopped and every database dropped,
+    whatever happens (Ctrl-C and SIGTERM included)."""
     tag = f"assure_scaleout_{uuid.uuid4().hex[:8]}"
-    folder = tmp_path_factory.mktemp("celery")
-    databases = [f"{tag}_airflow", f"{tag}_warehouse", f"{tag}_reference"]
-    metadata, warehouse, reference_warehouse = (create_database(name, fresh=True) for name in databases)
+    folder, local_folder = tmp_path_factory.mktemp("celery"), tmp_path_factory.mktemp("local")
+    databases = [f"{tag}_airflow", f"{tag}_warehouse", f"{tag}_local_airflow", f"{tag}_local_warehouse"]
+    metadata, warehouse, local_metadata, local_warehouse = (create_database(name, fresh=True) for name in databases)
     stack = AirflowStack(folder / "home", folder / "out", landing, metadata, executor="CeleryExecutor", workers=2,
                          warehouse_url=warehouse, use_schedules=False)
-    interrupted = signal.signal(signal.SIGTERM, _interrupt)  # so a killed test still stops the stack
+    local = AirflowStack(local_folder / "home", local_folder / "out", landing, local_metadata,
+                         executor="LocalExecutor", warehouse_url=local_warehouse, use_schedules=False)
+    interrupted = signal.signal(signal.SIGTERM, _interrupt)  # so a killed test still stops the stacks
     began = time.monotonic()
     with ThreadPoolExecutor(max_workers=1) as background:
         booting = background.submit(stack.start)
         try:
-            reference = run_in_process(tmp_path_factory.mktemp("reference") / "out", landing, reference_warehouse)
+            local.start()
+            progress(f"LocalExecutor: stack up {round(time.monotonic() - began, 1)} s after it began booting")
+            reference = run_on_stack(local, landing, local_folder / "out")
+            local.stop()
             booting.result()
             booted = round(time.monotonic() - began, 1)
             progress(f"CeleryExecutor: stack up {booted} s after it began booting (workers "
                      f"{', '.join(stack.worker_names)})")
-            celery = run_on_celery(stack, landing, folder / "out")
-            celery["timings"] = {"stack up (booted beside the reference)": booted, **celery["timings"]}
+            celery = run_on_stack(stack, landing, folder / "out")
+            celery["timings"] = {"stack up (booted beside the LocalExecutor run)": booted, **celery["timings"]}
         finally:
             wait([booting])  # a stack still booting is stopped once its processes exist
+            local.stop()
             stack.stop()
             for name in databases:
                 drop_database(name)
@@ -248,8 +228,9 @@ def where_ran(run: dict) -> dict[str, dict[str, int]]:
 
 
 def test_the_mapped_tasks_ran_on_both_celery_workers(celery_run, reference_run):
-    summary = {"dag.test() seconds": reference_run["timings"], "CeleryExecutor seconds": celery_run["timings"],
+    summary = {"LocalExecutor seconds": reference_run["timings"], "CeleryExecutor seconds": celery_run["timings"],
                "CeleryExecutor task instances per host": where_ran(celery_run),
+               "LocalExecutor task instances per host": where_ran(reference_run),
                "approve_release tries under Celery": [i["try_number"] for i in celery_run["runs"]["partnership_dataset"]
                                                       ["instances"] if i["task_id"] == "approve_release"],
                "columns left out of the comparison": {name: table["left_out"] for name, table
@@ -270,9 +251,11 @@ def test_the_mapped_tasks_ran_on_both_celery_workers(celery_run, reference_run):
 
 
 def test_the_same_task_instances_end_the_same_way(celery_run, reference_run):
-    celery = {dag_id: sorted((i["task_id"], i.get("rendered_map_index") or "", i["state"])
-                             for i in details["instances"]) for dag_id, details in celery_run["runs"].items()}
-    reference = {dag_id: sorted(details["instances"]) for dag_id, details in reference_run["runs"].items()}
+    def ended(run: dict) -> dict[str, list[tuple]]:
+        return {dag_id: sorted((i["task_id"], i.get("rendered_map_index") or "", i["state"])
+                               for i in details["instances"]) for dag_id, details in run["runs"].items()}
+
+    celery, reference = ended(celery_run), ended(reference_run)
     assert len(reference[MAPPED_DAG]) == 4 * FILES + 4  # discover, crosscheck, every_file_loaded, files_refused
     assert celery == reference
 

@@ -1,8 +1,11 @@
 """Independent chains of work spread over processes: what puts every core to work in `assure run`.
 
-A chain is a list of calls that must happen in order (an agency's files: the second compares its issues with the
-first's once it is loaded, and replaces its rows); different chains share nothing but the warehouse, so they run
-in parallel processes, the heaviest first so that no core waits at the end while one large chain runs alone.
+A chain is a list of calls whose results depend on order (an agency's files: the second compares its issues with
+the first's once it is loaded, and replaces its rows); different chains share nothing but the warehouse. Every call
+is a task of its own, so one agency's files can be read side by side too: only the part of a call inside
+`in_chain_order()` waits until the calls before it in its chain have finished (a file's feedback and load; its
+reading, mapping and validation do not depend on the earlier file). Without that, one agency sending two thirds of
+the rows (children's social care) kept one core busy while the other waited at the end.
 Writes to the warehouse take turns (`writing_turn`): SQLite lets one writer in at a time, and a process made to
 wait behind a long load on SQLite's own busy timeout would fail where waiting its turn costs nothing.
 
@@ -31,6 +34,9 @@ from transforms.operations import stopwatch
 PR_SET_PDEATHSIG = 1  # prctl(2)
 _started = None  # shared with the workers: 1 for each chain a worker has started
 _turn = None  # the writers' turn, shared by the worker processes of one pool (None outside a worker)
+_finished = None  # shared with the workers: for each chain, how many of its calls have finished, in order
+_order = None  # the condition a call waits on for the calls before it in its chain (None outside a worker)
+_place: tuple[int, int] | None = None  # (chain, position) of the call this worker is running
 
 
 class WorkerDied(RuntimeError):
@@ -53,6 +59,22 @@ def writing_turn() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def in_chain_order() -> Iterator[None]:
+    """Run the block only once every earlier call of this call's chain has finished: in a worker of `run_chains`,
+    what a call does that depends on the calls before it; anywhere else (one process, an Airflow task), calls run
+    one after another already and it does nothing. Never entered while holding `writing_turn` (the earlier call may
+    need the turn to finish)."""
+    if _order is not None and _place is not None:
+        _wait_for_earlier(*_place)
+    yield
+
+
+def _wait_for_earlier(chain: int, position: int) -> None:
+    with _order:
+        _order.wait_for(lambda: _finished[chain] >= position)
+
+
 def _die_with_parent(parent: int) -> None:
     """Ask Linux to kill this worker when the run that started it dies (killed, crashed): a stopped run must stop
     all of its work, never leave a worker loading on its own. Elsewhere a worker ends when its queue closes."""
@@ -65,19 +87,38 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _start_worker(turn, started, parent: int) -> None:
-    global _turn, _started
+def _start_worker(turn, started, order, finished, parent: int) -> None:
+    global _turn, _started, _order, _finished
     _die_with_parent(parent)
-    _turn, _started = turn, started
+    _turn, _started, _order, _finished = turn, started, order, finished
     warehouse.forget_engines()  # the parent's connections are not this process's to use: it connects afresh
     stopwatch.reset()
 
 
-def _run_chain(work: Callable[..., Any], chain: Sequence[tuple], index: int) -> tuple[list, dict]:
-    _started[index] = 1
+def _run_call(work: Callable[..., Any], arguments: tuple, chain: int, position: int) -> tuple[Any, dict]:
+    global _place
+    _started[chain] = 1
+    _place = (chain, position)
     stopwatch.reset()
-    results = [work(*arguments) for arguments in chain]
-    return results, stopwatch.measurements()
+    try:
+        return work(*arguments), stopwatch.measurements()
+    finally:
+        # finished in chain order, whatever happened: the next call waits for this one, never for a later one
+        _wait_for_earlier(chain, position)
+        with _order:
+            _finished[chain] = position + 1
+            _order.notify_all()
+        _place = None
+
+
+def submission_order(chains: Sequence[Sequence[tuple]], weights: Sequence[Sequence[float]] | None) -> list[tuple]:
+    """(chain, position) of every call, in the order they are handed to the workers: every chain's first call, the
+    heaviest first, then every chain's second call, and so on. A call is handed out after the calls before it in
+    its chain (a worker never waits for a call no worker has taken), and a chain's later calls come after the
+    other chains' first ones, when the call they wait for has had time to finish."""
+    calls = [(position, -(weights[c][position] if weights else 1.0), c) for c, chain in enumerate(chains)
+             for position in range(len(chain))]
+    return [(c, position) for position, _, c in sorted(calls)]
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -86,49 +127,56 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def run_chains(work: Callable[..., Any], chains: Sequence[Sequence[tuple]], processes: int,
-               weights: Sequence[float] | None = None,
+               weights: Sequence[Sequence[float]] | None = None,
                finished: Callable[[int, list], None] | None = None) -> list[list]:
-    """`work(*arguments)` for every item of every chain, each chain's items in order; return each chain's results,
-    in the order of `chains`. With `processes` > 1 and more than one chain, the chains run in that many forked
-    processes, heaviest first (`weights`, e.g. bytes to read); otherwise here, one after another.
+    """`work(*arguments)` for every item of every chain; return each chain's results, in the order of `chains`.
+    With `processes` > 1 and more than one call, the calls run in that many forked processes, in
+    `submission_order` (`weights`: one per call, e.g. bytes to read); the part of a call inside `in_chain_order()`
+    waits for the calls before it in its chain. Otherwise they run here, one after another.
 
     `finished(chain_index, results)` is called in this process as each chain completes. An exception raised by
-    `work` stops the run: chains not yet started are cancelled and the exception is raised here once the running
+    `work` stops the run: calls not yet started are cancelled and the exception is raised here once the running
     ones end (a file's own failure is a result, not an exception: see `pipeline.ingest_file`).
     """
     results: list[list | None] = [None] * len(chains)
-    if processes <= 1 or len(chains) <= 1:
+    if processes <= 1 or sum(map(len, chains)) <= 1:
         for index, chain in enumerate(chains):
             results[index] = [work(*arguments) for arguments in chain]
             if finished:
                 finished(index, results[index])
         return results  # type: ignore[return-value]
-    order = sorted(range(len(chains)), key=lambda i: -(weights[i] if weights else len(chains[i])))
     context = _context()
-    started = context.RawArray("b", len(chains))
-    pool = ProcessPoolExecutor(min(processes, len(chains)), mp_context=context, initializer=_start_worker,
-                               initargs=(context.Lock(), started, os.getpid()))
+    started, done = context.RawArray("b", len(chains)), context.RawArray("i", len(chains))
+    collected: list[list] = [[None] * len(chain) for chain in chains]
+    remaining = [len(chain) for chain in chains]
+    pool = ProcessPoolExecutor(min(processes, sum(map(len, chains))), mp_context=context,
+                               initializer=_start_worker,
+                               initargs=(context.Lock(), started, context.Condition(), done, os.getpid()))
     # The workers are forked at the first submission. Everything this process holds then is frozen out of the
     # collector, so a worker never finalises an object of ours (a database connection, a DuckDB instance whose
     # threads it does not have): it only ever collects what it made itself.
     gc.freeze()
     try:
-        pending = {pool.submit(_run_chain, work, chains[i], i): i for i in order}
+        pending = {pool.submit(_run_call, work, chains[c][position], c, position): (c, position)
+                   for c, position in submission_order(chains, weights)}
     finally:
         gc.unfreeze()
     try:
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                index = pending.pop(future)
+            ready, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in ready:
+                c, position = pending.pop(future)
                 try:
-                    chain_results, measured = future.result()  # raises the worker's exception, if any
+                    result, measured = future.result()  # raises the worker's exception, if any
                 except BrokenProcessPool as exc:
                     raise WorkerDied([i for i in range(len(chains)) if started[i] and results[i] is None]) from exc
                 stopwatch.merge(measured)
-                results[index] = chain_results
-                if finished:
-                    finished(index, chain_results)
+                collected[c][position] = result
+                remaining[c] -= 1
+                if not remaining[c]:
+                    results[c] = collected[c]
+                    if finished:
+                        finished(c, results[c])
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
