@@ -25,7 +25,16 @@ from transforms.feedback import write_feedback
 from transforms.handoff import IngestResult, Submission
 from transforms.ingest import refuse, register, survey, validate_submission, value_map
 from transforms.load import crosscheck, load_submission
-from transforms.operations import WorkerDied, in_chain_order, notify_failure, run_chains, stopwatch, writing_turn
+from transforms.operations import (
+    WorkerDied,
+    beside,
+    in_chain_order,
+    notify_failure,
+    run_chains,
+    stopwatch,
+    writing_turn,
+)
+from transforms.operations.workers import Beside
 from transforms.people import reconcile
 from transforms.publish import publish, release
 
@@ -167,6 +176,18 @@ def summarise(result: IngestResult, feedback: dict) -> dict:
             "feedback": feedback, **{k: getattr(result, k) for k in COUNTS}}
 
 
+def check_across_returns(period: str, url: str, out_dir: str,
+                         submission_ids: list[str | None]) -> tuple[int, int, list[int], float]:
+    """The checks across returns, run beside reconciliation: rows checked, rows queried, each submission's rows
+    queried now (the cross-return queries change some feedback counts), and the seconds it took."""
+    started = time.perf_counter()
+    # retried whole: beside reconciliation, a SQLite warehouse may be busy with the person index's write
+    checked = warehouse.retrying(lambda: crosscheck(period, url, out_dir), "the checks across returns")
+    warehouse.refresh_statistics(url)
+    queried = [_queried(url, submission_id) for submission_id in submission_ids]
+    return checked["checked"], checked["queried"], queried, time.perf_counter() - started
+
+
 def _queried(url: str, submission_id: str) -> int:
     table = warehouse.raw_submission
     with warehouse.engine(url).connect() as conn:
@@ -306,14 +327,6 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         summary.submissions.extend(by_path[item["path"]] for item in files)  # in landing order, as run one by one
         return summary.totals()["rows_read"], len(files)
 
-    def check_across_returns() -> tuple[int, int]:
-        # retried whole: beside reconciliation, a SQLite warehouse may be busy with the person index's write
-        checked = warehouse.retrying(lambda: crosscheck(period, url, out_dir), "the checks across returns")
-        warehouse.refresh_statistics(url)
-        for submission in summary.submissions:  # the cross-return queries changed some feedback counts
-            submission["rows_queried"] = _queried(url, submission["submission_id"])
-        return checked["checked"], checked["queried"]
-
     def link_people() -> tuple[int, int]:
         linked = reconcile(period, url)
         summary.people, summary.person_records = linked["people"], linked["records"]
@@ -327,26 +340,26 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         summary.outputs = publish(period, url, out_dir)
         return 0, len(summary.outputs)
 
-    def beside_the_next(action: Callable[[], tuple[int, int]]) -> Future:
-        """Run a stage in a thread while the next stage runs (its stopwatch entry made when it is collected)."""
-        def timed() -> tuple[int, int, float]:
-            started = time.perf_counter()
-            return (*action(), time.perf_counter() - started)
-        return beside.submit(timed)
+    def beside_the_next(stage: str) -> Future | Beside:
+        """Start a stage that runs while the next one does (its stopwatch entry made when it is collected): in a
+        forked process when the run may use several, else in a thread here."""
+        # run beside another: a module-level function of (period, url, out_dir, submission ids), forked or not
+        work = {"crosscheck": check_across_returns}[stage]
+        arguments = (period, url, out_dir, [s["submission_id"] for s in summary.submissions])
+        return beside(work, *arguments) if settings.ingest_processes() > 1 else in_thread.submit(work, *arguments)
 
     def failure(stage: str, exc: BaseException) -> RunFailed:
         return RunFailed(f"the {stage} stage failed: {describe(exc)}. Every file was loaded; fix the cause and run "
                          "again.")
 
-    work = {"ingest": ingest, "crosscheck": check_across_returns, "reconcile": link_people,
-            "indicators": indicators, "publish": publications}
-    running: dict[str, Future] = {}
-    with ThreadPoolExecutor(1, thread_name_prefix="assure-beside") as beside:
+    work = {"ingest": ingest, "reconcile": link_people, "indicators": indicators, "publish": publications}
+    running: dict[str, Future | Beside] = {}
+    with ThreadPoolExecutor(1, thread_name_prefix="assure-beside") as in_thread:
         for number, stage in enumerate(STAGES, start=1):
             does = f"{len(files)} files ({stage.does})" if stage.name == "ingest" else stage.does
             progress(f"[{number}/{len(STAGES)}] {stage.name}: {does}")
             if stage.name in OVERLAPPED:
-                running[stage.name] = beside_the_next(work[stage.name])
+                running[stage.name] = beside_the_next(stage.name)
                 continue
             try:
                 with stopwatch.step(stage.name) as measured:
@@ -360,9 +373,11 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
             finished(stage.name, recorded, time.perf_counter() - started)
             for name in [name for name, needed_by in OVERLAPPED.items() if needed_by == stage.name]:
                 try:
-                    handled, recorded, seconds = running.pop(name).result()
+                    handled, recorded, queried, seconds = running.pop(name).result()
                 except SYSTEM_FAILURES as exc:
                     raise failure(name, exc) from exc
+                for submission, rows in zip(summary.submissions, queried, strict=True):
+                    submission["rows_queried"] = rows  # the cross-return queries changed some feedback counts
                 stopwatch.merge({name: stopwatch.Step(seconds, 1, handled)})
                 finished(name, recorded, seconds)
     if approve:

@@ -20,7 +20,7 @@ from synthetic.generate import generate
 from tests.operations.test_faults import small_landing
 from transforms import warehouse
 from transforms.operations import stopwatch
-from transforms.operations.workers import in_chain_order, run_chains, submission_order
+from transforms.operations.workers import beside, in_chain_order, run_chains, submission_order
 from transforms.pipeline import agency_chains, run
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -169,3 +169,13 @@ def test_calls_are_handed_out_first_calls_first_heaviest_first():
 def test_an_exception_in_a_chain_stops_the_run_and_is_raised_here():
     with pytest.raises(ValueError, match="bad item"):
         run_chains(_fail_on, [[("bad",)], [("ok",), ("ok",)], [("ok",)]], 2, weights=[[9], [1, 1], [1]])
+
+
+def test_a_stage_beside_runs_in_another_process_and_brings_back_its_result_its_error_and_its_steps():
+    stopwatch.reset()
+    running = beside(_fail_on, "checks")
+    label, pid = _pid_of("here")
+    assert running.result() == "checks" and stopwatch.measurements()["work"].calls == 1
+    assert beside(_pid_of, "there").result()[1] not in (pid, None)
+    with pytest.raises(ValueError, match="bad item"):
+        beside(_fail_on, "bad").result()

@@ -182,3 +182,43 @@ def run_chains(work: Callable[..., Any], chains: Sequence[Sequence[tuple]], proc
         raise
     pool.shutdown(wait=True)
     return results  # type: ignore[return-value]
+
+
+class Beside:
+    """A call running in a forked process (`beside`) while this process goes on with its own work."""
+
+    def __init__(self, pool: ProcessPoolExecutor, future):
+        self._pool, self._future = pool, future
+
+    def result(self) -> Any:
+        """Wait for the call; its result (its exception raised here), with what its stopwatch measured merged."""
+        try:
+            value, measured = self._future.result()
+        except BrokenProcessPool as exc:
+            raise WorkerDied([0]) from exc
+        finally:
+            self._pool.shutdown(wait=True)
+        stopwatch.merge(measured)
+        return value
+
+
+def _run_beside(work: Callable[..., Any], arguments: tuple) -> tuple[Any, dict]:
+    stopwatch.reset()
+    return work(*arguments), stopwatch.measurements()
+
+
+def beside(work: Callable[..., Any], *arguments: Any) -> Beside:
+    """Start `work(*arguments)` in a forked process and return at once: a stage whose work is mostly Python runs
+    there on a core of its own, where a thread beside the next stage would take turns with it for Python's lock
+    (the checks across returns beside reconciliation: a borough's 0.19 s of checks made reconciliation 0.2 s
+    longer in a thread). `work` must be a module-level function; what it returns comes back pickled."""
+    context = _context()
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker,
+                               initargs=(context.Lock(), context.RawArray("b", 1), context.Condition(),
+                                         context.RawArray("i", 1), os.getpid()))
+    gc.freeze()  # as in run_chains: the forked process never finalises an object of ours
+    try:
+        future = pool.submit(_run_beside, work, arguments)
+    finally:
+        gc.unfreeze()
+    return Beside(pool, future)
