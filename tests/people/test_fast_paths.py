@@ -138,3 +138,29 @@ def test_no_records_standardise_to_no_records():
 
     empty = standardise(pd.DataFrame({"source": pd.Series([], dtype="str"), "record_id": pd.Series([], dtype="str")}))
     assert len(empty) == 0 and set(COLUMNS) <= set(empty.columns)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_keys_joined_back_by_position_equal_the_join_on_keys(seed):
+    """`assure link` gives each input row its record's result by position; the definition is the join on
+    (source, record_id): rows repeating a key, rows without a record id, spaces around ids, in any order."""
+    from transforms.people.link import OUTPUT, REQUIRED, _joined
+    from transforms.people.standardise import standardise_rows
+
+    rng = random.Random(seed)
+    ids = [rng.choice(["", "  ", None, f" r{rng.randrange(40)} ", f"r{rng.randrange(40)}"]) for _ in range(300)]
+    raw = pd.DataFrame({"source": [rng.choice(["a", "b", "c"]) for _ in ids], "record_id": ids,
+                        "first_name": [rng.choice(["Ann", "Bo", None]) for _ in ids]})
+    order = raw[list(REQUIRED)].astype("str").apply(lambda column: column.str.strip())
+    records, row_of_input = standardise_rows(raw)
+    linked = records[["source", "record_id"]].assign(
+        person_key=[f"P{rng.randrange(30)}" for _ in range(len(records))],
+        match_probability=[rng.choice([1.0, 0.97, np.nan]) for _ in range(len(records))],
+        rule=[rng.choice(["SINGLE", "NHS", None]) for _ in range(len(records))])
+    by_position = _joined(order, records, row_of_input, linked)
+    by_key = order.merge(linked, on=["source", "record_id"], how="left")[OUTPUT]
+    assert (row_of_input < 0).any() and raw["record_id"].duplicated().any(), "the corners were hit"
+    pd.testing.assert_frame_equal(by_position.astype(object), by_key.astype(object))
+    shuffled = linked.sample(frac=1, random_state=seed).reset_index(drop=True)  # not in order: joined on keys
+    pd.testing.assert_frame_equal(_joined(order, records, row_of_input, shuffled).astype(object),
+                                  by_key.astype(object))

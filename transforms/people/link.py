@@ -12,11 +12,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from transforms.people import index
-from transforms.people.standardise import KEY, standardise
+from transforms.people.standardise import KEY, standardise_rows
 
 REQUIRED = ("record_id", "source")
 OUTPUT = ["record_id", "person_key", "match_probability", "source", "rule"]
@@ -48,6 +49,26 @@ def write_table(frame: pd.DataFrame, path: Path | str) -> None:
         frame.to_csv(path, index=False)
 
 
+def _joined(order: pd.DataFrame, records: pd.DataFrame, row_of_input: np.ndarray,
+            linked: pd.DataFrame) -> pd.DataFrame:
+    """Each input row (`order`: its source and record id) with its record's person key, probability and rule.
+
+    The index returns the records in the order they were given (both in key order), so each input row takes its
+    record's result by position; were that order ever different, the rows are joined on their keys instead."""
+    linked = linked[[*KEY, "person_key", "match_probability", "rule"]]
+    same_order = len(linked) == len(records) and all(
+        np.array_equal(linked[c].to_numpy(dtype=object), records[c].to_numpy(dtype=object)) for c in KEY)
+    if not same_order:
+        return order.merge(linked, on=KEY, how="left")[OUTPUT]
+    found = row_of_input >= 0
+    out = order.copy()
+    for column in ("person_key", "match_probability", "rule"):
+        values = linked[column].to_numpy()[np.where(found, row_of_input, 0)]
+        out[column] = pd.Series(values, dtype=linked[column].dtype).where(found) if len(values) else \
+            pd.Series([], dtype=linked[column].dtype)
+    return out[OUTPUT]
+
+
 def link_file(in_path: Path | str, out_path: Path | str, review_path: Path | str | None = None,
               secret: bytes | None = None, memory_limit: str | None = None,
               temp_dir: str | None = None) -> dict:
@@ -55,13 +76,12 @@ def link_file(in_path: Path | str, out_path: Path | str, review_path: Path | str
     started = time.perf_counter()
     raw = read_people(in_path)
     order = raw[list(REQUIRED)].astype("str").apply(lambda column: column.str.strip())
-    records = standardise(raw)
+    records, row_of_input = standardise_rows(raw)
     del raw  # a million rows: let the raw text go before the matcher needs the memory
     pa.default_memory_pool().release_unused()
     result = index.update(records, index.Index(), "link", secret or index.pseudonym_key(),
                           memory_limit=memory_limit, temp_dir=temp_dir)
-    keys = result.records[[*KEY, "person_key", "match_probability", "rule"]]
-    out = order.merge(keys, on=KEY, how="left")[OUTPUT]
+    out = _joined(order, records, row_of_input, result.records)
     write_table(out, out_path)
     if review_path:
         undecided = result.review.drop(columns=["decision", "reason", "decided_by", "decided_at", "period"])

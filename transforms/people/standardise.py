@@ -96,8 +96,9 @@ def standard_address(lines: pd.Series) -> pd.Series:
     return values.per_distinct(lines, lambda v: re.sub(r"[^A-Z0-9]+", " ", str(v).upper()).strip() or None)
 
 
-def _first_row_of_each_key(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows in (source, record_id) order, each key once (its first row), none without a record id.
+def _first_row_of_each_key(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows in (source, record_id) order, each key once (its first row), none without a record id; and for
+    every input row, the position of its key's row in that result (-1 without a record id).
 
     Sorting the raw rows before reading them, not the results after, moves fewer columns; equal keys sit side by
     side once sorted, so their first row is found without hashing a million keys.
@@ -110,7 +111,9 @@ def _first_row_of_each_key(frame: pd.DataFrame) -> pd.DataFrame:
     source, record = (keys[c].take(position).to_numpy() for c in KEY)
     repeated = np.zeros(len(position), dtype=bool)
     repeated[1:] = (source[1:] == source[:-1]) & (record[1:] == record[:-1])
-    return frame.take(rows[position][~repeated]).reset_index(drop=True)
+    row_of_input = np.full(len(frame), -1, dtype=np.int64)
+    row_of_input[rows[position]] = np.cumsum(~repeated) - 1
+    return frame.take(rows[position][~repeated]).reset_index(drop=True), row_of_input
 
 
 def standardise(raw: pd.DataFrame) -> pd.DataFrame:
@@ -119,12 +122,18 @@ def standardise(raw: pd.DataFrame) -> pd.DataFrame:
     Records without a record id are dropped; a record named by several rows (a pupil with several suspensions) is
     kept once, with its first row's details. Rows come out in (source, record_id) order.
     """
+    return standardise_rows(raw)[0]
+
+
+def standardise_rows(raw: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """`standardise(raw)`, and for each row of `raw` the position of its record in the result (-1 for a row
+    without a record id): what joins a result per record back onto the input rows without matching keys as text."""
     frame = raw.copy()
     for column in RAW_COLUMNS:
         if column not in frame:
             frame[column] = pd.NA
     frame["record_id"] = frame["record_id"].astype("str").str.strip().replace("", pd.NA)
-    frame = _first_row_of_each_key(frame)
+    frame, row_of_input = _first_row_of_each_key(frame)
     out = pd.DataFrame({"source": frame["source"].astype("str"), "record_id": frame["record_id"]})
     out["agency"] = frame["agency"].astype("str").fillna(out["source"])
     out["first_name"] = standard_name(frame["first_name"])
@@ -150,4 +159,4 @@ def standardise(raw: pd.DataFrame) -> pd.DataFrame:
     out["agency_ref"] = pnc.where(out["agency"] == "police", out["upn"].where(out["agency"] == "education"))
     if "person_id" in frame:
         out["person_id"] = frame["person_id"].astype("str")
-    return out
+    return out, row_of_input
