@@ -13,6 +13,7 @@ from synthetic.generate import generate
 from tests.feedback.test_libreoffice import to_pdf
 from transforms.dataset.indicators import catalogue
 from transforms.pipeline import run
+from transforms.publish.arg_pack import trend_text
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +33,13 @@ def test_arg_pack_layout_and_libreoffice(published, tmp_path):
     assert header[:4] == ["Indicator", "Breakdown", "Comparator", "Comparator is"]
     assert header[4:9] == ["Q2 2025/26", "Q3 2025/26", "Q4 2025/26", "Q1 2026/27", "Q2 2026/27"]
     assert header[9:14] == ["Trend", "Direction", "RAG", "Notes", "Commentary"]
-    assert not any(header[14:]), "the numbers the sparklines draw sit in hidden columns, without a header"
+    assert not any(header[14:]), "nothing beyond the Commentary column"
     rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[1] is not None]
     csc01 = next(r for r in rows if r[0].startswith("CSC-01"))
     assert csc01[2] == "560.5" and csc01[3] == "England average, 2022"
     # two quarters were run: those two have values, the three before were never computed (blank, not recomputed)
     assert csc01[4:7] == ("", "", "") and all(v not in (None, "", "no data") for v in csc01[7:9]), csc01
+    assert re.fullmatch("[▁▂▃▄▅▆▇█]{2}", csc01[9]), "the trend of the two quarters, as text that prints"
     csc05 = next(r for r in rows if r[0].startswith("CSC-05"))
     assert csc05[2] == "11.0%" and csc05[3] == "West Midlands average, 2022"  # only a regional figure exists
     csc06 = next(r for r in rows if r[0].startswith("CSC-06 "))
@@ -144,3 +146,11 @@ def test_data_quality_report_lists_every_submission(published):
         assert hashlib.sha256(path.read_bytes()).hexdigest()[:12] in text
         assert path.name not in text
     assert "Match review queue" in text and "Rejected rows by agency" in text
+
+
+def test_the_trend_is_a_line_of_blocks_scaled_to_the_rows_own_values():
+    assert trend_text([None, None, None, 593.8, 614.6]) == "▁█"
+    assert trend_text([1, None, 3, 2, 5]) == "▁·▅▃█", "a quarter without a value between two is a dot"
+    assert trend_text([2, 2, 2, 2, 2]) == "▄▄▄▄▄", "a flat line sits in the middle"
+    assert trend_text([None, None, None, None, 5]) == "" and trend_text([None] * 5) == ""
+    assert trend_text([7, 6, 5, 4, 3, 2, 1, 0]) == "█▇▆▅▄▃▂▁"

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
-from xlsxwriter.utility import xl_range
 
 from transforms.dataset import areas, breakdown_label
 from transforms.feedback.neutralise import neutralise
@@ -24,6 +23,25 @@ RAG_FILL = {"RED": "#F4C7C3", "AMBER": "#FCE8B2", "GREEN": "#B7E1CD"}
 # "Comparator" and "Direction" fit their columns whole (LibreOffice breaks a word wider than its column when printing)
 PRINT_WIDTHS = {"indicator": 26, "breakdown": 24, "comparator": 11, "comparator_is": 13, "quarter": 8, "trend": 10,
                 "direction": 9, "rag": 7, "notes": 20, "commentary": 62}
+
+
+BLOCKS = "▁▂▃▄▅▆▇█"  # eight heights, lowest to highest
+
+
+def trend_text(series: list[float | None]) -> str:
+    """The quarters' values as a line of blocks, lowest to highest of the row's own values (as a sparkline scales),
+    oldest first: a quarter without a value between two that have one is `·`; fewer than two values, nothing.
+
+    Text, not a drawn sparkline: LibreOffice printed the ARG pack's sparklines as their markers alone, and text
+    reads the same in every spreadsheet, on screen and on paper."""
+    known = [i for i, v in enumerate(series) if v is not None]
+    if len(known) < 2:
+        return ""
+    values = [series[i] for i in known]
+    low, high = min(values), max(values)
+    steps = len(BLOCKS) - 1
+    heights = {i: steps // 2 if high == low else round((series[i] - low) / (high - low) * steps) for i in known}
+    return "".join(BLOCKS[heights[i]] if i in heights else "·" for i in range(known[0], known[-1] + 1))
 
 
 def _commentary(story: Story | None, indicator_id: str) -> str:
@@ -82,11 +100,11 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
     quarter's commentary and why it moved (`story.gather`).
 
     It prints: landscape A4, one page wide, the header rows repeated on every page, panes frozen below them, text
-    wrapped in its cell (never over the next), each indicator's label and values on one row, a sparkline of the
-    five quarters per row. `with_sources=False` leaves out the Sources sheet (the copy printed for circulation: it
-    lists every submission, for the analyst). A quarter revised since it was published shows its value now with
-    `(r)`; the Notes column says what was published and why it moved, and flags a value whose history is incomplete
-    (`*`)."""
+    wrapped in its cell (never over the next), each indicator's label and values on one row, the five quarters'
+    trend as a line of blocks per row (`trend_text`). `with_sources=False` leaves out the Sources sheet (the copy
+    printed for circulation: it lists every submission, for the analyst). A quarter revised since it was published
+    shows its value now with `(r)`; the Notes column says what was published and why it moved, and flags a value
+    whose history is incomplete (`*`)."""
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True, "font_size": 13})
     head = book.add_format({"bold": True, "bg_color": "#1F3B57", "font_color": "#FFFFFF", "text_wrap": True,
@@ -99,6 +117,9 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
     arrow = book.add_format({**cell, "align": "center", "font_size": 13})
     fills = {rag: book.add_format({**cell, "bg_color": colour}) for rag, colour in RAG_FILL.items()}
     small = book.add_format({"font_size": 10, "italic": True, "text_wrap": True, "valign": "top"})
+    # DejaVu Sans draws the eight block heights in LibreOffice and Excel alike, on screen and printed
+    trend_format = book.add_format({**cell, "font_name": "DejaVu Sans", "font_size": 12, "font_color": "#1F3B57",
+                                    "align": "center"})
 
     sheet = book.add_worksheet("Partnership dataset")
     sheet.write(0, 0, f"Partnership dataset: quarter ending {quarters[-1]} (internal profile, exact counts)", bold)
@@ -106,8 +127,7 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
     columns = ["Indicator", "Breakdown", "Comparator", "Comparator is", *[labels[q] for q in quarters],
                "Trend", "Direction", "RAG", "Notes", "Commentary"]
     first_quarter = 4  # column of the oldest quarter
-    after = first_quarter + len(quarters)  # the trend (sparkline) column
-    hidden = after + 5  # the five quarters again as numbers, hidden: what the sparklines draw
+    after = first_quarter + len(quarters)  # the trend column
     sheet.write_row(2, 0, columns, head)
     sheet.set_row(2, 32)
     sheet.freeze_panes(3, 2)
@@ -116,7 +136,6 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
               PRINT_WIDTHS["direction"], PRINT_WIDTHS["rag"], PRINT_WIDTHS["notes"], PRINT_WIDTHS["commentary"]]
     for column, width in enumerate(widths):
         sheet.set_column(column, column, width)
-    sheet.set_column(hidden, hidden + len(quarters) - 1, 8, None, {"hidden": True})
     # printing: landscape A4, one page wide, as many pages tall as it takes, the header rows on every page
     sheet.set_landscape()
     sheet.set_paper(9)
@@ -160,15 +179,7 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
                                      f"{display(point['published_value'], record['unit'])}")
                     sheet.write_string(row, first_quarter + offset, text, number)
                     series.append(_number(value) if text else None)
-                    if series[-1] is not None:
-                        sheet.write_number(row, hidden + offset, series[-1])
-                if sum(v is not None for v in series) >= 2:
-                    span = xl_range(row, hidden, row, hidden + len(quarters) - 1)
-                    sheet.add_sparkline(row, after, {"range": f"'{sheet.name}'!{span}",
-                                                     "markers": True, "series_color": "#1F3B57",
-                                                     "show_hidden": True, "weight": 1.5})
-                else:
-                    sheet.write_blank(row, after, None, wrap)
+                sheet.write_string(row, after, trend_text(series), trend_format)
                 sheet.write_string(row, after + 1, ARROWS.get(record["direction"], ""), arrow)
                 rag = record["rag"]
                 sheet.write_string(row, after + 2, "no data" if rag == "NO_DATA" else rag.title(),
@@ -190,7 +201,8 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
                       "(r) revised since published. RAG only where the indicator's polarity says which way is better: "
                       "Green as good as the comparator or better, Amber worse by up to 10%, Red worse by more than "
                       "10%. Arrows: change on last quarter (a year-to-date count: on the same quarter last year). "
-                      "Trend: the five quarters.", small)
+                      "Trend: the five quarters, oldest first, from the lowest to the highest of the row's own values "
+                      "(· a quarter without a value).", small)
     sheet.set_row(row + 1, 45)
     sheet.print_area(0, 0, row + 1, len(columns) - 1)
 
