@@ -6,7 +6,9 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
 from synthetic.generate import generate
@@ -154,3 +156,19 @@ def test_the_trend_is_a_line_of_blocks_scaled_to_the_rows_own_values():
     assert trend_text([2, 2, 2, 2, 2]) == "▄▄▄▄▄", "a flat line sits in the middle"
     assert trend_text([None, None, None, None, 5]) == "" and trend_text([None] * 5) == ""
     assert trend_text([7, 6, 5, 4, 3, 2, 1, 0]) == "█▇▆▅▄▃▂▁"
+
+
+def test_records_are_what_to_dict_gives():
+    from transforms.frames import records
+
+    frame = pd.DataFrame({"i": [1, 2], "f": [1.5, float("nan")], "s": pd.Series(["a", None], dtype="str"),
+                          "o": pd.Series([np.int64(3), None], dtype=object), "n": pd.array([1, None], dtype="Int64"),
+                          "b": pd.array([True, None], dtype="boolean"), "t": pd.array(["x", None], dtype="string")})
+    ours, theirs = records(frame), frame.to_dict("records")
+    assert [list(r) for r in ours] == [list(r) for r in theirs]
+    for mine, pandas_own in zip(ours, theirs, strict=True):
+        for name, value in mine.items():
+            other = pandas_own[name]
+            assert type(value) is type(other), (name, value, other)
+            assert value == other or (value != value and other != other) or value is other, (name, value, other)
+    assert records(frame.iloc[:0]) == [] and records(pd.DataFrame(index=[0, 1])) == [{}, {}]

@@ -26,6 +26,7 @@ from transforms import warehouse
 from transforms.dataset.indicators import Indicator, catalogue, comparator_details
 from transforms.dataset.labels import AGENCY_NAMES, breakdown_label, display_value
 from transforms.dataset.periods import due_date, previous_period
+from transforms.frames import records
 
 SCALE = {"percent": 100.0, "rate_per_10000": 10000.0, "count": 1.0}
 SMALL = 10  # a numerator under this is a small number: one or two events move the value a lot
@@ -96,11 +97,11 @@ def split(now: dict | None, before: dict | None, unit: str) -> dict | None:
 
 def movers(indicator: Indicator, now: pd.DataFrame, before: pd.DataFrame) -> list[dict]:
     """The breakdowns (not the headline) whose numerators changed most since `before`, largest change first."""
-    old = {r["breakdown"]: r for r in before.to_dict("records")}
+    old = {r["breakdown"]: r for r in records(before)}
     found = []
     whole = now[now["breakdown"] == ""]
     unit = whole.iloc[0]["unit"] if len(whole) else None
-    for row in now.to_dict("records"):
+    for row in records(now):
         if row["breakdown"] == "" or row["numerator"] is None or pd.isna(row["numerator"]):
             continue
         if unit is not None and row["unit"] != unit:  # another measure of the indicator, not a part of its headline

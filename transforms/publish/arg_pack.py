@@ -13,6 +13,7 @@ import xlsxwriter
 
 from transforms.dataset import areas, breakdown_label
 from transforms.feedback.neutralise import neutralise
+from transforms.frames import records
 from transforms.publish.dashboard import display
 from transforms.publish.story import Story, label_of
 
@@ -145,7 +146,7 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
     sheet.print_area(0, 0, 0, len(columns) - 1)  # widened to the last row below
     sheet.set_header(f"&L&8Partnership dataset, quarter ending {quarters[-1]}&R&8Internal: exact counts")
     sheet.set_footer("&L&8Assurance and Review Group&R&8Page &P of &N")
-    points = {(r["indicator_id"], r["breakdown"], r["quarter"]): r for r in trend.to_dict("records")}
+    points = {(r["indicator_id"], r["breakdown"], r["quarter"]): r for r in records(trend)}
     row = 3
     titles = areas()
     for area in dict.fromkeys(getattr(i, "area", "other") for i in indicators):
@@ -153,8 +154,8 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
         row += 1
         for indicator in [i for i in indicators if getattr(i, "area", "other") == area]:
             rows = current[current["indicator_id"] == indicator.id]
-            records = sorted(rows.to_dict("records"), key=lambda r: r["breakdown"] != "")  # the headline first
-            for position, record in enumerate(records):
+            in_order = sorted(records(rows), key=lambda r: r["breakdown"] != "")  # the headline first
+            for position, record in enumerate(in_order):
                 label = label_of(story, indicator, record["breakdown"])
                 sheet.write_string(row, 0, str(neutralise(f"{indicator.id} {indicator.title}")),
                                    first if position == 0 else wrap)
@@ -238,7 +239,7 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
     sources = book.add_worksheet("Sources")
     # each submission by agency, return, day received and sha256 prefix: never its file name, which may hold anything
     sources.write_row(0, 0, ["Indicator", "Agency", "Return", "Received", "Submission (sha256)"], head)
-    for r, record in enumerate(lineage.to_dict("records"), start=1):
+    for r, record in enumerate(records(lineage), start=1):
         sources.write_row(r, 0, [str(neutralise("" if pd.isna(v) else str(v))) for v in (
             record["indicator_id"], record["agency"], record["return_id"], str(record["received_at"])[:10],
             str(record["sha256"])[:12])])

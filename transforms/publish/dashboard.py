@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from transforms.dataset import areas, display_value
+from transforms.frames import records
 from transforms.publish.charts import line_chart
 from transforms.publish.story import Story, by_indicator, label_of
 from transforms.publish.suppression import SUPPRESSED
@@ -121,13 +122,13 @@ def _notes(indicator, rows: pd.DataFrame, trend: pd.DataFrame, labels: dict[str,
     """Caveats under an indicator: a value's note (history incomplete, no population) and each quarter revised
     since it was published, with what was published."""
     notes = []
-    for row in rows.to_dict("records"):
+    for row in records(rows):
         what = row["breakdown"] or "all"
         if row.get("note") and isinstance(row["note"], str):
             notes.append(f"{what}: {row['note']}")
     if "revised" in trend.columns:
         revised = trend[(trend["indicator_id"] == indicator.id) & (trend["revised"] == 1)]
-        for row in revised.to_dict("records"):
+        for row in records(revised):
             notes.append(f"{row['breakdown'] or 'all'}, {labels.get(row['quarter'], row['quarter'])}: revised since "
                          f"published (published {display(row['published_value'], row['unit'])}, now "
                          f"{display(row['value'], row['unit'])})")
@@ -155,7 +156,7 @@ def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quart
                        lineage: str | None = None, story: Story | None = None, profile: str = "internal") -> str:
     table = ["<table><thead><tr><th>Breakdown</th><th>Value</th><th>Numerator</th><th>Denominator</th>"
              "<th>Comparator</th><th>RAG</th><th>Change</th></tr></thead><tbody>"]
-    for row in rows.to_dict("records"):
+    for row in records(rows):
         value = None if row["rag"] == "NO_DATA" else row["value"]
         comparator = _number_or_none(row.get("comparator"))
         about = comparators.get((indicator.id, row["breakdown"]))
@@ -184,7 +185,7 @@ def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quart
         table.append("<p class='definition'>Comparators: " + "; ".join(
             f"{html.escape(label)}: {html.escape(source)}" for label, source in sources) + "</p>")
     charts = []
-    for row in rows.to_dict("records"):
+    for row in records(rows):
         if row["rag"] == "NO_DATA":
             continue
         series = trend[(trend["indicator_id"] == indicator.id) & (trend["breakdown"] == row["breakdown"])]

@@ -21,6 +21,7 @@ import schemas
 from schemas.file_rules import FILE_RULES
 from transforms import warehouse
 from transforms.dataset import catalogue, period_end
+from transforms.frames import records
 from transforms.ingest import value_map
 from transforms.publish.charts import multi_line_chart
 from transforms.publish.dashboard import STYLE
@@ -236,7 +237,7 @@ def _table(frame: pd.DataFrame, numeric: set[str] = frozenset(), caption: str = 
     shown = [c for c in frame.columns if not c.startswith("_")]
     head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in shown)
     rows = []
-    for record in frame.to_dict("records"):
+    for record in records(frame):
         cells = []
         for c in shown:
             value = record[c]
@@ -258,7 +259,7 @@ def _rejection_section(data: dict) -> str:
     rates, held = data["rates"], data["held"]
     labels = [f"{quarter_label(p)}\n{p}" for p in held]
     agencies = _agencies(rates)
-    cell = {(r["agency"], r["period"]): r for r in rates.to_dict("records")}
+    cell = {(r["agency"], r["period"]): r for r in records(rates)}
     series = [(agency_label(a), [cell[(a, p)]["rate"] if (a, p) in cell else None for p in held]) for a in agencies]
     chart = multi_line_chart(held, series, "percent", "Rejected rows by agency, % of rows read, by quarter",
                              "% of rows read that were rejected", labels)
@@ -280,7 +281,7 @@ def _timeliness_section(data: dict) -> str:
     frame, held = data["timeliness"], data["held"]
     labels = [f"{quarter_label(p)}\n{p}" for p in held]
     agencies = _agencies(frame)
-    cell = {(r["agency"], r["period"]): r for r in frame.to_dict("records")}
+    cell = {(r["agency"], r["period"]): r for r in records(frame)}
     series = [(agency_label(a), [None if (a, p) not in cell or pd.isna(cell[(a, p)]["days"])
                                  else float(cell[(a, p)]["days"]) for p in held]) for a in agencies]
     chart = multi_line_chart(held, series, "days", "Working days late by agency, by quarter",

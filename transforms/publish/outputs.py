@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from transforms import warehouse
 from transforms.dataset.indicators import catalogue, comparator_details
 from transforms.dataset.periods import previous_period
+from transforms.frames import records
 from transforms.publish.arg_pack import write_arg_pack
 from transforms.publish.dashboard import write_dashboard
 from transforms.publish.dq_report import write_dq_report
@@ -120,7 +121,7 @@ def write_csv(frame: pd.DataFrame, period: str, folder: Path) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
-        for row in frame.to_dict("records"):
+        for row in records(frame):
             writer.writerow([_number(row[c]) if c in ("numerator", "denominator", "value", "history_incomplete")
                              else "" if row[c] is None or (not isinstance(row[c], str) and pd.isna(row[c]))
                              else row[c] for c in CSV_COLUMNS])
