@@ -26,6 +26,7 @@ from transforms.handoff import IngestResult, Submission
 from transforms.ingest import refuse, register, survey, validate_submission, value_map
 from transforms.load import crosscheck, load_submission
 from transforms.operations import (
+    Beside,
     WorkerDied,
     beside,
     in_chain_order,
@@ -34,7 +35,6 @@ from transforms.operations import (
     stopwatch,
     writing_turn,
 )
-from transforms.operations.workers import Beside
 from transforms.people import reconcile
 from transforms.publish import publish, release
 

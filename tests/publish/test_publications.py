@@ -159,7 +159,7 @@ def test_the_trend_is_a_line_of_blocks_scaled_to_the_rows_own_values():
 
 
 def test_records_are_what_to_dict_gives():
-    from transforms.frames import records
+    from transforms.dataset import records
 
     frame = pd.DataFrame({"i": [1, 2], "f": [1.5, float("nan")], "s": pd.Series(["a", None], dtype="str"),
                           "o": pd.Series([np.int64(3), None], dtype=object), "n": pd.array([1, None], dtype="Int64"),

@@ -23,10 +23,10 @@ import sqlalchemy as sa
 
 import schemas
 from transforms import warehouse
+from transforms.dataset.frames import records
 from transforms.dataset.indicators import Indicator, catalogue, comparator_details
 from transforms.dataset.labels import AGENCY_NAMES, breakdown_label, display_value
 from transforms.dataset.periods import due_date, previous_period
-from transforms.frames import records
 
 SCALE = {"percent": 100.0, "rate_per_10000": 10000.0, "count": 1.0}
 SMALL = 10  # a numerator under this is a small number: one or two events move the value a lot

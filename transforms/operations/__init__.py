@@ -8,8 +8,8 @@ from transforms.operations.failures import notify_failure
 from transforms.operations.monitor import chase, dataset_late, dataset_publication_due, expected_returns
 from transforms.operations.rerun import NoSuchFile, landed_file
 from transforms.operations.retention import purge
-from transforms.operations.workers import WorkerDied, beside, in_chain_order, run_chains, writing_turn
+from transforms.operations.workers import Beside, WorkerDied, beside, in_chain_order, run_chains, writing_turn
 
-__all__ = ["NoSuchFile", "WorkerDied", "beside", "chase", "dataset_late", "dataset_publication_due",
+__all__ = ["Beside", "NoSuchFile", "WorkerDied", "beside", "chase", "dataset_late", "dataset_publication_due",
            "expected_returns", "in_chain_order", "landed_file", "notify_failure", "purge", "run_chains", "stopwatch",
            "writing_turn"]

@@ -11,9 +11,8 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from transforms.dataset import areas, breakdown_label
+from transforms.dataset import areas, breakdown_label, records
 from transforms.feedback.neutralise import neutralise
-from transforms.frames import records
 from transforms.publish.dashboard import display
 from transforms.publish.story import Story, label_of
 

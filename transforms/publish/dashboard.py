@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from transforms.dataset import areas, display_value
-from transforms.frames import records
+from transforms.dataset import areas, display_value, records
 from transforms.publish.charts import line_chart
 from transforms.publish.story import Story, by_indicator, label_of
 from transforms.publish.suppression import SUPPRESSED

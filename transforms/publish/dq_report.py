@@ -20,8 +20,7 @@ import sqlalchemy as sa
 import schemas
 from schemas.file_rules import FILE_RULES
 from transforms import warehouse
-from transforms.dataset import catalogue, period_end
-from transforms.frames import records
+from transforms.dataset import catalogue, period_end, records
 from transforms.ingest import value_map
 from transforms.publish.charts import multi_line_chart
 from transforms.publish.dashboard import STYLE

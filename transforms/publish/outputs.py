@@ -28,9 +28,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from transforms import warehouse
+from transforms.dataset import records
 from transforms.dataset.indicators import catalogue, comparator_details
 from transforms.dataset.periods import previous_period
-from transforms.frames import records
 from transforms.publish.arg_pack import write_arg_pack
 from transforms.publish.dashboard import write_dashboard
 from transforms.publish.dq_report import write_dq_report
