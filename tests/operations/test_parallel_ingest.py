@@ -158,6 +158,21 @@ def test_a_chains_calls_read_side_by_side_and_do_their_ordered_part_in_order():
     assert b1["left"] < a1["left"], "another chain did not wait for this one"
 
 
+def _ordered_fail_on(label: str) -> str:
+    with in_chain_order():
+        if label == "bad":
+            time.sleep(0.3)  # the later call of the chain is waiting for this one by now
+            raise ValueError("bad item")
+        return label
+
+
+def test_a_call_waiting_for_one_that_fails_does_not_hang_and_the_failure_is_raised():
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="bad item"):
+        run_chains(_ordered_fail_on, [[("bad",), ("later",)], [("x",)]], 2, weights=[[9, 1], [5]])
+    assert time.monotonic() - started < 30
+
+
 def test_calls_are_handed_out_first_calls_first_heaviest_first():
     chains = [[("a1",), ("a2",)], [("b1",)], [("c1",), ("c2",), ("c3",)]]
     order = submission_order(chains, [[1, 50], [7], [3, 2, 1]])
