@@ -5,6 +5,7 @@ behind it), and every route behind the login. The real-browser walk through Airf
 """
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 from urllib.parse import urljoin
@@ -141,6 +142,10 @@ def test_feedback_downloads_are_the_agencys_own_files_and_forms_need_the_pages_t
     page = client.get("workbench/submissions").text
     assert f"Submissions: quarter ending {PERIOD}" in page, "the latest quarter held is the default"
     row = re.search(r"<tr class='return[^']*' data-agency='police' data-return='police_ppn'.*?</tr>", page).group(0)
+    assert "<td>Police<br><small class='code'>police</small></td>" in row, "the agency by name, its id beneath"
+    assert "<td>Public protection notices<br><small class='code'>police_ppn</small></td>" in row
+    late = re.search(r"<li data-agency='csc' data-return='csc_annex_a'>([^<]*)</li>", page)
+    assert late and html.unescape(late.group(1)).startswith("Children's social care: Annex A, "), "late by name"
     href = re.search(r"href='([^']+\.xlsx)'", row).group(1)
     download = client.get(urljoin("http://testserver/", href))
     assert download.content == Path(summary.submissions[0]["feedback"]["xlsx"]).read_bytes()

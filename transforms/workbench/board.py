@@ -11,7 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from transforms import warehouse
-from transforms.dataset import due_date, is_working_day, previous_period
+from transforms.dataset import breakdown_label, due_date, is_working_day, previous_period
 from transforms.feedback import feedback_paths
 from transforms.operations import dataset_publication_due, expected_returns
 
@@ -98,6 +98,13 @@ def _dataset_overdue(url: str, period: str, today: dt.date) -> str | None:
     return f"The partnership dataset for {before} was due by {dataset_publication_due(before)} and is not published."
 
 
+def names(agency: object, return_id: object) -> dict[str, str]:
+    """The agency's name and the return's title as the dashboard and the data-quality report write them (the board
+    shows them, with the ids an analyst types in `assure` commands beside)."""
+    return {"agency_name": breakdown_label(agency) if isinstance(agency, str) and agency else "",
+            "return_title": breakdown_label(return_id) if isinstance(return_id, str) and return_id else ""}
+
+
 def board(url: str, period: str, today: dt.date, out_dir: str | None = None) -> dict:
     """The board of `period` as of `today`: {'period', 'due', 'returns': [...], 'late': [...], 'alarms': [...],
     'extra': [...]} (`extra`: submissions of returns the calendar does not expect, and files no return was recognised
@@ -118,7 +125,8 @@ def board(url: str, period: str, today: dt.date, out_dir: str | None = None) -> 
             status = "LATE" if today > due else "AWAITED"
         else:
             status = "LATE" if received > due else "ON TIME"
-        row = {**expected, "due": due.isoformat(), "received_at": first_read["received_at"] if first_read else None,
+        row = {**expected, **names(expected["agency"], expected["return_id"]), "due": due.isoformat(),
+               "received_at": first_read["received_at"] if first_read else None,
                "days_late": days_late, "status": status, "submission": current,
                "submissions": len(mine), "chain": chains.get(current["submission_id"], {}) if current else {},
                "feedback": _feedback(out_dir, current) if current else {}}
@@ -126,7 +134,8 @@ def board(url: str, period: str, today: dt.date, out_dir: str | None = None) -> 
         if status == "LATE":
             late.append(row)
     expected_keys = {(e["agency"], e["return_id"]) for e in expected_returns(period)}
-    extra = [{**r, "chain": chains.get(r["submission_id"], {}), "feedback": _feedback(out_dir, r)}
+    extra = [{**r, **names(r["agency"], r["return_id"]), "chain": chains.get(r["submission_id"], {}),
+              "feedback": _feedback(out_dir, r)}
              for r in subs.to_dict("records") if (r["agency"], r["return_id"]) not in expected_keys]
     # a return received late is history (the board shows it); one still missing is an alarm
     alarms = [f"{r['agency']} {r['return_id']}: not received, {r['days_late']} working days after the due date "

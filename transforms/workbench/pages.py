@@ -73,8 +73,8 @@ def submissions_page(data: dict, periods: list[str], csrf: str, message: str | N
         else "<p class='ok'>None.</p>") + "</section>")
     late = data["late"]
     body.append("<h2>Late</h2><ul id='late'>" + ("".join(
-        f"<li data-agency='{h(r['agency'])}' data-return='{h(r['return_id'])}'>{h(r['agency'])}: "
-        f"{h(r['return_id'])}, {h(r['days_late'])} working days late</li>" for r in late)
+        f"<li data-agency='{h(r['agency'])}' data-return='{h(r['return_id'])}'>{h(r.get('agency_name') or r['agency'])}"
+        f": {h(r.get('return_title') or r['return_id'])}, {h(r['days_late'])} working days late</li>" for r in late)
         or "<li class='ok'>Nobody.</li>") + "</ul>")
     head = ("<tr><th>Agency</th><th>Return</th><th>Due</th><th>Received</th><th>Working days late</th><th>Status</th>"
             "<th>Rows read</th><th>Accepted</th><th>Rejected</th><th>Queried</th><th>File and reason</th>"
@@ -90,6 +90,13 @@ def submissions_page(data: dict, periods: list[str], csrf: str, message: str | N
                     f"return was recognised.</p><table id='other'><thead>{head}</thead><tbody>{''.join(extra)}"
                     "</tbody></table>")
     return shell(f"Submissions: quarter ending {period}", "submissions", "".join(body), message)
+
+
+def _named(name: str | None, code: str | None) -> str:
+    """A name, with the id the `assure` commands take beneath it in small type (the id alone when it has no name)."""
+    if not name or name == code:
+        return h(code)
+    return f"{h(name)}<br><small class='code'>{h(code)}</small>"
 
 
 def _board_row(row: dict, csrf: str) -> str:
@@ -110,7 +117,8 @@ def _board_row(row: dict, csrf: str) -> str:
     css = " late" if row["status"] == "LATE" else ""
     return (f"<tr class='return{css}' data-agency='{h(row['agency'])}' data-return='{h(row['return_id'])}' "
             f"data-status='{h(row['status'])}' data-submission='{h(sid)}'>"
-            f"<td>{h(row['agency'])}</td><td>{h(row['return_id'])}</td><td class='due'>{h(row['due'])}</td>"
+            f"<td>{_named(row.get('agency_name'), row['agency'])}</td>"
+            f"<td>{_named(row.get('return_title'), row['return_id'])}</td><td class='due'>{h(row['due'])}</td>"
             f"<td class='received'>{h((row.get('received_at') or '')[:16].replace('T', ' '))}"
             f"{'' if row.get('received_at') else '<span class=missing>missing</span>'}</td>"
             f"<td class='days-late num'>{h(row['days_late'])}</td><td class='status'>{h(shown)}</td>"
