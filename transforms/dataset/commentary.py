@@ -99,9 +99,10 @@ def movers(indicator: Indicator, now: pd.DataFrame, before: pd.DataFrame) -> lis
     """The breakdowns (not the headline) whose numerators changed most since `before`, largest change first."""
     old = {r["breakdown"]: r for r in records(before)}
     found = []
-    whole = now[now["breakdown"] == ""]
-    unit = whole.iloc[0]["unit"] if len(whole) else None
-    for row in records(now):
+    rows = records(now)
+    whole = [row for row in rows if row["breakdown"] == ""]
+    unit = whole[0]["unit"] if whole else None
+    for row in rows:
         if row["breakdown"] == "" or row["numerator"] is None or pd.isna(row["numerator"]):
             continue
         if unit is not None and row["unit"] != unit:  # another measure of the indicator, not a part of its headline
@@ -135,12 +136,18 @@ def why_words(indicator: Indicator, parts: dict | None, moved: list[dict]) -> st
 
 
 def headline(rows: pd.DataFrame) -> dict | None:
+    """The indicator's headline row (breakdown ''), else its row with the largest numerator; None without rows."""
     if rows.empty:
         return None
-    whole = rows[rows["breakdown"] == ""]
-    if len(whole):
-        return whole.iloc[0].to_dict()
+    whole = [row for row in records(rows) if row["breakdown"] == ""]
+    if whole:
+        return whole[0]
     return rows.sort_values("numerator", ascending=False, na_position="last").iloc[0].to_dict()
+
+
+def row_of(rows: pd.DataFrame, breakdown: str) -> dict | None:
+    """The first of `rows` with this breakdown, as a record; None when there is none."""
+    return next((row for row in records(rows) if row["breakdown"] == breakdown), None)
 
 
 def caveats(indicator: Indicator, row: dict, submissions: pd.DataFrame, period: str) -> list[str]:
@@ -149,21 +156,21 @@ def caveats(indicator: Indicator, row: dict, submissions: pd.DataFrame, period: 
         said.append("history incomplete: its look-back reaches before the earliest return held, so it may be low")
     tables = {t.table_id: t for t in schemas.TABLES}
     due = due_date(period).isoformat()
+    received = records(submissions)
     for source in indicator.sources:
         contract = tables.get(source)
         if contract is None:
             continue
         agency = AGENCY_NAMES.get(contract.agency, contract.agency)
-        mine = submissions[(submissions["agency"] == contract.agency) & (submissions["return_id"] ==
-                                                                        contract.return_id)]
-        if mine.empty:
+        mine = [r for r in received if r["agency"] == contract.agency and r["return_id"] == contract.return_id]
+        if not mine:
             said.append(f"no {contract.title.lower()} return from {agency} this quarter")
             continue
-        latest = mine.iloc[-1]
+        latest = mine[-1]
         read, rejected = latest["rows_read"] or 0, latest["rows_rejected"] or 0
         if read and rejected / read > REJECTED_SHARE:
             said.append(f"{agency}'s {contract.title.lower()} return had {rejected / read:.0%} of its rows rejected")
-        if str(mine.iloc[0]["received_at"])[:10] > due:
+        if str(mine[0]["received_at"])[:10] > due:
             late.append(agency)
     if late:
         said.append(f"returns received after the due date ({due}) from {', '.join(dict.fromkeys(late))}")
@@ -186,11 +193,7 @@ def draft(indicator: Indicator, now: pd.DataFrame, last_quarter: pd.DataFrame, l
             row.get("denominator"):
         sentence += f" ({_count(row['numerator'])} of {_count(row['denominator'])})"
 
-    def same(frame: pd.DataFrame) -> dict | None:
-        match = frame[frame["breakdown"] == row["breakdown"]]
-        return match.iloc[0].to_dict() if len(match) else None
-
-    before, year_ago = same(last_quarter), same(last_year)
+    before, year_ago = row_of(last_quarter, row["breakdown"]), row_of(last_year, row["breakdown"])
     changes = []
     if indicator.window != "FYTD":  # a year-to-date count always falls in Q1: only last year's is a fair comparison
         changes.append(change_words(value, before["value"] if before else None, unit, "last quarter"))
@@ -289,4 +292,4 @@ def final(url: str, period: str) -> dict[str, dict]:
 
 
 __all__ = ["caveats", "change_words", "comparator_words", "draft", "drafts", "edit", "final", "headline", "movers",
-           "split", "submissions_of", "values_of", "why_words", "write_drafts"]
+           "row_of", "split", "submissions_of", "values_of", "why_words", "write_drafts"]

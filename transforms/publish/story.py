@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from transforms import warehouse
-from transforms.dataset import breakdown_label, catalogue, commentary, previous_period
+from transforms.dataset import breakdown_label, catalogue, commentary, previous_period, records
 
 MOVERS_SHOWN = 5
 
@@ -81,10 +81,9 @@ def gather(period: str, url: str) -> Story:
         if top is None or top.get("rag") == "NO_DATA":
             continue
         heads[indicator_id] = top
-        before = mine[(mine["period"] == last_quarter) & (mine["breakdown"] == top["breakdown"])]
-        parts = commentary.split(top, before.iloc[0].to_dict() if len(before) else None, top["unit"])
-        why = commentary.why_words(indicator, parts, commentary.movers(indicator, now,
-                                                                        mine[mine["period"] == last_quarter]))
+        previous = mine[mine["period"] == last_quarter]
+        parts = commentary.split(top, commentary.row_of(previous, top["breakdown"]), top["unit"])
+        why = commentary.why_words(indicator, parts, commentary.movers(indicator, now, previous))
         if why and indicator.window != "FYTD":
             story.why[indicator_id] = why
         story.caveats[indicator_id] = commentary.caveats(indicator, top, submissions, period)
@@ -97,10 +96,10 @@ def gather(period: str, url: str) -> Story:
         for i, top in heads.items():
             if indicators[i].window == "FYTD" and not fytd_too:
                 continue  # a year-to-date count always falls in Q1: only last year's is a fair comparison
-            mine = of(i)
-            match = mine[(mine["period"] == back_to) & (mine["breakdown"] == top["breakdown"])]
-            if len(match):
-                found[i] = match.iloc[0].to_dict()
+            match = next((r for r in records(of(i)) if r["period"] == back_to and r["breakdown"] == top["breakdown"]),
+                         None)
+            if match is not None:
+                found[i] = match
         return found
 
     story.movers_quarter = _movers(rows, held(last_quarter, False))
