@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 import schemas
 from transforms import warehouse
-from transforms.dataset.frames import records
+from transforms.dataset.frames import by_indicator, records
 from transforms.dataset.indicators import Indicator, catalogue, comparator_details
 from transforms.dataset.labels import AGENCY_NAMES, breakdown_label, display_value
 from transforms.dataset.periods import due_date, previous_period
@@ -239,9 +239,9 @@ def drafts(conn: sa.Connection, period: str) -> dict[str, str]:
     values = values_of(conn, [period, last_quarter, last_year])
     submissions = submissions_of(conn, period)
     compared = comparator_details(int(period[:4]))
-    out = {}
+    out, of = {}, by_indicator(values)
     for indicator in catalogue():
-        mine = values[values["indicator_id"] == indicator.id]
+        mine = of(indicator.id)
         now = mine[mine["period"] == period]
         top = headline(now)
         about = compared.get((indicator.id, top["breakdown"])) if top else None

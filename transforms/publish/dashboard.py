@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from transforms.dataset import areas, display_value, records
+from transforms.dataset import areas, by_indicator, display_value, records
 from transforms.publish.charts import line_chart
-from transforms.publish.story import Story, by_indicator, label_of
+from transforms.publish.story import Story, label_of
 from transforms.publish.suppression import SUPPRESSED
 
 RAG_COLOURS = {"RED": "#b3261e", "AMBER": "#a15c00", "GREEN": "#2e7d32"}

@@ -4,13 +4,12 @@ behind each indicator. Read once per publication from the warehouse; the dashboa
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from transforms import warehouse
-from transforms.dataset import breakdown_label, catalogue, commentary, previous_period, records
+from transforms.dataset import breakdown_label, by_indicator, catalogue, commentary, previous_period, records
 
 MOVERS_SHOWN = 5
 
@@ -52,13 +51,6 @@ def _movers(rows: list[dict], before: dict[str, dict]) -> list[dict]:
     moved.sort(key=lambda m: (-(abs(m["relative"]) if m["relative"] is not None else float("inf")),
                               m["indicator_id"]))
     return moved[:MOVERS_SHOWN]
-
-
-def by_indicator(frame: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
-    """A lookup of one indicator's rows, in the frame's order (none: an empty frame). The frame is split once, so
-    each lookup filters only that indicator's rows, not every row again."""
-    groups = dict(tuple(frame.groupby("indicator_id", sort=False))) if len(frame) else {}
-    return lambda indicator_id: groups.get(indicator_id, frame.iloc[0:0])
 
 
 def gather(period: str, url: str) -> Story:
@@ -107,4 +99,4 @@ def gather(period: str, url: str) -> Story:
     return story
 
 
-__all__ = ["Story", "by_indicator", "gather", "label_of"]
+__all__ = ["Story", "gather", "label_of"]
