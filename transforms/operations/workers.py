@@ -145,22 +145,11 @@ def run_chains(work: Callable[..., Any], chains: Sequence[Sequence[tuple]], proc
             if finished:
                 finished(index, results[index])
         return results  # type: ignore[return-value]
-    context = _context()
-    started, done = context.RawArray("b", len(chains)), context.RawArray("i", len(chains))
     collected: list[list] = [[None] * len(chain) for chain in chains]
     remaining = [len(chain) for chain in chains]
-    pool = ProcessPoolExecutor(min(processes, sum(map(len, chains))), mp_context=context,
-                               initializer=_start_worker,
-                               initargs=(context.Lock(), started, context.Condition(), done, os.getpid()))
-    # The workers are forked at the first submission. Everything this process holds then is frozen out of the
-    # collector, so a worker never finalises an object of ours (a database connection, a DuckDB instance whose
-    # threads it does not have): it only ever collects what it made itself.
-    gc.freeze()
-    try:
-        pending = {pool.submit(_run_call, work, chains[c][position], c, position): (c, position)
-                   for c, position in submission_order(chains, weights)}
-    finally:
-        gc.unfreeze()
+    pool, started = _pool(min(processes, sum(map(len, chains))), len(chains))
+    pending = _submit(pool, [(work, chains[c][position], c, position)
+                             for c, position in submission_order(chains, weights)])
     try:
         while pending:
             ready, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -184,6 +173,30 @@ def run_chains(work: Callable[..., Any], chains: Sequence[Sequence[tuple]], proc
     return results  # type: ignore[return-value]
 
 
+def _pool(workers: int, chains: int) -> tuple[ProcessPoolExecutor, Any]:
+    """A pool of `workers` forked processes sharing the writers' turn and the order of `chains` chains; and the
+    shared flags saying which chains a worker has started."""
+    context = _context()
+    started = context.RawArray("b", chains)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                               initargs=(context.Lock(), started, context.Condition(), context.RawArray("i", chains),
+                                         os.getpid()))
+    return pool, started
+
+
+def _submit(pool: ProcessPoolExecutor, calls: list[tuple]) -> dict:
+    """Hand `_run_call(*call)` for each call to the pool; future -> (chain, position).
+
+    The workers are forked at the first submission. Everything this process holds then is frozen out of the
+    collector, so a worker never finalises an object of ours (a database connection, a DuckDB instance whose
+    threads it does not have): it only ever collects what it made itself."""
+    gc.freeze()
+    try:
+        return {pool.submit(_run_call, *call): (call[2], call[3]) for call in calls}
+    finally:
+        gc.unfreeze()
+
+
 class Beside:
     """A call running in a forked process (`beside`) while this process goes on with its own work."""
 
@@ -202,23 +215,12 @@ class Beside:
         return value
 
 
-def _run_beside(work: Callable[..., Any], arguments: tuple) -> tuple[Any, dict]:
-    stopwatch.reset()
-    return work(*arguments), stopwatch.measurements()
-
-
 def beside(work: Callable[..., Any], *arguments: Any) -> Beside:
     """Start `work(*arguments)` in a forked process and return at once: a stage whose work is mostly Python runs
     there on a core of its own, where a thread beside the next stage would take turns with it for Python's lock
     (the checks across returns beside reconciliation: a borough's 0.19 s of checks made reconciliation 0.2 s
-    longer in a thread). `work` must be a module-level function; what it returns comes back pickled."""
-    context = _context()
-    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker,
-                               initargs=(context.Lock(), context.RawArray("b", 1), context.Condition(),
-                                         context.RawArray("i", 1), os.getpid()))
-    gc.freeze()  # as in run_chains: the forked process never finalises an object of ours
-    try:
-        future = pool.submit(_run_beside, work, arguments)
-    finally:
-        gc.unfreeze()
+    longer in a thread). It is a chain of one call; `work` must be a module-level function, and what it returns
+    comes back pickled."""
+    pool, _ = _pool(1, 1)
+    (future,) = _submit(pool, [(work, arguments, 0, 0)])
     return Beside(pool, future)
