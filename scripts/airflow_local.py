@@ -69,6 +69,7 @@ def main() -> int:
     password = prepare(home)
     env = {**os.environ, **airflow_env(home, args.port, Path(args.out).resolve(), Path(args.landing).resolve())}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # standalone runs `airflow`
+    env["PYTHONUNBUFFERED"] = "1"  # each line as it happens, also when the output goes to a file someone follows
     print(f"Airflow UI: http://127.0.0.1:{args.port}  (user admin, password {password}; stored in "
           f"{home / 'passwords.json'})")
     print(f"Partnership dashboard inside Airflow: http://127.0.0.1:{args.port}/assure/dashboard/index.html")

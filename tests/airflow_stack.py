@@ -11,7 +11,8 @@ import urllib.request
 
 from scripts.airflow_celery import free_port
 
-__all__ = ["answer_and_wait", "call", "dag_runs", "free_port", "sign_in", "task_instances", "trigger", "unpause"]
+__all__ = ["answer_and_wait", "call", "dag_runs", "executor_reported", "free_port", "sign_in", "task_instances",
+           "trigger", "unpause"]
 
 
 def call(url: str, method: str = "GET", body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
@@ -70,6 +71,16 @@ def task_instances(base: str, token: str, dag_id: str, run_id: str) -> list[dict
         instances += body["task_instances"]
         if not body["task_instances"] or len(instances) >= body["total_entries"]:
             return instances
+
+
+def executor_reported(log: str, dag_id: str, task_id: str, run_id: str, try_number: int) -> bool:
+    """True once the scheduler's log (`log`, its text) says it has processed the executor's report that the process
+    of `task_id`'s try `try_number` in `run_id` ended. For a question (`approve_release` parked in `awaiting_input`),
+    answering before then is what Airflow 3.3.2 loses: the late report removes the resumed try from the executor's
+    running set (both tries share one key), the scheduler finds that try queued, and fails it."""
+    key = (f"TaskInstanceKey(dag_id='{dag_id}', task_id='{task_id}', run_id='{run_id}', try_number={try_number}, "
+           "map_index=-1)")
+    return any("Received executor event with state" in line and key in line for line in log.splitlines())
 
 
 def answer_and_wait(base: str, token: str, dag_id: str, run_id: str, timeout: float,
