@@ -69,6 +69,18 @@ def test_why_it_moved_names_the_breakdowns_that_changed_most():
     assert said == "Why it moved: largest changes: Child concern +9, Missing -4."
 
 
+def test_the_headline_is_the_whole_row_else_the_largest_numerator_first_of_equals():
+    whole = frame([["MISSING", 40, None, 40, "count"], ["", 30, None, 30, "count"], ["", 1, None, 1, "count"]])
+    assert commentary.headline(whole)["numerator"] == 30  # the first row of the whole, not the largest
+    parts = [["ONLINE_HARM", None, None, None, "count"], ["MISSING", 8, None, 8, "count"],
+             ["CHILD_CONCERN", 11, None, 11, "count"], ["EXPLOITATION", 11, None, 11, "count"]]
+    assert commentary.headline(frame(parts))["breakdown"] == "CHILD_CONCERN"  # missing last, first of equals
+    assert commentary.headline(frame(parts).to_dict("records")) == commentary.headline(frame(parts))  # records too
+    assert commentary.headline(frame([["MISSING", None, None, None, "count"], ["OTHER", None, None, None, "count"]])
+                               )["breakdown"] == "MISSING"  # no numerator at all: the first row
+    assert commentary.headline(frame([])) is None and commentary.headline([]) is None
+
+
 def test_no_breakdown_is_published_as_a_raw_code():
     cases = {("FD-03", "ADVICE_INFORMATION"): "Advice and information", ("FD-01", "LA_SERVICES"): "LA services",
              ("LADO-02", "types_with_none"): "Referrer types with no contacts", ("CSC-04", "NEG"): "Neglect",

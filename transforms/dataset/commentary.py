@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 import schemas
 from transforms import warehouse
-from transforms.dataset.frames import by_indicator, records
+from transforms.dataset.frames import grouped, records
 from transforms.dataset.indicators import Indicator, catalogue, comparator_details
 from transforms.dataset.labels import AGENCY_NAMES, breakdown_label, display_value
 from transforms.dataset.periods import due_date, previous_period
@@ -33,6 +33,16 @@ SMALL = 10  # a numerator under this is a small number: one or two events move t
 REJECTED_SHARE = 0.10  # a return with more of its rows rejected than this is a caveat
 IN_LINE = 0.02  # within 2% of the comparator (relative) is "in line with" it
 MOVERS = 3  # breakdowns named in "why it moved"
+
+Rows = pd.DataFrame | list[dict]  # an indicator's rows of fct_indicator_value: a frame, or its records
+
+
+def _rows(rows: Rows) -> list[dict]:
+    return rows if isinstance(rows, list) else records(rows)
+
+
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value))
 
 
 def _number(value: float | None, unit: str) -> str:
@@ -95,11 +105,11 @@ def split(now: dict | None, before: dict | None, unit: str) -> dict | None:
             "numerator_change": n1 - n0, "denominator_change": d1 - d0}
 
 
-def movers(indicator: Indicator, now: pd.DataFrame, before: pd.DataFrame) -> list[dict]:
+def movers(indicator: Indicator, now: Rows, before: Rows) -> list[dict]:
     """The breakdowns (not the headline) whose numerators changed most since `before`, largest change first."""
-    old = {r["breakdown"]: r for r in records(before)}
+    old = {r["breakdown"]: r for r in _rows(before)}
     found = []
-    rows = records(now)
+    rows = _rows(now)
     whole = [row for row in rows if row["breakdown"] == ""]
     unit = whole[0]["unit"] if whole else None
     for row in rows:
@@ -135,28 +145,29 @@ def why_words(indicator: Indicator, parts: dict | None, moved: list[dict]) -> st
     return ("Why it moved: " + "; ".join(said) + ".") if said else None
 
 
-def headline(rows: pd.DataFrame) -> dict | None:
-    """The indicator's headline row (breakdown ''), else its row with the largest numerator; None without rows."""
-    if rows.empty:
-        return None
-    whole = [row for row in records(rows) if row["breakdown"] == ""]
-    if whole:
-        return whole[0]
-    return rows.sort_values("numerator", ascending=False, na_position="last").iloc[0].to_dict()
+def headline(rows: Rows) -> dict | None:
+    """The indicator's headline row (breakdown ''), else its row with the largest numerator (the first of equals;
+    rows without one come last); None without rows."""
+    rows = _rows(rows)
+    whole = next((row for row in rows if row["breakdown"] == ""), None)
+    if whole is not None or not rows:
+        return whole
+    counted = [row for row in rows if not _missing(row["numerator"])]
+    return max(counted, key=lambda row: row["numerator"]) if counted else rows[0]  # max keeps the first of equals
 
 
-def row_of(rows: pd.DataFrame, breakdown: str) -> dict | None:
+def row_of(rows: Rows, breakdown: str) -> dict | None:
     """The first of `rows` with this breakdown, as a record; None when there is none."""
-    return next((row for row in records(rows) if row["breakdown"] == breakdown), None)
+    return next((row for row in _rows(rows) if row["breakdown"] == breakdown), None)
 
 
-def caveats(indicator: Indicator, row: dict, submissions: pd.DataFrame, period: str) -> list[str]:
+def caveats(indicator: Indicator, row: dict, submissions: Rows, period: str) -> list[str]:
     said, late = [], []
     if row.get("history_incomplete") == 1:
         said.append("history incomplete: its look-back reaches before the earliest return held, so it may be low")
     tables = {t.table_id: t for t in schemas.TABLES}
     due = due_date(period).isoformat()
-    received = records(submissions)
+    received = _rows(submissions)
     for source in indicator.sources:
         contract = tables.get(source)
         if contract is None:
@@ -177,8 +188,8 @@ def caveats(indicator: Indicator, row: dict, submissions: pd.DataFrame, period: 
     return list(dict.fromkeys(said))
 
 
-def draft(indicator: Indicator, now: pd.DataFrame, last_quarter: pd.DataFrame, last_year: pd.DataFrame, about,
-          submissions: pd.DataFrame, period: str) -> str:
+def draft(indicator: Indicator, now: Rows, last_quarter: Rows, last_year: Rows, about, submissions: Rows,
+          period: str) -> str:
     """The draft commentary of one indicator for `period` from its rows now, last quarter and the same quarter last
     year (fct_indicator_value rows), its comparator (or None) and the period's submissions."""
     row = headline(now)
@@ -236,17 +247,16 @@ def submissions_of(conn: sa.Connection, period: str) -> pd.DataFrame:
 def drafts(conn: sa.Connection, period: str) -> dict[str, str]:
     """indicator id -> the draft commentary for `period`, from the values held in the warehouse."""
     last_quarter, last_year = previous_period(period), previous_period(period, 4)
-    values = values_of(conn, [period, last_quarter, last_year])
-    submissions = submissions_of(conn, period)
+    rows = grouped(values_of(conn, [period, last_quarter, last_year]), "indicator_id", "period")
+    submissions = records(submissions_of(conn, period))
     compared = comparator_details(int(period[:4]))
-    out, of = {}, by_indicator(values)
+    out = {}
     for indicator in catalogue():
-        mine = of(indicator.id)
-        now = mine[mine["period"] == period]
+        now = rows.get((indicator.id, period), [])
         top = headline(now)
         about = compared.get((indicator.id, top["breakdown"])) if top else None
-        out[indicator.id] = draft(indicator, now, mine[mine["period"] == last_quarter],
-                                  mine[mine["period"] == last_year], about, submissions, period)
+        out[indicator.id] = draft(indicator, now, rows.get((indicator.id, last_quarter), []),
+                                  rows.get((indicator.id, last_year), []), about, submissions, period)
     return out
 
 

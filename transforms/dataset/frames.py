@@ -31,3 +31,12 @@ def by_indicator(frame: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
     each lookup filters only that indicator's rows, not every row again."""
     groups = dict(tuple(frame.groupby("indicator_id", sort=False))) if len(frame) else {}
     return lambda indicator_id: groups.get(indicator_id, frame.iloc[0:0])
+
+
+def grouped(frame: pd.DataFrame, *keys: str) -> dict[tuple, list[dict]]:
+    """`records(frame)` grouped by the values of the columns `keys`, each group in the frame's order. Converted once,
+    the groups are then read as plain dicts: filtering a small frame costs pandas far more than the rows it holds."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in records(frame):
+        groups.setdefault(tuple(row[key] for key in keys), []).append(row)
+    return groups

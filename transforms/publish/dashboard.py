@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from transforms.dataset import areas, by_indicator, display_value, records
+from transforms.dataset import areas, display_value, grouped
 from transforms.publish.charts import line_chart
 from transforms.publish.story import Story, label_of
 from transforms.publish.suppression import SUPPRESSED
@@ -117,17 +117,16 @@ def _number_or_none(value: object) -> float | None:
     return None if value is None or isinstance(value, str) or pd.isna(value) else float(value)
 
 
-def _notes(indicator, rows: pd.DataFrame, trend: pd.DataFrame, labels: dict[str, str]) -> list[str]:
-    """Caveats under an indicator: a value's note (history incomplete, no population) and each quarter revised
-    since it was published, with what was published."""
+def _notes(rows: list[dict], trend: list[dict], labels: dict[str, str]) -> list[str]:
+    """Caveats under an indicator (its rows and its trend's, as records): a value's note (history incomplete, no
+    population) and each quarter revised since it was published, with what was published."""
     notes = []
-    for row in records(rows):
+    for row in rows:
         what = row["breakdown"] or "all"
         if row.get("note") and isinstance(row["note"], str):
             notes.append(f"{what}: {row['note']}")
-    if "revised" in trend.columns:
-        revised = trend[(trend["indicator_id"] == indicator.id) & (trend["revised"] == 1)]
-        for row in records(revised):
+    for row in trend:
+        if row.get("revised") == 1:
             notes.append(f"{row['breakdown'] or 'all'}, {labels.get(row['quarter'], row['quarter'])}: revised since "
                          f"published (published {display(row['published_value'], row['unit'])}, now "
                          f"{display(row['value'], row['unit'])})")
@@ -150,12 +149,13 @@ def _words(indicator, story: Story | None, profile: str) -> str:
     return "".join(parts)
 
 
-def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quarters: list[str],
+def _indicator_section(indicator, rows: list[dict], trend: list[dict], quarters: list[str],
                        labels: dict[str, str], comparators: dict[tuple[str, str], object],
                        lineage: str | None = None, story: Story | None = None, profile: str = "internal") -> str:
+    """One indicator's section from its rows of the quarter and of its trend (records, in the frames' order)."""
     table = ["<table><thead><tr><th>Breakdown</th><th>Value</th><th>Numerator</th><th>Denominator</th>"
              "<th>Comparator</th><th>RAG</th><th>Change</th></tr></thead><tbody>"]
-    for row in records(rows):
+    for row in rows:
         value = None if row["rag"] == "NO_DATA" else row["value"]
         comparator = _number_or_none(row.get("comparator"))
         about = comparators.get((indicator.id, row["breakdown"]))
@@ -176,7 +176,7 @@ def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quart
             f"</td><td class='num'>{cell}</td>"
             f"<td>{_rag(row['rag'])}</td><td>{arrow(row['direction'], polarity, value)}</td></tr>")
     table.append("</tbody></table>")
-    notes = _notes(indicator, rows, trend, labels)
+    notes = _notes(rows, trend, labels)
     if notes:
         table.append("<ul class='notes'>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>")
     sources = sorted({(c.label, c.source) for (i, _), c in comparators.items() if i == indicator.id})
@@ -184,11 +184,10 @@ def _indicator_section(indicator, rows: pd.DataFrame, trend: pd.DataFrame, quart
         table.append("<p class='definition'>Comparators: " + "; ".join(
             f"{html.escape(label)}: {html.escape(source)}" for label, source in sources) + "</p>")
     charts = []
-    for row in records(rows):
+    for row in rows:
         if row["rag"] == "NO_DATA":
             continue
-        series = trend[(trend["indicator_id"] == indicator.id) & (trend["breakdown"] == row["breakdown"])]
-        by_quarter = dict(zip(series["quarter"], series["value"], strict=True))
+        by_quarter = {point["quarter"]: point["value"] for point in trend if point["breakdown"] == row["breakdown"]}
         points = [(labels.get(q, q), _number_or_none(by_quarter.get(q))) for q in quarters]
         comparator = _number_or_none(row.get("comparator"))
         name = label_of(story, indicator, row["breakdown"])
@@ -273,9 +272,9 @@ def write_dashboard(current: pd.DataFrame, trend: pd.DataFrame, indicators: list
     shown = [a for a in titles if a in by_area] + sorted(a for a in by_area if a not in titles)
     pages = {a: titles.get(a, a) for a in shown}
     written = []
-    current_of, trend_of = by_indicator(current), by_indicator(trend)
+    current_of, trend_of = grouped(current, "indicator_id"), grouped(trend, "indicator_id")
     for area, name in pages.items():
-        sections = [_indicator_section(i, current_of(i.id), trend_of(i.id), quarters, labels,
+        sections = [_indicator_section(i, current_of.get((i.id,), []), trend_of.get((i.id,), []), quarters, labels,
                                        comparators or {},
                                        f"../workbench/indicators/{i.id}?period={period}" if profile == "internal"
                                        else None, story, profile)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from transforms import warehouse
-from transforms.dataset import breakdown_label, by_indicator, catalogue, commentary, previous_period, records
+from transforms.dataset import breakdown_label, catalogue, commentary, grouped, previous_period, records
 
 MOVERS_SHOWN = 5
 
@@ -65,20 +65,20 @@ def gather(period: str, url: str) -> Story:
         labels = conn.execute(warehouse.dim_breakdown_label.select()).all()
     story.labels = {(i, b): label for i, b, label in labels}
     heads = {}
-    of = by_indicator(values)
+    rows_of = grouped(values, "indicator_id", "period")
+    received = records(submissions)
     for indicator_id, indicator in indicators.items():
-        mine = of(indicator_id)
-        now = mine[mine["period"] == period]
+        now = rows_of.get((indicator_id, period), [])
         top = commentary.headline(now)
         if top is None or top.get("rag") == "NO_DATA":
             continue
         heads[indicator_id] = top
-        previous = mine[mine["period"] == last_quarter]
+        previous = rows_of.get((indicator_id, last_quarter), [])
         parts = commentary.split(top, commentary.row_of(previous, top["breakdown"]), top["unit"])
         why = commentary.why_words(indicator, parts, commentary.movers(indicator, now, previous))
         if why and indicator.window != "FYTD":
             story.why[indicator_id] = why
-        story.caveats[indicator_id] = commentary.caveats(indicator, top, submissions, period)
+        story.caveats[indicator_id] = commentary.caveats(indicator, top, received, period)
         if top.get("rag") == "RED" and indicator.rated:
             story.reds.append({**top, "title": indicator.title, "area": indicator.area})
     rows = [{**top, "title": indicators[i].title, "area": indicators[i].area} for i, top in heads.items()]
@@ -88,8 +88,7 @@ def gather(period: str, url: str) -> Story:
         for i, top in heads.items():
             if indicators[i].window == "FYTD" and not fytd_too:
                 continue  # a year-to-date count always falls in Q1: only last year's is a fair comparison
-            match = next((r for r in records(of(i)) if r["period"] == back_to and r["breakdown"] == top["breakdown"]),
-                         None)
+            match = commentary.row_of(rows_of.get((i, back_to), []), top["breakdown"])
             if match is not None:
                 found[i] = match
         return found
