@@ -2,7 +2,7 @@
 quarters and their windows, and the computation of every indicator for a period into `fct_indicator_value`.
 """
 
-from transforms.dataset.frames import by_indicator, grouped, records
+from transforms.dataset.frames import grouped, records
 from transforms.dataset.indicators import (
     REGISTRY,
     areas,
@@ -23,7 +23,7 @@ from transforms.dataset.periods import (
 )
 from transforms.dataset.population import read_ons, write_reference
 
-__all__ = ["REGISTRY", "areas", "breakdown_label", "by_indicator", "catalogue", "catalogue_markdown", "commentary",
+__all__ = ["REGISTRY", "areas", "breakdown_label", "catalogue", "catalogue_markdown", "commentary",
            "comparator_details", "compute_indicators", "display_value", "due_date", "grouped", "is_working_day",
            "parse_period", "period_end", "previous_period", "read_ons", "records", "reporting_period",
            "shift_months", "write_reference"]

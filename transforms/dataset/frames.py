@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 
@@ -24,13 +22,6 @@ def records(frame: pd.DataFrame) -> list[dict]:
         columns.append(values)
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)] if names else \
         [{} for _ in range(len(frame))]
-
-
-def by_indicator(frame: pd.DataFrame) -> Callable[[str], pd.DataFrame]:
-    """A lookup of one indicator's rows, in the frame's order (none: an empty frame). The frame is split once, so
-    each lookup filters only that indicator's rows, not every row again."""
-    groups = dict(tuple(frame.groupby("indicator_id", sort=False))) if len(frame) else {}
-    return lambda indicator_id: groups.get(indicator_id, frame.iloc[0:0])
 
 
 def grouped(frame: pd.DataFrame, *keys: str) -> dict[tuple, list[dict]]:
