@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from transforms.dataset import areas, breakdown_label, records
+from transforms.dataset import areas, breakdown_label, grouped, records
 from transforms.feedback.neutralise import neutralise
 from transforms.publish.dashboard import display
 from transforms.publish.story import Story, label_of
@@ -146,14 +146,14 @@ def write_arg_pack(path: Path, current: pd.DataFrame, trend: pd.DataFrame, indic
     sheet.set_header(f"&L&8Partnership dataset, quarter ending {quarters[-1]}&R&8Internal: exact counts")
     sheet.set_footer("&L&8Assurance and Review Group&R&8Page &P of &N")
     points = {(r["indicator_id"], r["breakdown"], r["quarter"]): r for r in records(trend)}
+    rows_of = grouped(current, "indicator_id")
     row = 3
     titles = areas()
     for area in dict.fromkeys(getattr(i, "area", "other") for i in indicators):
         sheet.merge_range(row, 0, row, len(columns) - 1, titles.get(area, area), area_format)
         row += 1
         for indicator in [i for i in indicators if getattr(i, "area", "other") == area]:
-            rows = current[current["indicator_id"] == indicator.id]
-            in_order = sorted(records(rows), key=lambda r: r["breakdown"] != "")  # the headline first
+            in_order = sorted(rows_of.get((indicator.id,), []), key=lambda r: r["breakdown"] != "")  # headline first
             for position, record in enumerate(in_order):
                 label = label_of(story, indicator, record["breakdown"])
                 sheet.write_string(row, 0, str(neutralise(f"{indicator.id} {indicator.title}")),
