@@ -16,15 +16,20 @@ from transforms.operations import stopwatch
 
 
 def main(argv: list[str]) -> int:
-    """Run `assure` with `argv`; write the measurements to ASSURE_BENCH_STEPS; return its exit code."""
+    """Run `assure` with `argv` as its console script does; write the measurements to ASSURE_BENCH_STEPS; return its
+    exit code."""
     stopwatch.track_memory()
     from transforms.cli import main as assure
+    from transforms.cli import without_teardown
 
+    finish = without_teardown()  # as `cli.console` does
     try:
-        return assure(argv)
+        code = assure(argv)
     finally:
         with open(os.environ["ASSURE_BENCH_STEPS"], "w") as handle:
             json.dump({name: vars(step) for name, step in stopwatch.measurements().items()}, handle)
+    finish(code)
+    return code
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """The `assure` command: the development commands plug in from `synthetic/`, and their absence (a deployment
 without it) leaves the product's commands working."""
 
+import subprocess
+import sys
 from importlib.metadata import EntryPoint
 
 from transforms import cli
@@ -31,3 +33,47 @@ def test_the_indicator_definitions_page_is_current(capsys):
     page = capsys.readouterr().out
     assert "| CSC-06D | Second or subsequent child protection plans (DfE) | DfE |" in page
     assert (PROJECT_ROOT / "docs" / "indicators.md").read_text() == page, "run: assure indicators > docs/indicators.md"
+
+
+def console_script(code: str, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code, *arguments], capture_output=True, text=True, timeout=120)
+
+
+def test_the_console_script_prints_everything_and_keeps_the_exit_code(capsys):
+    """`assure` (cli.console) skips the interpreter's teardown once a command has finished: what it printed still
+    reaches a pipe whole, and its exit code is kept, success or not."""
+    assert cli.main(["rules", "--format", "csv"]) == 0
+    expected = capsys.readouterr().out
+    done = console_script("import sys; from transforms import cli; sys.argv[1:] = ['rules', '--format', 'csv']; "
+                          "cli.console()")
+    assert done.returncode == 0 and done.stdout == expected and len(expected) > 10_000, done.stderr[-2000:]
+    refused = console_script("import sys; from transforms import cli; sys.argv[1:] = ['rules', '--return', 'nope']; "
+                             "cli.console()")
+    assert refused.returncode == 2 and "nope" in refused.stderr
+
+
+def test_only_the_teardown_is_skipped():
+    """Exit handlers registered during the command run, after it; the teardown (a module-level object's finaliser)
+    does not, once the command has finished; a command ending in an exception exits as Python does."""
+    script = """
+import atexit, sys
+from transforms import cli
+
+class Finaliser:
+    def __del__(self):
+        print("teardown ran", flush=True)
+
+kept = Finaliser()
+finish = cli.without_teardown()
+atexit.register(lambda: print("handler ran"))
+print("command ran", end=" ")
+if sys.argv[1] == "finished":
+    finish(3)
+    sys.exit(3)
+raise RuntimeError("the command failed")
+"""
+    finished = console_script(script, "finished")
+    assert (finished.returncode, finished.stdout) == (3, "command ran handler ran\n"), finished.stderr
+    failed = console_script(script, "failed")
+    assert failed.returncode == 1 and "RuntimeError: the command failed" in failed.stderr
+    assert failed.stdout == "command ran handler ran\nteardown ran\n"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -484,5 +486,43 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def without_teardown() -> Callable[[int], None]:
+    """Arm an exit that skips the interpreter's teardown; call what it returns with a finished command's code.
+
+    The teardown frees each of the ~1,100 modules a run imports (pandas, pandera, SQLAlchemy, DuckDB) and collects
+    their objects: 0.25 s of a borough's 5 s run, spent after the summary is printed, freeing memory the system
+    frees anyway. Every exit handler the command registered still runs (the logging flush, the joins of process
+    and thread pools, temporary files' clean-up): this one is registered before them and so runs after them. Then
+    the standard streams are flushed and the process exits with the command's code. A command that ended in an
+    exception never calls it, and exits as Python does."""
+    import atexit
+
+    finished: list[int] = []
+
+    def leave() -> None:
+        if not finished:
+            return
+        if "logging" in sys.modules:  # imported before this was armed: its own exit handler would come after
+            sys.modules["logging"].shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
+                pass
+        os._exit(finished[0])
+
+    atexit.register(leave)
+    return finished.append
+
+
+def console() -> None:
+    """The `assure` console script: `main` on the command line's arguments, exiting with its code (and without
+    the interpreter's teardown once the command has finished: `without_teardown`)."""
+    finish = without_teardown()
+    code = main()
+    finish(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
