@@ -51,10 +51,22 @@ def _add_missing_columns(eng: sa.Engine) -> None:
                 LOG.info("warehouse: added column %s.%s", table.name, column.name)
 
 
+def _create_missing_tables(eng: sa.Engine) -> None:
+    if eng.dialect.name != "sqlite":
+        METADATA.create_all(eng)
+        return
+    # The driver commits each CREATE on its own (it begins transactions before DML only): a new warehouse's ~60
+    # tables and indexes were 60 commits, 0.09 s. One transaction, begun explicitly, commits them together.
+    with eng.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        METADATA.create_all(conn)
+        conn.commit()
+
+
 def _create_tables(eng: sa.Engine) -> None:
     for attempt in (1, 2):
         try:
-            METADATA.create_all(eng)
+            _create_missing_tables(eng)
             _add_missing_columns(eng)
             return
         except sa.exc.DBAPIError as exc:
