@@ -334,7 +334,8 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         return summary.indicator_values, summary.indicator_values
 
     def publications() -> tuple[int, int]:
-        summary.outputs = publish(period, url, out_dir)
+        # the data-quality report reads only the warehouse: written in a process of its own beside the rest
+        summary.outputs = publish(period, url, out_dir, alongside=beside if settings.ingest_processes() > 1 else None)
         return 0, len(summary.outputs)
 
     def beside_the_next(stage: str) -> Future | Beside:

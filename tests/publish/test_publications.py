@@ -150,6 +150,21 @@ def test_data_quality_report_lists_every_submission(published):
     assert "Match review queue" in text and "Rejected rows by agency" in text
 
 
+def test_the_report_written_beside_the_others_is_the_one_written_in_turn(published, tmp_path):
+    """`publish(alongside=beside)` (what a run with several processes does) writes the data-quality report in a
+    forked process while the other outputs are written: the same files, into a folder not yet made."""
+    from transforms.operations import beside
+    from transforms.publish import publish
+
+    url = f"sqlite:///{published.parent.parent / 'w.sqlite'}"
+    in_turn = publish("2026-09", url, str(tmp_path / "in_turn"))
+    alongside = publish("2026-09", url, str(tmp_path / "alongside"), alongside=beside)
+    assert set(in_turn) == set(alongside) and Path(alongside["data_quality"]).exists()
+    stamp = re.compile(r"Generated <time datetime='[^']*'>[^<]*</time>")  # the minute it was written
+    for name in ("csv", "data_quality"):
+        assert stamp.sub("", Path(in_turn[name]).read_text()) == stamp.sub("", Path(alongside[name]).read_text())
+
+
 def test_the_trend_is_a_line_of_blocks_scaled_to_the_rows_own_values():
     assert trend_text([None, None, None, 593.8, 614.6]) == "▁█"
     assert trend_text([1, None, 3, 2, 5]) == "▁·▅▃█", "a quarter without a value between two is a dot"

@@ -384,5 +384,6 @@ def write_dq_report(period: str, warehouse_url: str, path: Path, now: dt.datetim
     """Write `data_quality_<period>.html`, generated at `now` (UTC; default the present moment)."""
     now = now or dt.datetime.now(dt.UTC)
     data = gather(period, warehouse_url, now.astimezone(dt.UTC).date())
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(data, now), encoding="utf-8")
     return path

@@ -18,11 +18,14 @@ Published outputs hold aggregates only: no names, dates of birth, addresses or a
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -166,20 +169,32 @@ def _material(period: str, warehouse_url: str) -> _Material:
                      gather(period, warehouse_url))  # commentary, why it moved, reds, movers, caveats
 
 
-def publish(period: str, warehouse_url: str, out_dir: str) -> dict:
+def publish(period: str, warehouse_url: str, out_dir: str,
+            alongside: Callable[..., Any] | None = None) -> dict:
     """Write the internal profile of the period (every run): the dataset CSV, the dashboard, the ARG pack and the
     data-quality report; return their paths. Nothing public or for circulation: that is `release`, once the quarter
-    is approved."""
+    is approved.
+
+    `alongside(work, *arguments)`, when given, starts the data-quality report while the rest is written and returns
+    what its `result()` collects (`operations.beside`: in a forked process); otherwise it is written here, last."""
     published = Path(out_dir) / "published"
-    m = _material(period, warehouse_url)
-    outputs = {"csv": write_csv(apply_profile(m.current, "internal"), period, published)}
-    outputs["dashboard"] = write_dashboard(apply_profile(m.current, "internal"), apply_profile(m.history, "internal"),
-                                           m.indicators, period, m.quarters, m.labels, published / "dashboard",
-                                           "internal", m.compared, m.story)[0]
-    sources = lineage(period, warehouse_url)
-    outputs["arg_pack"] = write_arg_pack(published / f"arg_pack_{period}.xlsx", m.current, m.history, m.indicators,
-                                         m.quarters, m.labels, sources, m.compared, m.story)
-    outputs["data_quality"] = write_dq_report(period, warehouse_url, published / f"data_quality_{period}.html")
+    report = (period, warehouse_url, published / f"data_quality_{period}.html")
+    written_beside = alongside(write_dq_report, *report) if alongside else None
+    try:
+        m = _material(period, warehouse_url)
+        outputs = {"csv": write_csv(apply_profile(m.current, "internal"), period, published)}
+        outputs["dashboard"] = write_dashboard(apply_profile(m.current, "internal"),
+                                               apply_profile(m.history, "internal"), m.indicators, period, m.quarters,
+                                               m.labels, published / "dashboard", "internal", m.compared, m.story)[0]
+        sources = lineage(period, warehouse_url)
+        outputs["arg_pack"] = write_arg_pack(published / f"arg_pack_{period}.xlsx", m.current, m.history,
+                                             m.indicators, m.quarters, m.labels, sources, m.compared, m.story)
+    except BaseException:
+        if written_beside:  # not left running: waited for, its own outcome second to this failure
+            with contextlib.suppress(Exception):
+                written_beside.result()
+        raise
+    outputs["data_quality"] = written_beside.result() if written_beside else write_dq_report(*report)
     return {name: str(path) for name, path in outputs.items()}
 
 
