@@ -340,9 +340,12 @@ def _evaluate_all(eng: sa.Engine, indicators: list[Indicator], period: str, para
         with working_tables(conn, period) if indicator.reads_working_tables else nullcontext():
             return evaluate(conn, indicator, params)
 
+    # the slowest first (those that fill the working tables), so no thread is left with it at the end
+    heavy_first = sorted(range(len(indicators)), key=lambda i: not indicators[i].reads_working_tables)
     try:
         with ThreadPoolExecutor(evaluation_threads(eng), thread_name_prefix="indicator") as pool:
-            return list(pool.map(run, indicators))
+            done = dict(zip(heavy_first, pool.map(run, [indicators[i] for i in heavy_first]), strict=True))
+        return [done[i] for i in range(len(indicators))]
     finally:
         for conn, stack in opened:
             stack.close()
