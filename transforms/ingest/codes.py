@@ -257,8 +257,16 @@ class CodeListIndex:
             else None
 
 
+# Each code list's index, prepared once per process: a file's every coded column asked for one (a borough's Annex A
+# alone prepared its lists ~60 times). Keyed by the list's identity, which the entry holds, so it is never reused.
+_PREPARED: dict[tuple[int, frozenset[str]], tuple[dict, CodeListIndex]] = {}
+
+
 def resolver(codes: dict[str, tuple[str, ...]], headers: tuple[str, ...] = ()) -> Callable[[object], str | None]:
     """`CodeListIndex.resolve` for one code list (prepared once, then called once per distinct value); `headers`: the
     column's name and aliases, whose words a value may carry beside its label."""
     nouns = frozenset(word for header in headers for word in words(header.replace("_", " "))) - CONNECTIVES
-    return CodeListIndex.of(codes, nouns).resolve
+    held = _PREPARED.get((id(codes), nouns))
+    if held is None or held[0] is not codes:
+        held = _PREPARED[(id(codes), nouns)] = (codes, CodeListIndex.of(codes, nouns))
+    return held[1].resolve
