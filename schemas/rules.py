@@ -153,23 +153,28 @@ def build_schema(rules: tuple[Rule, ...] | list[Rule], name: str) -> pa.DataFram
 
 
 def failing_rows(df: pd.DataFrame, rules: tuple[Rule, ...] | list[Rule], name: str) -> pd.DataFrame:
-    """Run the rules through pandera; return one row per (frame index, rule_id) that failed."""
-    schema = build_schema(rules, name)
-    try:
-        schema.validate(df, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        broken = cases[cases["index"].isna() & cases["check_number"].notna()]
-        if len(broken):  # a check that raised: pandera reports it without rows, which would pass every row silently
-            rule = rules[int(broken["check_number"].iloc[0])]
-            problem = broken["failure_case"].iloc[0]
-            raise RuntimeError(f"rule {rule.rule_id} failed to run on {name}: {problem}") from exc
-        cases = cases[cases["index"].notna() & cases["check_number"].notna()]
-        pairs = cases[["index", "check_number"]].drop_duplicates()
-        ids = [rules[int(n)].rule_id for n in pairs["check_number"]]
-        out = pd.DataFrame({"index": pairs["index"].astype("int64").to_numpy(), "rule_id": ids})
-        return out.sort_values(["index", "rule_id"], kind="stable").reset_index(drop=True)
-    return pd.DataFrame({"index": pd.Series([], dtype="int64"), "rule_id": pd.Series([], dtype="str")})
+    """Run the rules' pandera checks on `df`; return one row per (frame index, rule_id) that failed.
+
+    Each check of `build_schema`'s schema is called on the frame itself (pandera's `Check.__call__`: the same check
+    output and failure cases the schema's lazy validation collects). The schema's own validation went on to gather
+    every failure into one report, reshaping and unstacking it, only for us to read back the same rows: half the
+    time of validating a borough's files."""
+    found = []
+    for rule, check in zip(rules, build_schema(rules, name).checks, strict=True):
+        try:
+            result = check(df)
+        except Exception as exc:  # a check that cannot run would otherwise pass every row silently
+            raise RuntimeError(f"rule {rule.rule_id} failed to run on {name}: {exc!r}") from exc
+        if bool(result.check_passed):
+            continue
+        failed = result.failure_cases
+        if failed is None or not len(failed):  # failed without a row to name: never read as a pass
+            raise RuntimeError(f"rule {rule.rule_id} failed on {name} without naming a row")
+        found.append(pd.DataFrame({"index": failed.index.to_numpy(dtype="int64"), "rule_id": rule.rule_id}))
+    if not found:
+        return pd.DataFrame({"index": pd.Series([], dtype="int64"), "rule_id": pd.Series([], dtype="str")})
+    out = pd.concat(found, ignore_index=True).drop_duplicates()
+    return out.sort_values(["index", "rule_id"], kind="stable").reset_index(drop=True)
 
 
 def add_years(iso_dates: pd.Series, years: int) -> pd.Series:
