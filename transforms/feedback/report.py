@@ -14,6 +14,7 @@ import xlsxwriter
 
 import schemas
 from schemas.contract import DATE, DATETIME
+from transforms.dataset import records as frame_records
 from transforms.feedback.neutralise import neutralise
 from transforms.feedback.resubmission import compare, earlier_issues, previous_submission
 from transforms.handoff import IngestResult, WorkFolder
@@ -59,7 +60,7 @@ def _rejected_rows(result: IngestResult) -> list[dict]:
     rows = []
     for path in result.rejected_paths:
         frame = pd.read_parquet(path)
-        for record in frame.to_dict("records"):
+        for record in frame_records(frame):
             rows.append({"sheet": neutralise(str(record.pop("sheet"))), "row": int(record.pop("source_row")),
                          # headers neutralised like values: a header sent as `=PPN ID` is text, never a formula
                          "cells": {neutralise(str(header)): _text(value) for header, value in record.items()}})
@@ -72,7 +73,7 @@ def _unmapped(result: IngestResult) -> list[dict]:
         return []
     frame = pd.read_parquet(path)
     return [{"column": _text(r["header"]), "value": _text(r["raw_value"]), "rows": int(r["rows"]),
-             "example_rows": _text(r["example_rows"])} for r in frame.to_dict("records")]
+             "example_rows": _text(r["example_rows"])} for r in frame_records(frame)]
 
 
 def _rules_for(result: IngestResult) -> list[dict]:
@@ -90,7 +91,7 @@ def report_content(result: IngestResult, issues: pd.DataFrame | None = None, cha
     submission = {**{k: getattr(result, k) for k in SUBMISSION_FIELDS if k != "file"}, "file": result.file_name}
     submission = {k: neutralise(submission[k]) for k in SUBMISSION_FIELDS}
     records = [{k: (int(v) if k == "row" else neutralise(str(v))) for k, v in rec.items()}
-               for rec in issues.to_dict("records")]
+               for rec in frame_records(issues)]
     summary = [{"label": LABELS[k], "value": submission[k]} for k in SUBMISSION_FIELDS]
     summary[1]["value"] = neutralise(_return_title(result.return_id))
     summary[6]["value"] = STATUS_WORDS.get(result.status, result.status)
@@ -116,7 +117,7 @@ def report_content(result: IngestResult, issues: pd.DataFrame | None = None, cha
         content["changes"] = {
             "replaces": _text(f"{changes['file']} received {changes['received_at']}"),
             "fixed": [{k: _text(issue[k]) for k in ISSUE_FIELDS if k != "severity"}
-                      for issue in changes["fixed"].to_dict("records")],
+                      for issue in frame_records(changes["fixed"])],
             "still_present": still, "new": len(changes["status"]) - still,
             "since_last_submission": list(changes["status"])}
     return content
