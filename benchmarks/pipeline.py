@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -83,9 +84,13 @@ class TreeMemory:
         return self.peak_mb
 
 
-def measure(scale: float, processes: int | None = None) -> dict:
+def measure(scale: float, processes: int | None = None, sample_memory: bool = True) -> dict:
     """Run `assure run` once on the scale's landing folder in a fresh process (with `processes` ingestion
-    processes, or the default) and measure it."""
+    processes, or the default) and measure it; its peak memory only with `sample_memory` (else None).
+
+    Sampling costs the run itself: summing the tree's PSS walks every process's pages, about 20 ms of a core every
+    50 ms on this 2-core machine, and a borough's run took 5.0-5.25 s sampled against 4.6-4.75 s not (four
+    alternating pairs). So runs are timed unsampled, and the peak comes from runs of their own."""
     landing = landing_for(scale)  # generated here, so generation is never part of the measured run
     out = BENCH / f"out-scale{scale:g}"
     shutil.rmtree(out, ignore_errors=True)
@@ -102,10 +107,10 @@ def measure(scale: float, processes: int | None = None) -> dict:
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
-    memory = TreeMemory(child.pid)
+    memory = TreeMemory(child.pid) if sample_memory else None
     stdout, stderr = child.communicate()
     seconds = time.perf_counter() - started
-    peak_mb = memory.stop()
+    peak_mb = memory.stop() if memory else None
     if child.returncode != 0:
         raise RuntimeError(f"assure run failed at scale {scale:g} (exit {child.returncode}):\n{stderr[-4000:]}")
     steps = json.loads(steps_file.read_text())
@@ -116,7 +121,8 @@ def measure(scale: float, processes: int | None = None) -> dict:
             "start_and_exit_s": seconds - staged, "rows_read": steps["ingest"]["items"],
             "person_records": steps["reconcile"]["items"], "indicator_values": steps["indicators"]["items"],
             "rates_per_10000": _rates_per_10000(out / "warehouse.sqlite"), "peak_mb": peak_mb,
-            "memory_samples": memory.samples, "csv_sha256": hashlib.sha256(published.read_bytes()).hexdigest(),
+            "memory_samples": memory.samples if memory else 0,
+            "csv_sha256": hashlib.sha256(published.read_bytes()).hexdigest(),
             "steps": steps}
 
 
@@ -137,22 +143,33 @@ def _rates_per_10000(database: Path) -> dict[str, list[float]]:
     return {row[0]: [row[1], row[2], row[3]] for row in found}
 
 
-def measure_median(scale: float, repeats: int) -> dict:
-    """The scale run `repeats` times with the default ingestion processes, then once with one process (files one
-    after another, as before parallel ingestion), each in a fresh process. The median time of each stage and step
-    (a short run on a shared machine is noisy, and one slow or fast run should not decide a growth figure), the
-    highest peak memory of any default run, every run's total time under `runs_seconds`, the one-process run's
-    under `one_process_seconds`, and whether every run published byte-identical CSV (`csv_identical`)."""
-    runs = [measure(scale) for _ in range(repeats)]
+def measure_median(scale: float, repeats: int, read_before: Callable[[], float] | None = None) -> dict:
+    """The scale run `repeats` times with the default ingestion processes and timed (`runs_seconds`), once more with
+    the default processes for its peak memory (`peak_mb`, the tree's PSS sampled; its time, slowed by the sampling,
+    is `sampled_seconds`), then once with one process (files one after another, as before parallel ingestion; its
+    time and peak under `one_process_seconds` and `one_process_peak_mb`), each in a fresh process. The median time
+    of each stage and step of the timed runs (a short run on a shared machine is noisy, and one slow or fast run
+    should not decide a growth figure), and whether every run published byte-identical CSV (`csv_identical`).
+
+    `read_before`, when given, is measured right before each timed run (`readings_seconds`, in run order): a
+    yardstick read in the same minute as the run it is compared with, as this shared machine's speed drifts."""
+    runs, readings = [], []
+    for _ in range(repeats):
+        if read_before is not None:
+            readings.append(read_before())
+        runs.append(measure(scale, sample_memory=False))
+    sampled = measure(scale)
     one_process = measure(scale, processes=1)
     median = dict(runs[0])
     median["seconds"] = statistics.median(r["seconds"] for r in runs)
     median["start_and_exit_s"] = statistics.median(r["start_and_exit_s"] for r in runs)
     median["runs_seconds"] = [r["seconds"] for r in runs]
-    median["peak_mb"] = max(r["peak_mb"] for r in runs)
+    median["readings_seconds"] = readings
+    median["peak_mb"] = sampled["peak_mb"]
+    median["sampled_seconds"] = sampled["seconds"]
     median["one_process_seconds"] = one_process["seconds"]
     median["one_process_peak_mb"] = one_process["peak_mb"]
-    median["csv_identical"] = len({r["csv_sha256"] for r in [*runs, one_process]}) == 1
+    median["csv_identical"] = len({r["csv_sha256"] for r in [*runs, sampled, one_process]}) == 1
     median["steps"] = {}
     for name, step in runs[0]["steps"].items():
         taken = [r["steps"][name] for r in runs if name in r["steps"]]

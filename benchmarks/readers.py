@@ -33,6 +33,15 @@ def compare(landing: Path) -> list[dict]:
     return rows
 
 
+def openpyxl_seconds(landing: Path) -> float:
+    """Seconds pandas + openpyxl take to read every sheet of every landed workbook (the scale 1 target's yardstick,
+    measured again right before each pipeline run so both see the machine in the same state)."""
+    started = time.perf_counter()
+    for path in landed_workbooks(landing):
+        pd.read_excel(path, sheet_name=None, header=None, engine="openpyxl")
+    return time.perf_counter() - started
+
+
 def totals(rows: list[dict]) -> dict:
     """Rows, seconds of each reader and the ratio over all files."""
     calamine = sum(r["calamine_s"] for r in rows)

@@ -15,9 +15,11 @@ one scale only (no growth, no linkage), for a quick look.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -50,7 +52,10 @@ def stage_table(run: dict) -> list[str]:
     lines = [f"### Scale {run['scale']:g}: {run['rows_read']:,} rows read, {run['person_records']:,} person records, "
              f"{run['seconds']:.1f} s, peak {_mb(run['peak_mb'])} MB", "",
              f"Runs: {each} s from process start to exit, of which start-up, imports and exit (outside every stage) "
-             f"{run['start_and_exit_s']:.1f} s. With one ingestion process: {run['one_process_seconds']:.1f} s, "
+             f"{run['start_and_exit_s']:.1f} s; timed without the memory sampler, whose page walks slow a run. Peak "
+             f"memory (PSS of the run's processes, summed) from one more run, sampled: "
+             f"{run.get('sampled_seconds', float('nan')):.1f} s. With one ingestion process (sampled): "
+             f"{run['one_process_seconds']:.1f} s, "
              f"peak {_mb(run['one_process_peak_mb'])} MB. Published CSV byte-identical in every run: "
              f"{'yes' if run['csv_identical'] else '**NO**'}. Stage times below are the median of the runs (wall "
              "time); a step inside ingestion is its time summed over the ingestion processes; peak memory the "
@@ -102,7 +107,10 @@ def main(argv: list[str]) -> int:
     runs = []
     for scale in scales:
         print(f"pipeline at scale {scale:g} ...", flush=True)
-        runs.append(pipeline.measure_median(scale, REPEATS))
+        # the scale 1 target's yardstick is read right before each run, so each run meets it in the same minute
+        landing = pipeline.landing_for(scale)
+        yardstick = functools.partial(readers.openpyxl_seconds, landing) if scale == 1.0 else None
+        runs.append(pipeline.measure_median(scale, REPEATS, read_before=yardstick))
     reading = {}
     for scale in sorted({scales[0], scales[-1]}):
         print(f"readers on the scale {scale:g} files ...", flush=True)
@@ -132,10 +140,15 @@ def main(argv: list[str]) -> int:
     # a time target is judged on the slowest run, memory on the highest peak
     if 1.0 in by_scale and 1.0 in reading:
         r, read_s = by_scale[1.0], readers.totals(reading[1.0])["openpyxl_s"]
-        slowest = max(r["runs_seconds"])
+        # each run against the reading made just before it; judged on the worst pair (as time is on the slowest run)
+        pairs = [run / read for run, read in zip(r["runs_seconds"], r["readings_seconds"], strict=True)]
+        shown = lambda seconds: "/".join(f"{x:.1f}" for x in seconds)  # noqa: E731
         lines.append(f"| scale 1: `assure run`, process start to exit, in at most {TARGET_SCALE1_RATIO:g}x the time "
-                     f"pandas + openpyxl take to read the same files | slowest run {slowest:.1f} s, reading "
-                     f"{read_s:.1f} s: {slowest / read_s:.2f}x | {_verdict(slowest <= TARGET_SCALE1_RATIO * read_s)} |")
+                     f"pandas + openpyxl take to read the same files | runs {shown(r['runs_seconds'])} s, each after "
+                     f"reading them with pandas + openpyxl ({shown(r['readings_seconds'])} s): worst pair "
+                     f"{max(pairs):.2f}x, median {statistics.median(pairs):.2f}x (the slowest run against the one "
+                     f"reading after all runs: {max(r['runs_seconds']) / read_s:.2f}x) | "
+                     f"{_verdict(max(pairs) <= TARGET_SCALE1_RATIO)} |")
     if 14.0 in by_scale:
         r = by_scale[14.0]
         slowest = max(r["runs_seconds"])
