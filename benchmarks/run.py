@@ -42,6 +42,10 @@ def _mb(value: float | None) -> str:
     return f"{value:,.0f}" if value else "n/a"
 
 
+def _seconds(each: list[float]) -> str:
+    return "/".join(f"{x:.1f}" for x in each)
+
+
 def _verdict(ok: bool) -> str:
     return "met" if ok else "**NOT MET**"
 
@@ -142,10 +146,9 @@ def main(argv: list[str]) -> int:
         r, read_s = by_scale[1.0], readers.totals(reading[1.0])["openpyxl_s"]
         # each run against the reading made just before it; judged on the worst pair (as time is on the slowest run)
         pairs = [run / read for run, read in zip(r["runs_seconds"], r["readings_seconds"], strict=True)]
-        shown = lambda seconds: "/".join(f"{x:.1f}" for x in seconds)  # noqa: E731
         lines.append(f"| scale 1: `assure run`, process start to exit, in at most {TARGET_SCALE1_RATIO:g}x the time "
-                     f"pandas + openpyxl take to read the same files | runs {shown(r['runs_seconds'])} s, each after "
-                     f"reading them with pandas + openpyxl ({shown(r['readings_seconds'])} s): worst pair "
+                     f"pandas + openpyxl take to read the same files | runs {_seconds(r['runs_seconds'])} s, each "
+                     f"after reading them with pandas + openpyxl ({_seconds(r['readings_seconds'])} s): worst pair "
                      f"{max(pairs):.2f}x, median {statistics.median(pairs):.2f}x (the slowest run against the one "
                      f"reading after all runs: {max(r['runs_seconds']) / read_s:.2f}x) | "
                      f"{_verdict(max(pairs) <= TARGET_SCALE1_RATIO)} |")

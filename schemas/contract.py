@@ -63,6 +63,11 @@ class TableContract:
         bound = tuple(rule.bind(self) if rule.bind else rule for rule in self.rules)
         object.__setattr__(self, "rules", bound)
 
+    @cached_property
+    def header_keys(self) -> frozenset[str]:
+        """Normalised headers that name one of its columns (computed once: a header row naming none is not scored)."""
+        return frozenset().union(*(column.header_keys for column in self.columns))
+
     def column(self, name: str) -> Column:
         """The column called `name`."""
         for col in self.columns:

@@ -333,18 +333,20 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         summary.indicator_values = compute_indicators(period, url, summary.run_id)["values"]
         return summary.indicator_values, summary.indicator_values
 
+    def alongside(work: Callable, *arguments) -> Future | Beside:
+        """Start `work(*arguments)` (a module-level function) while this process goes on; collect it with
+        `.result()`: in a forked process when the run may use several, else in a thread here."""
+        return beside(work, *arguments) if settings.ingest_processes() > 1 else in_thread.submit(work, *arguments)
+
     def publications() -> tuple[int, int]:
-        # the data-quality report reads only the warehouse: written in a process of its own beside the rest
-        summary.outputs = publish(period, url, out_dir, alongside=beside if settings.ingest_processes() > 1 else None)
+        # the data-quality report reads only the warehouse: written beside the rest
+        summary.outputs = publish(period, url, out_dir, alongside=alongside)
         return 0, len(summary.outputs)
 
     def beside_the_next(stage: str) -> Future | Beside:
-        """Start a stage that runs while the next one does (its stopwatch entry made when it is collected): in a
-        forked process when the run may use several, else in a thread here."""
-        # run beside another: a module-level function of (period, url, out_dir, submission ids), forked or not
+        """Start a stage that runs while the next one does (its stopwatch entry made when it is collected)."""
         work = {"crosscheck": check_across_returns}[stage]
-        arguments = (period, url, out_dir, [s["submission_id"] for s in summary.submissions])
-        return beside(work, *arguments) if settings.ingest_processes() > 1 else in_thread.submit(work, *arguments)
+        return alongside(work, period, url, out_dir, [s["submission_id"] for s in summary.submissions])
 
     def failure(stage: str, exc: BaseException) -> RunFailed:
         return RunFailed(f"the {stage} stage failed: {describe(exc)}. Every file was loaded; fix the cause and run "

@@ -53,17 +53,6 @@ def candidate_rows(sheet: Sheet) -> list[HeaderKeys]:
     return [header_keys(row) for row in sheet.rows[:HEADER_SEARCH_ROWS]]
 
 
-_HEADERS_OF: dict[int, tuple[TableContract, frozenset[str]]] = {}  # by the contract's identity, which it holds
-
-
-def _headers_of(contract: TableContract) -> frozenset[str]:
-    """Every header that names one of the contract's columns (computed once per contract)."""
-    held = _HEADERS_OF.get(id(contract))
-    if held is None or held[0] is not contract:
-        held = _HEADERS_OF[id(contract)] = (contract, frozenset().union(*(c.header_keys for c in contract.columns)))
-    return held[1]
-
-
 def best_header(sheet: Sheet | list[HeaderKeys], contracts: tuple[TableContract, ...]):
     """(score, header_index, contract, positions, missing) of the best header candidate in the sheet (or in its
     `candidate_rows`)."""
@@ -72,7 +61,7 @@ def best_header(sheet: Sheet | list[HeaderKeys], contracts: tuple[TableContract,
         if not row:
             continue
         for contract in contracts:
-            if _headers_of(contract).isdisjoint(row):  # a row naming none of its columns (data, a title) scores 0
+            if contract.header_keys.isdisjoint(row):  # a row naming none of its columns (data, a title) scores 0
                 continue
             score, missing, positions = score_header(row, contract)
             if score == 0:

@@ -176,7 +176,8 @@ def publish(period: str, warehouse_url: str, out_dir: str,
     is approved.
 
     `alongside(work, *arguments)`, when given, starts the data-quality report while the rest is written and returns
-    what its `result()` collects (`operations.beside`: in a forked process); otherwise it is written here, last."""
+    what its `result()` collects (`operations.beside`, or a thread pool's `submit`); otherwise it is written here,
+    last."""
     published = Path(out_dir) / "published"
     report = (period, warehouse_url, published / f"data_quality_{period}.html")
     written_beside = alongside(write_dq_report, *report) if alongside else None
