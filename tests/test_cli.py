@@ -13,16 +13,29 @@ def sub_commands(parser) -> set[str]:
 
 
 def test_development_commands_plug_in_from_synthetic():
-    assert sub_commands(cli.parser()) == {"run", "validate", "rules", "templates", "values", "link", "decide", "review",
+    assert sub_commands(cli.parser([])) == {"run", "validate", "rules", "templates", "values", "link", "decide", "review",
                                           "commentary", "indicators", "reference", "generate", "link-train"}
 
 
 def test_without_synthetic_the_product_commands_remain(monkeypatch):
     missing = EntryPoint("synthetic", "no_such_package.commands:register", cli.COMMAND_PLUG_INS)
-    monkeypatch.setattr(cli, "entry_points", lambda group: [missing])
-    assert sub_commands(cli.parser()) == {"run", "validate", "rules", "templates", "values", "link", "decide", "review",
+    monkeypatch.setattr("importlib.metadata.entry_points", lambda group: [missing])
+    assert sub_commands(cli.parser(["--help"])) == {"run", "validate", "rules", "templates", "values", "link", "decide", "review",
                                           "commentary", "indicators", "reference"}
     assert cli.main(["rules", "--return", "police_ppn", "--format", "csv"]) == 0
+
+
+def test_a_product_command_does_not_look_for_plug_ins(monkeypatch):
+    """`assure run` and the product's other commands build their parser without reading the installed packages'
+    entry points; any other command line (a development command, `--help`, a typo) looks for them."""
+    looked = []
+    monkeypatch.setattr("importlib.metadata.entry_points", lambda group: looked.append(group) or [])
+    cli.parser(["run", "--period", "2026-09"])
+    cli.parser(["rules", "--return", "police_ppn"])
+    assert looked == []
+    for argv in (["generate", "--out", "x"], ["--help"], [], ["rnu"]):
+        cli.parser(argv)
+    assert looked == [cli.COMMAND_PLUG_INS] * 4
 
 
 def test_the_indicator_definitions_page_is_current(capsys):

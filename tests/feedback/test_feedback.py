@@ -49,3 +49,51 @@ def test_resubmission_feedback_says_what_was_fixed_and_what_is_new(tmp_path, sql
     assert twin["changes"]["replaces"].startswith("a.xlsx") and twin["changes"]["still_present"] == 1
     assert [(f["record_id"], f["rule_id"]) for f in twin["changes"]["fixed"]] == [("P1", "PPN-009Q")]
     assert len(rows_of(sqlite_url, "raw_submission")) == 2
+
+
+def _cells_of(path):
+    """Every sheet's cells as the agency's spreadsheet shows them: value, number format, fill and comment."""
+    book = openpyxl.load_workbook(path)
+    return {sheet.title: [(c.coordinate, c.value, c.number_format, c.fill.fgColor.rgb,
+                           c.comment.text if c.comment else None)
+                          for row in sheet.iter_rows() for c in row if c.value is not None or c.comment]
+            for sheet in book.worksheets}
+
+
+def test_a_small_report_built_in_memory_holds_what_a_streamed_one_does(tmp_path, sqlite_url, monkeypatch):
+    """A report of a few cells is built in memory (no temporary file per part), a large one streamed to disk row by
+    row: the agency gets the same cells, dates, flags and comments either way."""
+    import datetime as dt
+
+    from tests.police_files import register, validate_submission
+    from transforms.feedback import report
+
+    first = [["P1", "N1", "01/07/2026", "02/07/2026", "Bad type", ""],
+             ["P2", "N2", "31/02/2026", "02/07/2026", "Other", ""]]
+    ingest(tmp_path, sqlite_url, ppn_file(tmp_path, "a.xlsx", first))
+    second = [["P1", "N1", "01/07/2026", "02/07/2026", "Other", ""],
+              ["P2", "N2", "31/02/2026", "=1+1", "Other", ""],
+              ["P3", "N3", dt.datetime(2026, 7, 1), dt.datetime(2026, 6, 1), "Other", ""]]  # date cells
+    out = str(tmp_path / "out")
+    result = validate_submission(register(str(ppn_file(tmp_path, "b.xlsx", second)), "police", "2026-09", out,
+                                          sqlite_url), out)
+    built = []
+    real = report.xlsxwriter.Workbook
+
+    class Recorded(real):
+        def __init__(self, path, options):
+            built.append((options["in_memory"], options["constant_memory"]))
+            super().__init__(path, options)
+
+    monkeypatch.setattr(report.xlsxwriter, "Workbook", Recorded)
+    paths = report.write_feedback(result, out, sqlite_url)
+    kept = tmp_path / "in_memory.xlsx"
+    kept.write_bytes(open(paths["xlsx"], "rb").read())
+    monkeypatch.setattr(report, "IN_MEMORY_CELLS", 0)
+    report.write_feedback(result, out, sqlite_url)
+    assert built == [(True, False), (False, True)]
+    cells = _cells_of(kept)
+    assert cells == _cells_of(paths["xlsx"])
+    assert "Fixed since last" in cells
+    assert any(comment for sheet in cells.values() for *_, comment in sheet)  # flagged cells came through
+    assert any(number_format == "dd/mm/yyyy" for sheet in cells.values() for _, _, number_format, *_ in sheet)

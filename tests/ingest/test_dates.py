@@ -78,11 +78,14 @@ def test_month_first_evidence_counts_every_row_though_it_reads_each_text_once():
                 month_first += 13 <= second <= 31 and first <= 12
         return day_first, month_first
 
+    ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")  # digits Python's \\d reads and Arrow's [0-9] does not
     random = np.random.default_rng(1)
     for _ in range(100):
         days, months = random.integers(1, 40, 300), random.integers(1, 40, 300)
-        texts = [[None, f"{d}/{m}/2026", f"{d:02d}-{m:02d}-26", "2026-01-05", f" {d}.{m}.2026 10:00", "x"][k]
-                 for d, m, k in zip(days, months, random.integers(0, 6, 300), strict=True)]
+        texts = [[None, f"{d}/{m}/2026", f"{d:02d}-{m:02d}-26", "2026-01-05", f" {d}.{m}.2026 10:00", "x",
+                  f"1{d:02d}/{m}/2026", f"{d}/{m}".translate(ARABIC_INDIC) + "/٢٠٢٦", f"\u00a0{d}/{m}/26"][k]
+                 for d, m, k in zip(days, months, random.integers(0, 9, 300), strict=True)]
         column = pd.Series(texts[:random.integers(0, 300)], dtype=object)
         assert month_first_evidence(column) == row_by_row(column)
+        assert month_first_evidence(column.astype("str")) == row_by_row(column)  # as mapping holds them
     assert month_first_evidence(pd.Series(["13/01/2026"] * 5 + ["01/13/2026"] * 2)) == (5, 2)

@@ -9,14 +9,17 @@ source tables hold no rows for the period is published as no data, never as 0.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
+import functools
 import threading
 import tomllib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
@@ -95,7 +98,16 @@ class Indicator:
 
 
 def _catalogue_file() -> dict:
-    return tomllib.loads((SQL_DIR / "catalogue.toml").read_text())
+    """The catalogue file parsed (a copy for the caller), parsed again only when the file changes: a run asks for
+    it four times, and parsing takes ~15 ms."""
+    path = SQL_DIR / "catalogue.toml"
+    held = path.stat()
+    return copy.deepcopy(_parsed(path, held.st_mtime_ns, held.st_size))
+
+
+@functools.lru_cache(maxsize=2)
+def _parsed(path: Path, mtime_ns: int, size: int) -> dict:
+    return tomllib.loads(path.read_text())
 
 
 def catalogue() -> list[Indicator]:

@@ -130,11 +130,26 @@ def _date_headers(result: IngestResult) -> set[str]:
             if kinds.get(name) in (DATE, DATETIME)}
 
 
+# Up to this many cells a report is built in memory: no temporary file for each of its parts, three times faster
+# for the usual report of a few hundred issues. A larger one streams each row to disk (xlsxwriter's
+# constant_memory) once the next begins, so a file with a hundred thousand rejected rows costs no more memory than
+# one with ten; every sheet below is therefore written strictly top to bottom.
+IN_MEMORY_CELLS = 50_000
+
+
+def _cells(content: dict) -> int:
+    """About how many cells the report writes (rows times columns of each sheet)."""
+    changes = content["changes"] or {}
+    return (len(content["issues"]) * (len(ISSUE_FIELDS) + 1)
+            + sum(len(record["cells"]) + 1 for record in content["rejected_rows"])
+            + len(changes.get("fixed", ())) * 7 + len(content["unmapped_values"]) * 4 + len(content["rules"]) * 4
+            + 2 * (len(content["summary"]) + len(content["notes"]) + len(content["sheets"]) + 40))
+
+
 def _write_xlsx(path: Path, result: IngestResult, content: dict) -> None:
-    # constant_memory streams each row to disk once the next begins, so a file with a hundred thousand rejected rows
-    # costs no more memory than one with ten; every sheet below is therefore written strictly top to bottom
+    streamed = _cells(content) > IN_MEMORY_CELLS
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                           "constant_memory": True})
+                                           "constant_memory": streamed, "in_memory": not streamed})
     book.set_properties({"title": "Submission feedback"})
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})

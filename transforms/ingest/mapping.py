@@ -15,6 +15,8 @@ from operator import itemgetter
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 import schemas
 from schemas.common import overlong_column
@@ -108,18 +110,27 @@ def _duplicated_columns(header: list[object], contract: TableContract, positions
 
 
 _SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+# a text starting with three ASCII digits never matches _SLASH_DATE (one or two digits, then a separator): an ISO
+# date or time, which is nearly every date a workbook holds, is ruled out by Arrow without a Python call
+_NEVER_SLASH_DATE = "^[0-9]{3}"
 
 
 def month_first_evidence(texts: pd.Series) -> tuple[int, int]:
     """(day-first only, month-first only): text dates readable only one way round (13-31 in one of the parts)."""
+    if not isinstance(texts.dtype, pd.StringDtype):
+        texts = texts.dropna().astype("str")
+    held = pa.array(texts, from_pandas=True)
+    maybe = pc.invert(pc.fill_null(pc.match_substring_regex(held, _NEVER_SLASH_DATE), True))
     # each distinct text once, counted as often as it occurs (a column of dates repeats a few hundred days)
-    counts = texts.dropna().astype("str").value_counts(sort=False)
-    parts = counts.index.to_series(index=counts.index).str.extract(_SLASH_DATE).dropna().astype("int64")
-    if parts.empty:
-        return 0, 0
-    first, second, times = parts[0], parts[1], counts.loc[parts.index]
-    day_first = int(times[(first >= 13) & (first <= 31) & (second <= 12)].sum())
-    month_first = int(times[(second >= 13) & (second <= 31) & (first <= 12)].sum())
+    counted = pc.value_counts(held.filter(maybe))
+    day_first = month_first = 0
+    for text, times in zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True):
+        found = _SLASH_DATE.match(text)
+        if found is None:
+            continue
+        first, second = int(found[1]), int(found[2])
+        day_first += times if 13 <= first <= 31 and second <= 12 else 0
+        month_first += times if 13 <= second <= 31 and first <= 12 else 0
     return day_first, month_first
 
 
