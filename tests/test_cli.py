@@ -8,20 +8,22 @@ from importlib.metadata import EntryPoint
 from transforms import cli
 
 
+PRODUCT_COMMANDS = {"run", "validate", "rules", "templates", "values", "link", "decide", "review", "commentary",
+                    "indicators", "reference"}
+
+
 def sub_commands(parser) -> set[str]:
     return set(next(a for a in parser._actions if a.dest == "command").choices)
 
 
 def test_development_commands_plug_in_from_synthetic():
-    assert sub_commands(cli.parser([])) == {"run", "validate", "rules", "templates", "values", "link", "decide", "review",
-                                          "commentary", "indicators", "reference", "generate", "link-train"}
+    assert sub_commands(cli.parser([])) == PRODUCT_COMMANDS | {"generate", "link-train"}
 
 
 def test_without_synthetic_the_product_commands_remain(monkeypatch):
     missing = EntryPoint("synthetic", "no_such_package.commands:register", cli.COMMAND_PLUG_INS)
     monkeypatch.setattr("importlib.metadata.entry_points", lambda group: [missing])
-    assert sub_commands(cli.parser(["--help"])) == {"run", "validate", "rules", "templates", "values", "link", "decide", "review",
-                                          "commentary", "indicators", "reference"}
+    assert sub_commands(cli.parser(["--help"])) == PRODUCT_COMMANDS
     assert cli.main(["rules", "--return", "police_ppn", "--format", "csv"]) == 0
 
 
