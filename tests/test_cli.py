@@ -7,7 +7,6 @@ from importlib.metadata import EntryPoint
 
 from transforms import cli
 
-
 PRODUCT_COMMANDS = {"run", "validate", "rules", "templates", "values", "link", "decide", "review", "commentary",
                     "indicators", "reference"}
 
