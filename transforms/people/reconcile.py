@@ -65,9 +65,12 @@ def load_index(conn: sa.Connection) -> index.Index:
 
 
 def _replace(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, where=None) -> None:
-    conn.execute(table.delete() if where is None else table.delete().where(where))
-    if len(frame):
-        bulk.insert_frame(conn, table, frame[[c.name for c in table.columns]])
+    rows = frame[[c.name for c in table.columns]] if len(frame) else frame
+    if where is None:
+        bulk.replace_all(conn, table, rows)
+        return
+    conn.execute(table.delete().where(where))
+    bulk.insert_frame(conn, table, rows)
 
 
 def reconcile(period: str, warehouse_url: str) -> dict:
