@@ -35,7 +35,7 @@ from transforms.operations import (
     stopwatch,
     writing_turn,
 )
-from transforms.people import reconcile
+from transforms.people import Prepared, prepare, reconcile
 from transforms.publish import publish, release
 
 # A stage run beside the stages after it, collected when the stage named here has finished: the checks across
@@ -290,6 +290,8 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         warehouse.record_stage(url, summary.run_id, period, stage, items, now())
 
     # Each stage returns (items it handled, for the stopwatch; items recorded in `ops_run`).
+    people_ahead: Prepared | None = None  # the person records prepared while files are ingested side by side
+
     def ingest() -> tuple[int, int]:
         chains = agency_chains(files)
         started, told = time.perf_counter(), 0
@@ -305,13 +307,15 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         processes = settings.ingest_processes()
         # side by side, files would register in whichever order the workers reach them: register them here first
         side_by_side = processes > 1 and len(files) > 1
+        nonlocal people_ahead
+        people_ahead = Prepared() if side_by_side else None
         registered = {item["path"]: registered_in_order(item, period, out_dir, url) if side_by_side else None
                       for item in files}
         try:
             done = run_chains(ingest_file, [[(item["path"], item["agency"], period, out_dir, url,
                                               registered[item["path"]]) for item in chain] for chain in chains],
                               processes, weights=[[_bytes(item) for item in chain] for chain in chains],
-                              finished=chain_done)
+                              finished=chain_done, each=people_loaded if side_by_side else None)
         except WorkerDied as exc:
             names = ", ".join(f"{item['agency']}/{printable(Path(item['path']).name)}"
                               for index in exc.chains for item in chains[index])
@@ -324,8 +328,24 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         summary.submissions.extend(by_path[item["path"]] for item in files)  # in landing order, as run one by one
         return summary.totals()["rows_read"], len(files)
 
+    def people_loaded(result: dict) -> None:
+        """As each file is loaded, its person records read and standardised for reconciliation, in the time this
+        process would wait for the ingestion processes (a region's 5 s of reconciliation, half a second of a
+        borough's). Best effort: reconciliation reads whatever is not prepared, or has changed since."""
+        if result["status"] == FAILED or not result["rows_accepted"]:
+            return
+        try:
+            table = warehouse.raw_submission
+            with warehouse.engine(url).connect() as conn:
+                return_id = conn.execute(sa.select(table.c.return_id)
+                                         .where(table.c.submission_id == result["submission_id"])).scalar()
+                if return_id:
+                    prepare(conn, period, people_ahead, return_id)
+        except SYSTEM_FAILURES:  # the warehouse busy or failing: reconciliation reads it, and says so if it must
+            pass
+
     def link_people() -> tuple[int, int]:
-        linked = reconcile(period, url)
+        linked = reconcile(period, url, people_ahead)
         summary.people, summary.person_records = linked["people"], linked["records"]
         return linked["records"], linked["records"]
 

@@ -136,16 +136,19 @@ def _timed_call(label: str, reading: float) -> dict:
 def test_chains_keep_their_order_run_in_other_processes_and_report_their_steps():
     stopwatch.reset()
     chains = [[("a1",), ("a2",), ("a3",)], [("b1",)], [("c1",), ("c2",)]]
-    finished = []
+    finished, each = [], []
     results = run_chains(_pid_of, chains, 2, weights=[[1, 1, 1], [5], [3, 3]],
-                         finished=lambda i, r: finished.append(i))
+                         finished=lambda i, r: finished.append(i), each=lambda result: each.append(result))
     assert [[label for label, _ in chain] for chain in results] == [["a1", "a2", "a3"], ["b1"], ["c1", "c2"]]
     assert os.getpid() not in {pid for chain in results for _, pid in chain}
     assert sorted(finished) == [0, 1, 2]
+    assert sorted(each) == sorted(result for chain in results for result in chain), "each call's result, here"
     stopwatch.reset()
     assert run_chains(_fail_on, [[("x",)], [("y",)]], 2) == [["x"], ["y"]]
     assert stopwatch.measurements()["work"].calls == 2, "the workers' stopwatch comes back"
-    assert run_chains(_pid_of, chains, 1)[0][0][1] == os.getpid(), "one process: here"
+    each.clear()
+    assert run_chains(_pid_of, chains, 1, each=each.append)[0][0][1] == os.getpid(), "one process: here"
+    assert each == [], "nothing to do while waiting: the calls ran here"
 
 
 def test_a_chains_calls_read_side_by_side_and_do_their_ordered_part_in_order():

@@ -128,15 +128,17 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def run_chains(work: Callable[..., Any], chains: Sequence[Sequence[tuple]], processes: int,
                weights: Sequence[Sequence[float]] | None = None,
-               finished: Callable[[int, list], None] | None = None) -> list[list]:
+               finished: Callable[[int, list], None] | None = None,
+               each: Callable[[Any], None] | None = None) -> list[list]:
     """`work(*arguments)` for every item of every chain; return each chain's results, in the order of `chains`.
     With `processes` > 1 and more than one call, the calls run in that many forked processes, in
     `submission_order` (`weights`: one per call, e.g. bytes to read); the part of a call inside `in_chain_order()`
     waits for the calls before it in its chain. Otherwise they run here, one after another.
 
-    `finished(chain_index, results)` is called in this process as each chain completes. An exception raised by
-    `work` stops the run: calls not yet started are cancelled and the exception is raised here once the running
-    ones end (a file's own failure is a result, not an exception: see `pipeline.ingest_file`).
+    `finished(chain_index, results)` is called in this process as each chain completes; and when the calls run in
+    other processes, `each(result)` as each call does: work for the time this process would wait for them. An
+    exception raised by `work` stops the run: calls not yet started are cancelled and the exception is raised here
+    once the running ones end (a file's own failure is a result, not an exception: see `pipeline.ingest_file`).
     """
     results: list[list | None] = [None] * len(chains)
     if processes <= 1 or sum(map(len, chains)) <= 1:
@@ -160,6 +162,8 @@ def run_chains(work: Callable[..., Any], chains: Sequence[Sequence[tuple]], proc
                 except BrokenProcessPool as exc:
                     raise WorkerDied([i for i in range(len(chains)) if started[i] and results[i] is None]) from exc
                 stopwatch.merge(measured)
+                if each:
+                    each(result)
                 collected[c][position] = result
                 remaining[c] -= 1
                 if not remaining[c]:

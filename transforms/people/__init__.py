@@ -7,7 +7,7 @@ standardise, deterministic rules, the Splink model frozen in `model.json`, clust
 
 from transforms.people.decisions import decide, undo
 from transforms.people.link import link_file
-from transforms.people.reconcile import reconcile
+from transforms.people.reconcile import Prepared, prepare, reconcile
 from transforms.people.standardise import standardise
 
-__all__ = ["decide", "link_file", "reconcile", "standardise", "undo"]
+__all__ = ["Prepared", "decide", "link_file", "prepare", "reconcile", "standardise", "undo"]

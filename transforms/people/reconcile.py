@@ -21,26 +21,70 @@ from transforms.people.index import pseudonym_key
 from transforms.people.standardise import RAW_COLUMNS, standardise
 from transforms.warehouse import bulk
 
-__all__ = ["person_records", "pseudonym_key", "reconcile"]
+__all__ = ["Prepared", "current_records", "person_records", "prepare", "pseudonym_key", "reconcile"]
 
 
 def person_records(conn: sa.Connection, period: str) -> pd.DataFrame:
     """Every person record of the period's returns, as loaded: source, agency, record_id and person columns."""
-    frames = []
-    for contract in schemas.TABLES:
-        if not contract.person_bearing:
-            continue
-        stg = warehouse.STG_TABLES[contract.table_id]
-        wanted = [stg.c[contract.record_id].label("record_id"), stg.c.agency,
-                  *[stg.c[c] for c in RAW_COLUMNS if c in stg.c and c != "agency"]]
-        # source_row order: a record named by several rows (a pupil's suspensions) keeps its first row's details
-        query = sa.select(*wanted).where(stg.c.period == period).order_by(stg.c.submission_id, stg.c.source_row)
-        frame = bulk.read_frame(conn, query)
-        if not frame.empty:
-            frames.append(frame.assign(source=contract.table_id))
+    frames = [frame for contract in PERSON_TABLES if not (frame := _table_records(conn, contract, period)).empty]
     if not frames:
         return pd.DataFrame(columns=["source", "record_id", "agency"])
     records = pd.concat(frames, ignore_index=True)
+    return records.sort_values(["source", "record_id"], kind="stable").reset_index(drop=True)
+
+
+PERSON_TABLES = [contract for contract in schemas.TABLES if contract.person_bearing]
+
+
+def _table_records(conn: sa.Connection, contract, period: str) -> pd.DataFrame:
+    stg = warehouse.STG_TABLES[contract.table_id]
+    wanted = [stg.c[contract.record_id].label("record_id"), stg.c.agency,
+              *[stg.c[c] for c in RAW_COLUMNS if c in stg.c and c != "agency"]]
+    # source_row order: a record named by several rows (a pupil's suspensions) keeps its first row's details
+    query = sa.select(*wanted).where(stg.c.period == period).order_by(stg.c.submission_id, stg.c.source_row)
+    frame = bulk.read_frame(conn, query)
+    return frame.assign(source=contract.table_id) if not frame.empty else frame
+
+
+class Prepared(dict):
+    """The period's person records read and standardised ahead, table by table, while other work goes on (`assure
+    run` does it as each file is loaded, in the time the run would otherwise wait for the ingestion processes):
+    table id -> (the submissions its rows came from and how many rows, the standardised records or None)."""
+
+
+def prepare(conn: sa.Connection, period: str, prepared: Prepared, return_id: str | None = None) -> None:
+    """Read and standardise the person records of each table (of `return_id`'s, when given) whose rows for the
+    period are not those already prepared (its submissions or its row count changed since)."""
+    for contract in PERSON_TABLES:
+        if return_id is not None and contract.return_id != return_id:
+            continue
+        stg = warehouse.STG_TABLES[contract.table_id]
+        held = _held(conn, stg, period)
+        if contract.table_id in prepared and prepared[contract.table_id][0] == held:
+            continue
+        frame = _table_records(conn, contract, period)
+        prepared[contract.table_id] = (held, standardise(frame) if not frame.empty else None)
+
+
+def _held(conn: sa.Connection, stg: sa.Table, period: str) -> tuple:
+    """What identifies a table's rows for the period: each submission they came from, with its row count."""
+    return tuple(conn.execute(sa.select(stg.c.submission_id, sa.func.count()).where(stg.c.period == period)
+                              .group_by(stg.c.submission_id).order_by(stg.c.submission_id)).all())
+
+
+def current_records(conn: sa.Connection, period: str, prepared: Prepared | None = None) -> pd.DataFrame:
+    """The period's person records standardised (`standardise(person_records(...))`); with `prepared`, from the
+    tables standardised ahead where their rows are still those the warehouse holds, the others read now (and
+    `prepared` emptied). Standardising is row by row and each table is its own `source`, so table by table gives
+    the same records."""
+    if prepared is None:
+        return standardise(person_records(conn, period))
+    prepare(conn, period, prepared)
+    # handed over, not copied: only the records joined below stay in memory while they are matched
+    frames = [frame for _, frame in (prepared.pop(c.table_id) for c in PERSON_TABLES) if frame is not None]
+    if not frames:
+        return standardise(person_records(conn, period))
+    records = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return records.sort_values(["source", "record_id"], kind="stable").reset_index(drop=True)
 
 
@@ -73,16 +117,18 @@ def _replace(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, where=No
     bulk.insert_frame(conn, table, rows)
 
 
-def reconcile(period: str, warehouse_url: str) -> dict:
+def reconcile(period: str, warehouse_url: str, prepared: Prepared | None = None) -> dict:
     """Match the period's person records into the master person index; return counts.
 
     Keys: records (the period's person records), people (distinct people among them), matched (records new to the
     index or changed since, the only ones scored), review (pairs awaiting a decision), merges and splits (this run's).
+    `prepared`: the person records read and standardised ahead (`prepare`), used where the warehouse still holds
+    the same rows.
     """
     eng = warehouse.engine(warehouse_url)
     secret = pseudonym_key()
     with eng.begin() as conn:
-        current = standardise(person_records(conn, period))
+        current = current_records(conn, period, prepared)
         result = index.update(current, load_index(conn), period, secret)
         records = result.records
         _replace(conn, warehouse.core_person_record, records)
