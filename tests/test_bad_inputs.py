@@ -45,6 +45,7 @@ from tests.bad_inputs import (
 from transforms import cli, warehouse
 from transforms.dataset.periods import previous_period, windows
 from transforms.feedback.neutralise import FORMULA_TRIGGERS
+from transforms.handoff import WORK_FILE, read_frame
 from transforms.ingest.register import register
 from transforms.ingest.screen import screen
 from transforms.operations.monitor import chase
@@ -126,7 +127,7 @@ def test_case_outcome(corpus_run, case):
 def accepted_rows(corpus_run, case_id: str) -> pd.DataFrame:
     row = corpus_run["registry"].loc[sha256(corpus_run["paths"][case_id])]
     folder = corpus_run["out"] / "work" / row["submission_id"]
-    return pd.concat([pd.read_parquet(p) for p in folder.glob("*.accepted.parquet")], ignore_index=True)
+    return pd.concat([read_frame(p) for p in folder.glob(f"*.accepted{WORK_FILE}")], ignore_index=True)
 
 
 def test_text_survives_exactly(corpus_run):

@@ -44,3 +44,29 @@ def test_every_work_file_lives_in_the_submission_folder(tmp_path):
     files = [work.result, work.issues, work.accepted("police_ppn"), work.rejected(0), work.cross_issues,
              work.cross_counts]
     assert all(f.parent == work.path for f in files) and len({f.name for f in files}) == len(files)
+
+
+def test_a_work_table_comes_back_as_it_was_written(tmp_path):
+    """The work folder's tables (Arrow IPC) give back the frame's columns, types and values, whatever its index;
+    a parquet one, as an earlier version wrote them, is still read."""
+    import numpy as np
+    import pandas as pd
+
+    from transforms.handoff import WORK_FILE, read_frame, write_frame
+
+    frame = pd.DataFrame({"text": pd.Series(["a", None, "Zoë", ""], dtype="str"),
+                          "row": np.array([4, 5, 7, 9], dtype="int64"),
+                          "mixed": pd.Series(["x", None, "3", "y"], dtype="object"),
+                          "flag": [True, False, True, False], "number": [1.5, np.nan, 3.0, 4.0]},
+                         index=[10, 3, 7, 0])  # rows kept after rejections: not a plain index
+    write_frame(frame, tmp_path / f"accepted{WORK_FILE}")
+    frame.to_parquet(tmp_path / "accepted.parquet", index=False)
+    as_before = pd.read_parquet(tmp_path / "accepted.parquet")  # what the work files gave back as parquet
+    back = read_frame(tmp_path / f"accepted{WORK_FILE}")
+    pd.testing.assert_frame_equal(back, as_before)
+    pd.testing.assert_frame_equal(read_frame(tmp_path / "accepted.parquet"), as_before)
+    assert back.index.tolist() == [0, 1, 2, 3]
+    assert back.astype("object").where(back.notna(), None).values.tolist() == \
+        frame.astype("object").where(frame.notna(), None).values.tolist()
+    assert [str(t) for t in back.dtypes] == ["str", "int64", "str", "bool", "float64"]
+    assert not list(tmp_path.glob(".*partial")), "written whole, then renamed"

@@ -44,6 +44,7 @@ from tests.hostile_corpus import (
     REFUSED,
 )
 from transforms import cli, warehouse
+from transforms.handoff import WORK_FILE, read_frame
 
 PROJECT = Path(__file__).resolve().parents[1]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -176,16 +177,18 @@ def issues_of(run: dict, submission_id: str) -> pd.DataFrame:
 
 
 def accepted_rows(run: dict, submission_id: str) -> pd.DataFrame:
-    parts = sorted((run["out"] / "work" / submission_id).glob("*.accepted.parquet"))
+    parts = sorted((run["out"] / "work" / submission_id).glob(f"*.accepted{WORK_FILE}"))
     assert parts, f"no accepted rows written for submission {submission_id}"
-    return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    return pd.concat([read_frame(p) for p in parts], ignore_index=True)
 
 
 def all_accepted_values(run: dict, column: str) -> set[str]:
     """Every value of `column` in every submission's accepted rows (the links' targets must be in none)."""
     values: set[str] = set()
-    for part in (run["out"] / "work").glob("*/*.accepted.parquet"):
-        frame = pd.read_parquet(part)
+    parts = list((run["out"] / "work").glob(f"*/*.accepted{WORK_FILE}"))
+    assert parts, "no accepted rows written"
+    for part in parts:
+        frame = read_frame(part)
         if column in frame:
             values |= {str(v) for v in frame[column].dropna()}
     return values

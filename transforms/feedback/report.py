@@ -17,7 +17,7 @@ from schemas.contract import DATE, DATETIME
 from transforms.dataset import records as frame_records
 from transforms.feedback.neutralise import neutralise
 from transforms.feedback.resubmission import compare, earlier_issues, previous_submission
-from transforms.handoff import IngestResult, WorkFolder
+from transforms.handoff import IngestResult, WorkFolder, read_frame
 from transforms.ingest.files import atomic_write
 from transforms.ingest.register import safe_name
 from transforms.ingest.submission import submission_issues
@@ -59,7 +59,7 @@ def _rejected_rows(result: IngestResult) -> list[dict]:
     """The rejected rows as submitted, per sheet: {'sheet', 'row' (as Excel shows it), 'cells': {header: value}}."""
     rows = []
     for path in result.rejected_paths:
-        frame = pd.read_parquet(path)
+        frame = read_frame(path)
         for record in frame_records(frame):
             rows.append({"sheet": neutralise(str(record.pop("sheet"))), "row": int(record.pop("source_row")),
                          # headers neutralised like values: a header sent as `=PPN ID` is text, never a formula
@@ -71,7 +71,7 @@ def _unmapped(result: IngestResult) -> list[dict]:
     path = WorkFolder(Path(result.issues_path).parent).unmapped if result.issues_path else None
     if path is None or not path.exists():
         return []
-    frame = pd.read_parquet(path)
+    frame = read_frame(path)
     return [{"column": _text(r["header"]), "value": _text(r["raw_value"]), "rows": int(r["rows"]),
              "example_rows": _text(r["example_rows"])} for r in frame_records(frame)]
 

@@ -1,6 +1,6 @@
 """Read, map and validate one registered submission, writing its results as plain files for the next stages.
 
-Results land in the submission's work folder (`transforms.handoff.WorkFolder`): one parquet of accepted rows per
+Results land in the submission's work folder (`transforms.handoff.WorkFolder`): one table of accepted rows per
 table, the issues, the rejected rows as submitted, and `result.json` (the `IngestResult`). Later stages read those.
 """
 
@@ -17,7 +17,7 @@ from schemas.file_rules import UNREADABLE, WRONG_PERIOD
 from schemas.reserved import RAW, SOURCE_ROW
 from schemas.rules import FILE
 from transforms.dataset.periods import period_end
-from transforms.handoff import IngestResult, Submission, TableResult, WorkFolder
+from transforms.handoff import IngestResult, Submission, TableResult, WorkFolder, read_frame, write_frame
 from transforms.ingest import value_map
 from transforms.ingest.files import atomic_write
 from transforms.ingest.mapping import Recognition, recognise
@@ -30,10 +30,10 @@ from transforms.operations import stopwatch
 
 def submission_issues(result: IngestResult) -> pd.DataFrame:
     """Every issue of a submission: its own validation, then checks across returns, in sheet and row order."""
-    frames = [pd.read_parquet(result.issues_path)]
+    frames = [read_frame(result.issues_path)]
     cross = WorkFolder(Path(result.issues_path).parent).cross_issues
     if cross.exists():
-        frames.append(pd.read_parquet(cross))
+        frames.append(read_frame(cross))
     issues = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return issues.sort_values(["sheet", "row", "rule_id"], kind="stable").reset_index(drop=True)
 
@@ -120,8 +120,7 @@ def validate_submission(submission: Submission, out_dir: str, return_id: str | N
                 checked = validate_table(table, period_end(submission.period).isoformat()
                                          if submission.period else None)
             accepted_path = work.accepted(table.contract.table_id)
-            with atomic_write(accepted_path) as partial:
-                checked.accepted.assign(source_sheet=table.sheet).to_parquet(partial, index=False)
+            write_frame(checked.accepted.assign(source_sheet=table.sheet), accepted_path)
             issues.append(checked.issues)
             unmapped.append(value_map.unmapped_in(table, table.frame))
             bad = table.frame[table.frame[SOURCE_ROW].isin(checked.rejected_rows)]
@@ -141,19 +140,16 @@ def validate_submission(submission: Submission, out_dir: str, return_id: str | N
     # Every file is written whole then renamed: the same submission validated twice at once (two copies of one
     # file) never lets a reader see a half-written file.
     result.issues_path = str(work.issues)
-    with atomic_write(work.issues) as partial:
-        all_issues.to_parquet(partial, index=False)
+    write_frame(all_issues, work.issues)
     for frame in rejected:
         if len(frame):
             path = work.rejected(len(result.rejected_paths))
-            with atomic_write(path) as partial:
-                frame.to_parquet(partial, index=False)
+            write_frame(frame, path)
             result.rejected_paths.append(str(path))
     unread = [frame for frame in unmapped if len(frame)]
     work.unmapped.unlink(missing_ok=True)
     if unread:  # most files have none: no file, nothing to read back
-        with atomic_write(work.unmapped) as partial:
-            pd.concat(unread, ignore_index=True).to_parquet(partial, index=False)
+        write_frame(pd.concat(unread, ignore_index=True), work.unmapped)
     with atomic_write(work.result) as partial:
         partial.write_text(result.to_json())
     return result

@@ -2,7 +2,7 @@
 
 Annex A child ids missing from the period's `csc_child_identity` return are queried (ANX-001Q): the rows stay
 loaded, `dq_issue` carries the query, and the agency's feedback is written again to include it. The check writes
-only its own files in each submission's work folder (`cross_issues.parquet`, `crosscheck.json`); the submission's
+only its own files in each submission's work folder (`cross_issues.arrow`, `crosscheck.json`); the submission's
 `result.json` stays as ingest wrote it.
 """
 
@@ -21,7 +21,7 @@ from schemas.reserved import IN_IDENTITY
 from schemas.rules import failing_rows
 from transforms import warehouse
 from transforms.feedback import rewrite_feedback
-from transforms.handoff import IngestResult, WorkFolder
+from transforms.handoff import IngestResult, WorkFolder, write_frame
 from transforms.ingest import ISSUE_COLUMNS, atomic_write
 from transforms.warehouse import bulk
 
@@ -84,8 +84,7 @@ def crosscheck(period: str, warehouse_url: str, out_dir: str) -> dict:
                 "rule_id": NOT_IN_IDENTITY.rule_id, "severity": NOT_IN_IDENTITY.severity,
                 "message": NOT_IN_IDENTITY.message} for part in parts for r in part.to_dict("records")],
                 columns=ISSUE_COLUMNS)
-            with atomic_write(work.cross_issues) as partial:
-                issues.astype({"row": "int64"}).to_parquet(partial, index=False)
+            write_frame(issues.astype({"row": "int64"}), work.cross_issues)
             dq = warehouse.dq_issue
             conn.execute(dq.delete().where(dq.c.submission_id == submission_id, dq.c.rule_id.in_(rule_ids)))
             if len(issues):

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import sqlalchemy as sa
 
 import schemas
 from transforms import warehouse
-from transforms.handoff import IngestResult, WorkFolder
+from transforms.handoff import IngestResult, WorkFolder, read_frame
 from transforms.warehouse import bulk
 
 LOAD_LOCK = 0x617373757265  # any fixed 64-bit number: the advisory lock every load takes ("assure")
@@ -56,7 +55,7 @@ def _load_once(result: IngestResult, warehouse_url: str) -> dict:
                 loaded[contract.table_id] = 0  # a later submission already replaced this one: keep it
                 superseded = True
                 continue
-            accepted = pd.read_parquet(table_info.accepted_path)
+            accepted = read_frame(table_info.accepted_path)
             rows = accepted.assign(submission_id=result.submission_id, agency=result.agency,
                                    period=result.period)
             rows = rows[[c.name for c in stg.columns]]
@@ -64,7 +63,7 @@ def _load_once(result: IngestResult, warehouse_url: str) -> dict:
             loaded[contract.table_id] = bulk.insert_frame(conn, stg, rows)
 
         conn.execute(warehouse.dq_issue.delete().where(warehouse.dq_issue.c.submission_id == result.submission_id))
-        issues = pd.read_parquet(result.issues_path)
+        issues = read_frame(result.issues_path)
         if len(issues):
             issues = issues.assign(submission_id=result.submission_id, agency=result.agency,
                                    return_id=result.return_id)
@@ -84,7 +83,7 @@ def _record_unmapped(conn: sa.Connection, result: IngestResult, superseded: bool
         return
     conn.execute(table.delete().where(table.c.agency == result.agency, table.c.return_id == result.return_id,
                                       table.c.period == result.period))
-    values = pd.read_parquet(path)
+    values = read_frame(path)
     if len(values):
         bulk.insert_frame(conn, table, values.assign(submission_id=result.submission_id, agency=result.agency,
                                                      return_id=result.return_id, period=result.period))
