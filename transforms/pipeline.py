@@ -289,9 +289,9 @@ def run(landing_dir: str, period: str, out_dir: str, warehouse_url: str | None =
         summary.seconds[stage] = seconds
         warehouse.record_stage(url, summary.run_id, period, stage, items, now())
 
-    # Each stage returns (items it handled, for the stopwatch; items recorded in `ops_run`).
     people_ahead: Prepared | None = None  # the person records prepared while files are ingested side by side
 
+    # Each stage returns (items it handled, for the stopwatch; items recorded in `ops_run`).
     def ingest() -> tuple[int, int]:
         chains = agency_chains(files)
         started, told = time.perf_counter(), 0

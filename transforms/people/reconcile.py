@@ -38,7 +38,7 @@ def person_records(conn: sa.Connection, period: str) -> pd.DataFrame:
 PERSON_TABLES = [contract for contract in schemas.TABLES if contract.person_bearing]
 
 
-def _table_records(conn: sa.Connection, contract, period: str) -> pd.DataFrame:
+def _table_records(conn: sa.Connection, contract: schemas.TableContract, period: str) -> pd.DataFrame:
     stg = warehouse.STG_TABLES[contract.table_id]
     wanted = [stg.c[contract.record_id].label("record_id"), stg.c.agency,
               *[stg.c[c] for c in RAW_COLUMNS if c in stg.c and c != "agency"]]
@@ -129,15 +129,17 @@ def reconcile(period: str, warehouse_url: str, prepared: Prepared | None = None)
     """
     eng = warehouse.engine(warehouse_url)
     secret = pseudonym_key()
-    with eng.begin() as conn, ThreadPoolExecutor(1, thread_name_prefix="person-reports") as beside:
+    with eng.begin() as conn, ThreadPoolExecutor(1, thread_name_prefix="person-reports") as reporting:
         current = current_records(conn, period, prepared)
         result = index.update(current, load_index(conn), period, secret)
         records = result.records
         in_period = records.merge(current[["source", "record_id"]], on=["source", "record_id"])
-        # the period's duplicates and conflicts are worked out while the index is written: the driver lets go of
-        # Python's lock while the database stores each row (a region's 0.8 s of reports)
-        duplicates = beside.submit(reports.within_agency_duplicates, in_period)
-        conflicts = beside.submit(reports.cross_agency_conflicts, in_period, secret)
+        # The period's duplicates and conflicts are worked out while the index is written: the driver lets go of
+        # Python's lock while the database stores each row (a region's 0.8 s of reports). The thread has its own
+        # copy of the records: pandas does not promise that two threads may share a frame's blocks.
+        own = in_period.copy(deep=True)
+        duplicates = reporting.submit(reports.within_agency_duplicates, own)
+        conflicts = reporting.submit(reports.cross_agency_conflicts, own, secret)
         _replace(conn, warehouse.core_person_record, records)
         _replace(conn, warehouse.core_person_link, records)
         _replace(conn, warehouse.core_person_edge, result.edges)
