@@ -21,7 +21,9 @@ def _issues(n: int) -> pd.DataFrame:
         "column": "x", "value": texts, "rule_id": "PPN-001", "severity": "ERROR", "message": "m"})
 
 
-def test_insert_then_read_gives_back_every_value_and_null(warehouse_url):
+@pytest.mark.parametrize("part", [bulk.INSERT_ROWS, 7, 1_000])  # the rows go to the driver a part at a time
+def test_insert_then_read_gives_back_every_value_and_null(warehouse_url, part, monkeypatch):
+    monkeypatch.setattr(bulk, "INSERT_ROWS", part)
     frame = _issues(2_000)
     table = warehouse.dq_issue
     with warehouse.engine(warehouse_url).begin() as conn:

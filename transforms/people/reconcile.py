@@ -11,8 +11,6 @@ within-agency duplicates (`dq_person_duplicate`) and cross-agency conflicts (`dq
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pandas as pd
 import sqlalchemy as sa
 
@@ -129,17 +127,10 @@ def reconcile(period: str, warehouse_url: str, prepared: Prepared | None = None)
     """
     eng = warehouse.engine(warehouse_url)
     secret = pseudonym_key()
-    with eng.begin() as conn, ThreadPoolExecutor(1, thread_name_prefix="person-reports") as reporting:
+    with eng.begin() as conn:
         current = current_records(conn, period, prepared)
         result = index.update(current, load_index(conn), period, secret)
         records = result.records
-        in_period = records.merge(current[["source", "record_id"]], on=["source", "record_id"])
-        # The period's duplicates and conflicts are worked out while the index is written: the driver lets go of
-        # Python's lock while the database stores each row (a region's 0.8 s of reports). The thread has its own
-        # copy of the records: pandas does not promise that two threads may share a frame's blocks.
-        own = in_period.copy(deep=True)
-        duplicates = reporting.submit(reports.within_agency_duplicates, own)
-        conflicts = reporting.submit(reports.cross_agency_conflicts, own, secret)
         _replace(conn, warehouse.core_person_record, records)
         _replace(conn, warehouse.core_person_link, records)
         _replace(conn, warehouse.core_person_edge, result.edges)
@@ -147,9 +138,12 @@ def reconcile(period: str, warehouse_url: str, prepared: Prepared | None = None)
         _replace(conn, warehouse.dq_match_review, result.review)
         if len(result.events):
             bulk.insert_frame(conn, warehouse.core_person_history, result.events)
-        _replace(conn, warehouse.dq_person_duplicate, duplicates.result().assign(period=period),
+        in_period = records.merge(current[["source", "record_id"]], on=["source", "record_id"])
+        _replace(conn, warehouse.dq_person_duplicate,
+                 reports.within_agency_duplicates(in_period).assign(period=period),
                  warehouse.dq_person_duplicate.c.period == period)
-        _replace(conn, warehouse.dq_person_conflict, conflicts.result().assign(period=period),
+        _replace(conn, warehouse.dq_person_conflict,
+                 reports.cross_agency_conflicts(in_period, secret).assign(period=period),
                  warehouse.dq_person_conflict.c.period == period)
     events = result.events["event"].value_counts()
     return {"records": len(current), "people": int(in_period["person_key"].nunique()), "matched": result.probe,
