@@ -46,3 +46,32 @@ def test_records_prepared_ahead_are_those_read_at_reconciliation(tmp_path, monke
         changed = current_records(conn, PERIOD)
         pd.testing.assert_frame_equal(current_records(conn, PERIOD, prepared), changed)
     assert (changed["source"] == "police_nominals").sum() <= 50 < (read_now["source"] == "police_nominals").sum()
+
+
+def test_a_run_whose_preparing_fails_reads_the_records_itself(tmp_path, monkeypatch):
+    """Preparing ahead is best effort: when the warehouse refuses it (busy, failing), reconciliation reads the
+    records itself and finds the same people as a run that prepared them."""
+    from transforms import pipeline
+
+    landing = tmp_path / "landing"
+    generate(landing, PERIOD, scale=0.03, seed=5)
+    monkeypatch.setenv("ASSURE_INGEST_PROCESSES", "2")
+    people, calls = {}, []
+
+    def refused(*arguments):
+        calls.append(arguments)
+        raise sa.exc.OperationalError("SELECT", {}, Exception("database is locked"))
+
+    for name in ("prepared", "refused"):
+        if name == "refused":
+            monkeypatch.setattr(pipeline, "prepare", refused)
+        url = f"sqlite:///{tmp_path / name / 'warehouse.sqlite'}"
+        summary = run(str(landing), PERIOD, str(tmp_path / name), url, progress=lambda line: None)
+        assert not summary.failed
+        with warehouse.engine(url).connect() as conn:
+            people[name] = sorted(map(tuple, conn.execute(sa.select(
+                warehouse.core_person_link.c.source, warehouse.core_person_link.c.record_id,
+                warehouse.core_person_link.c.person_key)).all()))
+        warehouse.dispose_all()
+    assert calls, "the run tried to prepare as files were loaded"
+    assert people["refused"] == people["prepared"] and len(people["prepared"]) > 500
