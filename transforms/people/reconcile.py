@@ -26,7 +26,12 @@ __all__ = ["Prepared", "current_records", "person_records", "prepare", "pseudony
 
 def person_records(conn: sa.Connection, period: str) -> pd.DataFrame:
     """Every person record of the period's returns, as loaded: source, agency, record_id and person columns."""
-    frames = [frame for contract in PERSON_TABLES if not (frame := _table_records(conn, contract, period)).empty]
+    return _in_key_order([frame for contract in PERSON_TABLES
+                          if not (frame := _table_records(conn, contract, period)).empty])
+
+
+def _in_key_order(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The tables' records as one frame in (source, record_id) order, each table's rows in the order given."""
     if not frames:
         return pd.DataFrame(columns=["source", "record_id", "agency"])
     records = pd.concat(frames, ignore_index=True)
@@ -82,10 +87,7 @@ def current_records(conn: sa.Connection, period: str, prepared: Prepared | None 
     prepare(conn, period, prepared)
     # handed over, not copied: only the records joined below stay in memory while they are matched
     frames = [frame for _, frame in (prepared.pop(c.table_id) for c in PERSON_TABLES) if frame is not None]
-    if not frames:
-        return standardise(person_records(conn, period))
-    records = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return records.sort_values(["source", "record_id"], kind="stable").reset_index(drop=True)
+    return _in_key_order(frames) if frames else standardise(_in_key_order([]))  # none: nothing more to read
 
 
 def _frame(conn: sa.Connection, table: sa.Table) -> pd.DataFrame:
