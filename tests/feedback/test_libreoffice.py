@@ -61,7 +61,13 @@ def test_feedback_workbook_opens_in_libreoffice(tmp_path):
     result = validate_submission(submission, str(tmp_path / "out"))
     assert result.status == "PARTIAL" and result.rows_rejected >= 1 and result.rows_queried >= 1
     feedback = Path(write_feedback(result, str(tmp_path / "out"))["xlsx"])
-    to_pdf(feedback, tmp_path)
+    pdf = to_pdf(feedback, tmp_path)
+    # printed, every sheet fits the page's width: the summary's counts and a rejected row's last column are there
+    printed = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True,
+                             timeout=60).stdout
+    rows_read = [line.split() for line in printed.splitlines() if line.strip().startswith("Rows read")]
+    assert rows_read and rows_read[0][-1] == str(result.rows_read), "the count is printed beside its label"
+    assert "DARA Completed" in printed
 
 
 def test_a_template_opens_in_libreoffice(tmp_path):

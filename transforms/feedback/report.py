@@ -146,19 +146,28 @@ def _cells(content: dict) -> int:
             + 2 * (len(content["summary"]) + len(content["notes"]) + len(content["sheets"]) + 40))
 
 
+def _printable(sheet):
+    """A sheet as the agency prints it: landscape, every column on one page's width, the first row on every page."""
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    return sheet
+
+
 def _write_xlsx(path: Path, result: IngestResult, content: dict) -> None:
     streamed = _cells(content) > IN_MEMORY_CELLS
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                            "constant_memory": streamed, "in_memory": not streamed})
     book.set_properties({"title": "Submission feedback"})
     bold = book.add_format({"bold": True})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    # left-aligned: a count in the summary's wide second column would otherwise print at its far right, off the page
+    wrap = book.add_format({"text_wrap": True, "valign": "top", "align": "left"})
     flagged = book.add_format({"bg_color": "#FFD966"})
     flagged_date = book.add_format({"bg_color": "#FFD966", "num_format": "dd/mm/yyyy"})
     date_format = book.add_format({"num_format": "dd/mm/yyyy"})
     changes = content["changes"]
 
-    summary = book.add_worksheet("Summary")
+    summary = _printable(book.add_worksheet("Summary"))
     summary.set_column(0, 0, 34)
     summary.set_column(1, 1, 100, wrap)
     rows = [(line["label"], line["value"]) for line in content["summary"]]
@@ -182,7 +191,7 @@ def _write_xlsx(path: Path, result: IngestResult, content: dict) -> None:
         summary.write_string(r, 0, str(key), bold)
         summary.write(r, 1, value)
 
-    issues = book.add_worksheet("Issues")
+    issues = _printable(book.add_worksheet("Issues"))
     issues.write_row(0, 0, ISSUE_FIELDS + (["since last submission"] if changes else []), bold)
     for r, issue in enumerate(content["issues"], start=1):
         for c, key in enumerate(ISSUE_FIELDS):
@@ -193,7 +202,7 @@ def _write_xlsx(path: Path, result: IngestResult, content: dict) -> None:
     issues.set_column(7, 7, 90)
     issues.autofilter(0, 0, max(len(content["issues"]), 1), len(ISSUE_FIELDS) - 1)
 
-    rejected = book.add_worksheet("Rejected rows")
+    rejected = _printable(book.add_worksheet("Rejected rows"))
     by_cell = {}
     for issue in content["issues"]:
         by_cell.setdefault((issue["sheet"], issue["row"], issue["column"]), []).append(
@@ -225,14 +234,14 @@ def _write_xlsx(path: Path, result: IngestResult, content: dict) -> None:
         r += 1
 
     if changes:
-        fixed = book.add_worksheet("Fixed since last")
+        fixed = _printable(book.add_worksheet("Fixed since last"))
         fixed.write_row(0, 0, ["sheet", "row (then)", "record_id", "column", "value (then)", "rule_id", "message"],
                         bold)
         for r, issue in enumerate(changes["fixed"], start=1):
             fixed.write_row(r, 0, [str(issue[k]) for k in
                                    ("sheet", "row", "record_id", "column", "value", "rule_id", "message")])
 
-    unread = book.add_worksheet(UNMAPPED_SHEET)
+    unread = _printable(book.add_worksheet(UNMAPPED_SHEET))
     unread.write_row(0, 0, ["column", "value as sent", "rows", "first rows (sheet!row)"], bold)
     for r, value in enumerate(content["unmapped_values"], start=1):
         unread.write_row(r, 0, [value["column"], value["value"], value["rows"], value["example_rows"]])
@@ -245,7 +254,7 @@ def _write_xlsx(path: Path, result: IngestResult, content: dict) -> None:
     unread.set_column(0, 1, 30)
     unread.set_column(3, 3, 40)
 
-    catalogue = book.add_worksheet("Rules")
+    catalogue = _printable(book.add_worksheet("Rules"))
     catalogue.write_row(0, 0, ["table", "rule_id", "severity", "message"], bold)
     for r, rule in enumerate(content["rules"], start=1):
         catalogue.write_row(r, 0, [str(rule[k]) for k in ("table", "rule_id", "severity", "message")])
