@@ -45,15 +45,22 @@ def insert_frame(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame) -> i
     quote = conn.dialect.identifier_preparer.quote
     names = ", ".join(quote(c) for c in columns)
     target = conn.dialect.identifier_preparer.format_table(table)
+    if conn.dialect.name == "postgresql":
+        statement = f"COPY {target} ({names}) FROM STDIN"
+
+        def send(rows: list[tuple]) -> None:
+            _copy(conn, statement, rows)
+    elif conn.dialect.paramstyle == "qmark":  # SQLite: the driver loops over the rows in C
+        statement = f"INSERT INTO {target} ({names}) VALUES ({', '.join('?' for _ in columns)})"
+
+        def send(rows: list[tuple]) -> None:
+            conn.exec_driver_sql(statement, rows)
+    else:
+        def send(rows: list[tuple]) -> None:
+            conn.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
     selected = frame[columns]
     for start in range(0, len(selected), INSERT_ROWS):
-        rows = plain_rows(selected.iloc[start:start + INSERT_ROWS])
-        if conn.dialect.name == "postgresql":
-            _copy(conn, f"COPY {target} ({names}) FROM STDIN", rows)
-        elif conn.dialect.paramstyle == "qmark":  # SQLite: the driver loops over the rows in C
-            conn.exec_driver_sql(f"INSERT INTO {target} ({names}) VALUES ({', '.join('?' for _ in columns)})", rows)
-        else:
-            conn.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
+        send(plain_rows(selected.iloc[start:start + INSERT_ROWS]))
     return len(selected)
 
 
